@@ -25,6 +25,9 @@ export interface GovernanceErrorContext {
   path?: string;
   subject?: string;
   configKey?: string;
+  /** For registry failures: the HTTP status and the Confluent `error_code` of the answer. */
+  httpStatus?: number;
+  registryErrorCode?: number;
 }
 
 export class GovernanceError extends Error {

@@ -1,0 +1,148 @@
+// Previous versions of schema files from git history, read with two git processes however many files.
+import { spawn } from 'node:child_process';
+import { relative, resolve, sep } from 'node:path';
+import { GovernanceError } from '../errors.ts';
+
+export interface PreviousVersion {
+  /** Short commit id, or another label for non-git baselines. */
+  version: string;
+  /** Where the text came from, e.g. `git:1a2b3c4:schemas/com/acme/X.avsc`. */
+  source: string;
+  text: string;
+}
+
+export interface GitHistoryOptions {
+  /** Any directory inside the repository; paths are resolved against it. */
+  cwd: string;
+  /** Schema files, relative to `cwd`. */
+  files: readonly string[];
+  /** The newest commit whose versions count as "previous"; default: the merge base of HEAD and main. */
+  base?: string;
+  /** Branch the default base is computed against (`main`, or `origin/main` when only that exists). */
+  mainBranch?: string;
+}
+
+/**
+ * For each file, its distinct versions in the history of `base`, oldest first (consecutive identical
+ * contents collapse into one). A file with no history yet maps to an empty list: it is new.
+ * Renames are not followed: a renamed file starts a new history, as a new subject would.
+ */
+export async function gitHistory(options: GitHistoryOptions): Promise<Map<string, PreviousVersion[]>> {
+  const top = (await git(options.cwd, ['rev-parse', '--show-toplevel'])).trim();
+  const base = await resolveBase(options);
+  const byRepoPath = new Map<string, string>();
+  for (const file of options.files) {
+    byRepoPath.set(relative(top, resolve(options.cwd, file)).split(sep).join('/'), file);
+  }
+  const result = new Map<string, PreviousVersion[]>(options.files.map((f) => [f, []]));
+  if (byRepoPath.size === 0) return result;
+
+  // One log over all paths: commit ids oldest first, each followed by the files it added or modified.
+  const log = await git(top, [
+    'log',
+    '--reverse',
+    '--no-renames',
+    '--format=%x00%H',
+    '--name-status',
+    base,
+    '--',
+    ...byRepoPath.keys(),
+  ]);
+  const wanted: { file: string; commit: string; repoPath: string }[] = [];
+  for (const block of log.split('\0').slice(1)) {
+    const [commit = '', ...lines] = block.split('\n');
+    for (const line of lines) {
+      const [status, repoPath] = line.split('\t');
+      if (status === undefined || repoPath === undefined || status.startsWith('D')) continue;
+      const file = byRepoPath.get(repoPath);
+      if (file !== undefined) wanted.push({ file, commit: commit.trim(), repoPath });
+    }
+  }
+  const texts = await catFiles(
+    top,
+    wanted.map((w) => `${w.commit}:${w.repoPath}`),
+  );
+  wanted.forEach((w, i) => {
+    const versions = result.get(w.file) ?? [];
+    const text = texts[i] ?? '';
+    if (versions.at(-1)?.text === text) return;
+    const short = w.commit.slice(0, 7);
+    versions.push({ version: short, source: `git:${short}:${w.repoPath}`, text });
+    result.set(w.file, versions);
+  });
+  return result;
+}
+
+async function resolveBase(options: GitHistoryOptions): Promise<string> {
+  if (options.base !== undefined) {
+    try {
+      return (
+        await git(options.cwd, ['rev-parse', '--verify', '--quiet', `${options.base}^{commit}`])
+      ).trim();
+    } catch {
+      throw new GovernanceError('GIT_ERROR', `git base "${options.base}" does not exist in this repository`, {
+        context: { configKey: '--base' },
+      });
+    }
+  }
+  const candidates =
+    options.mainBranch === undefined ? ['main', 'origin/main', 'master'] : [options.mainBranch];
+  for (const branch of candidates) {
+    try {
+      return (await git(options.cwd, ['merge-base', 'HEAD', branch])).trim();
+    } catch {
+      // try the next candidate
+    }
+  }
+  throw new GovernanceError(
+    'GIT_ERROR',
+    `cannot find a merge base of HEAD with ${candidates.join(' or ')}; pass --base <ref> to say what to compare against`,
+    { context: { configKey: '--base' } },
+  );
+}
+
+/** Reads many blobs through one `git cat-file --batch` process. */
+async function catFiles(cwd: string, specs: readonly string[]): Promise<string[]> {
+  if (specs.length === 0) return [];
+  const out = await git(cwd, ['cat-file', '--batch'], `${specs.join('\n')}\n`, 'buffer');
+  const texts: string[] = [];
+  let at = 0;
+  for (const spec of specs) {
+    const headerEnd = out.indexOf(0x0a, at);
+    const header = out.subarray(at, headerEnd).toString('utf8');
+    const size = Number(header.split(' ')[2]);
+    if (header.endsWith(' missing') || !Number.isFinite(size)) {
+      throw new GovernanceError('GIT_ERROR', `git could not read ${spec}`);
+    }
+    texts.push(out.subarray(headerEnd + 1, headerEnd + 1 + size).toString('utf8'));
+    at = headerEnd + 1 + size + 1;
+  }
+  return texts;
+}
+
+function git(cwd: string, args: string[], input?: string): Promise<string>;
+function git(cwd: string, args: string[], input: string, as: 'buffer'): Promise<Buffer>;
+function git(cwd: string, args: string[], input?: string, as?: 'buffer'): Promise<string | Buffer> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    const errors: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => errors.push(c));
+    child.on('error', (cause) =>
+      reject(new GovernanceError('GIT_ERROR', `cannot run git: ${cause.message}`, { cause })),
+    );
+    child.on('close', (code) => {
+      if (code !== 0) {
+        const message = Buffer.concat(errors).toString('utf8').trim() || `git ${args[0]} exited with ${code}`;
+        reject(new GovernanceError('GIT_ERROR', message));
+        return;
+      }
+      const out = Buffer.concat(chunks);
+      resolvePromise(as === 'buffer' ? out : out.toString('utf8'));
+    });
+    // git may exit before reading its input (a bad ref); its exit code tells the story, not EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}

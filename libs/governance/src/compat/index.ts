@@ -1,0 +1,50 @@
+// The compatibility engine's public surface: levels, reader/writer resolution, version checks, canonical form.
+export {
+  COMPATIBILITY_LEVELS,
+  isCompatibilityLevel,
+  levelPlan,
+  parseCompatibilityLevel,
+  type CompatibilityLevel,
+  type Direction,
+  type LevelPlan,
+} from './levels.ts';
+export {
+  deref,
+  parseSchema,
+  qualify,
+  type LookupNamedType,
+  type ParsedSchema,
+  type ParseOptions,
+  type SchemaNode,
+} from './model.ts';
+export {
+  COMPAT_ERROR_TYPES,
+  COMPAT_WARNING_TYPES,
+  checkParsed,
+  checkReaderWriter,
+  describeType,
+  type CompatErrorType,
+  type CompatIssue,
+  type CompatWarning,
+  type CompatWarningType,
+  type ReaderWriterOptions,
+  type ReaderWriterResult,
+} from './reader-writer.ts';
+export {
+  checkCompatibility,
+  type CheckCompatibilityInput,
+  type CheckedPair,
+  type CompatFinding,
+  type CompatibilityResult,
+  type CompatWarningFinding,
+  type LocatedIssue,
+  type PreviousVersion,
+} from './check.ts';
+export {
+  fingerprint64,
+  normalize,
+  parsingCanonicalForm,
+  sha256Hex,
+  type CanonicalOptions,
+  type NormalizedSchema,
+} from './canonical.ts';

@@ -1,0 +1,191 @@
+// Builds avsc Types for every document in dependency order over one shared registry, so a file can use a
+// named type another file defines; avsc's errors come back as AVRO_INVALID positioned as well as we can.
+
+import avro from 'avsc';
+import type { Schema, Type } from 'avsc';
+import { GovernanceError } from '../errors.ts';
+import { getAtPointer, joinPointer } from '../json/pointer.ts';
+import type { JsonValue } from '../json/types.ts';
+import { isJsonObject } from '../json/types.ts';
+import type { SchemaDoc, SchemaWorkspace } from './workspace.ts';
+import { problemAt } from './workspace.ts';
+
+export interface BuildAvroTypesOptions {
+  /** Passed to `Type.forSchema` (e.g. a `decimal` or `timestamp-millis` implementation). */
+  logicalTypes?: Record<string, new (schema: Schema, opts?: unknown) => avro.types.LogicalType>;
+  wrapUnions?: boolean | 'auto' | 'always' | 'never';
+  /** Start from an existing registry (it is not modified). */
+  registry?: Record<string, Type>;
+}
+
+export interface AvroBuildResult {
+  /** The Type of each document that built, by display file. */
+  types: Map<string, Type>;
+  /** Every named (and primitive) type built, by fullname. */
+  registry: Record<string, Type>;
+  /** avsc rejections, one per failing document. */
+  problems: GovernanceError[];
+  /** Documents not attempted because they, or a dependency, already have a workspace problem or failed. */
+  skipped: string[];
+}
+
+/** Builds the avsc Type of every document, dependencies first. Never throws for schema errors. */
+export function buildAvroTypes(
+  workspace: SchemaWorkspace,
+  options: BuildAvroTypesOptions = {},
+): AvroBuildResult {
+  return buildInOrder(workspace, workspace.order, options);
+}
+
+function buildInOrder(
+  workspace: SchemaWorkspace,
+  order: readonly SchemaDoc[],
+  options: BuildAvroTypesOptions,
+): AvroBuildResult {
+  const registry: Record<string, Type> = Object.assign(
+    Object.create(null) as Record<string, Type>,
+    options.registry ?? {},
+  );
+  const types = new Map<string, Type>();
+  const problems: GovernanceError[] = [];
+  const skipped: string[] = [];
+  const broken = new Set<SchemaDoc>();
+
+  for (const doc of order) {
+    const blocked =
+      workspace.problemsFor(doc.file).length > 0 ||
+      workspace.dependenciesOf(doc).some((dep) => broken.has(dep));
+    if (blocked) {
+      broken.add(doc);
+      skipped.push(doc.file);
+      continue;
+    }
+    // A scratch registry layered on the shared one: a failed build must not leave half-registered names.
+    const scratch = Object.create(registry) as Record<string, Type>;
+    const pointers = objectPointers(doc.json);
+    let last: string | undefined;
+    try {
+      const type = avro.Type.forSchema(doc.json as Schema, {
+        registry: scratch,
+        ...(options.logicalTypes ? { logicalTypes: options.logicalTypes } : {}),
+        ...(options.wrapUnions !== undefined ? { wrapUnions: options.wrapUnions } : {}),
+        typeHook: (schema) => {
+          if (typeof schema === 'object' && schema !== null) last = pointers.get(schema as object) ?? last;
+          return undefined;
+        },
+      });
+      for (const key of Object.keys(scratch)) registry[key] = scratch[key] as Type;
+      types.set(doc.file, type);
+    } catch (error) {
+      broken.add(doc);
+      const message = error instanceof Error ? error.message : String(error);
+      problems.push(
+        problemAt(
+          doc,
+          'AVRO_INVALID',
+          locateAvscError(doc, message, last),
+          `Invalid Avro schema: ${message}`,
+        ),
+      );
+    }
+  }
+  return { types, registry, problems, skipped };
+}
+
+/** The Type of one document, building its dependencies first; throws AVRO_INVALID (or the workspace problem). */
+export function buildAvroType(
+  workspace: SchemaWorkspace,
+  doc: SchemaDoc,
+  options: BuildAvroTypesOptions = {},
+): Type {
+  for (const d of workspace.closureOf(doc)) {
+    const first = workspace.problemsFor(d.file)[0];
+    if (first) throw first;
+  }
+  const result = buildInOrder(workspace, workspace.closureOf(doc), options);
+  const problem = result.problems[0];
+  if (problem) throw problem;
+  const type = result.types.get(doc.file);
+  if (!type)
+    throw new GovernanceError('AVRO_INVALID', `Could not build ${doc.file}`, { context: { file: doc.file } });
+  return type;
+}
+
+/** Maps each object and array of the document to its pointer, so avsc's typeHook tells us where it was. */
+function objectPointers(json: JsonValue): Map<object, string> {
+  const out = new Map<object, string>();
+  const visit = (value: JsonValue, pointer: string): void => {
+    if (Array.isArray(value)) {
+      out.set(value, pointer);
+      value.forEach((v, i) => visit(v, joinPointer(pointer, i)));
+    } else if (isJsonObject(value)) {
+      out.set(value, pointer);
+      for (const key of Object.keys(value)) visit(value[key] as JsonValue, joinPointer(pointer, key));
+    }
+  };
+  visit(json, '');
+  return out;
+}
+
+/** Best pointer for an avsc error message: a named token it mentions, else the last schema avsc entered. */
+function locateAvscError(doc: SchemaDoc, message: string, last: string | undefined): string {
+  const undefinedName = /^undefined type name: (.+)$/.exec(message);
+  if (undefinedName?.[1]) {
+    const name = undefinedName[1];
+    const simple = name.slice(name.lastIndexOf('.') + 1);
+    const hit = findString(
+      doc,
+      (pointer, value) => (value === name || value === simple) && !pointer.endsWith('/name'),
+    );
+    if (hit !== undefined) return hit;
+  }
+  const duplicate = /^duplicate type name: (.+)$/.exec(message);
+  if (duplicate?.[1]) {
+    const pointer = doc.definedNames.get(duplicate[1]);
+    if (pointer !== undefined) return joinPointer(pointer, 'name');
+  }
+  const fieldName = /^invalid field name: (.+)$/.exec(message);
+  if (fieldName?.[1]) {
+    const hit = findString(
+      doc,
+      (pointer, value) => value === fieldName[1] && /\/fields\/\d+\/name$/.test(pointer),
+    );
+    if (hit !== undefined) return hit;
+  }
+  const fieldDefault = /^incompatible field default (.*?) \(/.exec(message);
+  if (fieldDefault?.[1]) {
+    for (const pointer of doc.positions.values.keys()) {
+      if (!/\/fields\/\d+\/default$/.test(pointer)) continue;
+      if (JSON.stringify(getAtPointer(doc.json, pointer)) === fieldDefault[1]) return pointer;
+    }
+  }
+  // avsc ends most messages with the offending JSON value (`invalid order: "sideways"`): find it in the file,
+  // preferring the first occurrence after the schema avsc was last working on.
+  const trailing = /: ("[^"]*"|-?\d[\d.eE+-]*)$/.exec(message)?.[1];
+  if (trailing !== undefined && !/default/.test(message)) {
+    const after = last === undefined ? 0 : (doc.positions.values.get(last)?.offset ?? 0);
+    let fallback: string | undefined;
+    for (const [pointer, position] of doc.positions.values) {
+      if (JSON.stringify(getAtPointer(doc.json, pointer)) !== trailing) continue;
+      if (position.offset >= after) return pointer;
+      fallback ??= pointer;
+    }
+    if (fallback !== undefined) return fallback;
+  }
+  if (
+    last !== undefined &&
+    /default/.test(message) &&
+    doc.positions.values.has(joinPointer(last, 'default'))
+  ) {
+    return joinPointer(last, 'default');
+  }
+  return last ?? '';
+}
+
+function findString(doc: SchemaDoc, test: (pointer: string, value: string) => boolean): string | undefined {
+  for (const pointer of doc.positions.values.keys()) {
+    const value = getAtPointer(doc.json, pointer);
+    if (typeof value === 'string' && test(pointer, value)) return pointer;
+  }
+  return undefined;
+}

@@ -3,12 +3,14 @@ import { spawn } from 'node:child_process';
 import { relative, resolve, sep } from 'node:path';
 import { GovernanceError } from '../errors.ts';
 
-export interface PreviousVersion {
+export interface HistoricVersion {
   /** Short commit id, or another label for non-git baselines. */
   version: string;
   /** Where the text came from, e.g. `git:1a2b3c4:schemas/com/acme/X.avsc`. */
   source: string;
   text: string;
+  /** Full commit id, for git versions: other files are read as they were at this commit. */
+  commit?: string;
 }
 
 export interface GitHistoryOptions {
@@ -27,14 +29,14 @@ export interface GitHistoryOptions {
  * contents collapse into one). A file with no history yet maps to an empty list: it is new.
  * Renames are not followed: a renamed file starts a new history, as a new subject would.
  */
-export async function gitHistory(options: GitHistoryOptions): Promise<Map<string, PreviousVersion[]>> {
+export async function gitHistory(options: GitHistoryOptions): Promise<Map<string, HistoricVersion[]>> {
   const top = (await git(options.cwd, ['rev-parse', '--show-toplevel'])).trim();
   const base = await resolveBase(options);
   const byRepoPath = new Map<string, string>();
   for (const file of options.files) {
     byRepoPath.set(relative(top, resolve(options.cwd, file)).split(sep).join('/'), file);
   }
-  const result = new Map<string, PreviousVersion[]>(options.files.map((f) => [f, []]));
+  const result = new Map<string, HistoricVersion[]>(options.files.map((f) => [f, []]));
   if (byRepoPath.size === 0) return result;
 
   // One log over all paths: commit ids oldest first, each followed by the files it added or modified.
@@ -67,7 +69,7 @@ export async function gitHistory(options: GitHistoryOptions): Promise<Map<string
     const text = texts[i] ?? '';
     if (versions.at(-1)?.text === text) return;
     const short = w.commit.slice(0, 7);
-    versions.push({ version: short, source: `git:${short}:${w.repoPath}`, text });
+    versions.push({ version: short, source: `git:${short}:${w.repoPath}`, text, commit: w.commit });
     result.set(w.file, versions);
   });
   return result;
@@ -101,15 +103,44 @@ async function resolveBase(options: GitHistoryOptions): Promise<string> {
   );
 }
 
+/**
+ * Reads files as they were at given commits (`{ commit, file }`, file relative to `cwd`), through one git
+ * process; a file absent at its commit reads as `undefined`.
+ */
+export async function readFilesAt(
+  cwd: string,
+  wanted: readonly { commit: string; file: string }[],
+): Promise<(string | undefined)[]> {
+  if (wanted.length === 0) return [];
+  const top = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
+  const specs = wanted.map((w) => `${w.commit}:${relative(top, resolve(cwd, w.file)).split(sep).join('/')}`);
+  return catFiles(top, specs, true);
+}
+
 /** Reads many blobs through one `git cat-file --batch` process. */
-async function catFiles(cwd: string, specs: readonly string[]): Promise<string[]> {
+async function catFiles(cwd: string, specs: readonly string[]): Promise<string[]>;
+async function catFiles(
+  cwd: string,
+  specs: readonly string[],
+  tolerant: true,
+): Promise<(string | undefined)[]>;
+async function catFiles(
+  cwd: string,
+  specs: readonly string[],
+  tolerant = false,
+): Promise<(string | undefined)[]> {
   if (specs.length === 0) return [];
   const out = await git(cwd, ['cat-file', '--batch'], `${specs.join('\n')}\n`, 'buffer');
-  const texts: string[] = [];
+  const texts: (string | undefined)[] = [];
   let at = 0;
   for (const spec of specs) {
     const headerEnd = out.indexOf(0x0a, at);
     const header = out.subarray(at, headerEnd).toString('utf8');
+    if (header.endsWith(' missing') && tolerant) {
+      texts.push(undefined);
+      at = headerEnd + 1;
+      continue;
+    }
     const size = Number(header.split(' ')[2]);
     if (header.endsWith(' missing') || !Number.isFinite(size)) {
       throw new GovernanceError('GIT_ERROR', `git could not read ${spec}`);

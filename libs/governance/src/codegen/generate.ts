@@ -2,15 +2,9 @@
 // with every named type, one module per event exporting a same-named type and codec const, and `index.ts`.
 import { readFileSync } from 'node:fs';
 import { GovernanceError } from '../errors.ts';
+import type { LookupNamedType } from '../compat/model.ts';
 import { buildModel, namedDef, standaloneSchema } from './model.ts';
-import type {
-  DocumentModel,
-  LookupNamedType,
-  NamedDef,
-  SchemaDocument,
-  SchemaModel,
-  TypeNode,
-} from './model.ts';
+import type { DocumentModel, NamedDef, SchemaDocument, SchemaModel, TypeNode } from './model.ts';
 import { createType } from './runtime.ts';
 import type { LongRepresentation } from './runtime.ts';
 import { allocateName, allocateNames, describeNode, tsdoc, tsName, typeExpr } from './typescript.ts';

@@ -8,8 +8,8 @@ export type {
   GeneratedField,
   GeneratedFile,
 } from './generate.ts';
-export { buildModel, standaloneSchema } from './model.ts';
-export type { LookupNamedType, SchemaDocument, SchemaModel } from './model.ts';
+export { buildModel } from './model.ts';
+export type { SchemaDocument, SchemaModel } from './model.ts';
 export { generateNamespacePackage, packageNameFor, renderReadme, writeGeneratedFiles } from './package.ts';
 export type { NamespacePackage, NamespacePackageOptions, PackageJsonFragment } from './package.ts';
 export { createType, validateValue } from './runtime.ts';

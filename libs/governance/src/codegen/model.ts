@@ -1,5 +1,6 @@
 // Resolves Avro schema documents into one name-indexed model: named types defined once, references by full
 // name (including types from other files via lookupNamedType), and a self-contained schema per document.
+import type { LookupNamedType } from '../compat/model.ts';
 import { GovernanceError } from '../errors.ts';
 import { supportedLogicalType } from './runtime.ts';
 import type { AvroSchemaJson, SupportedLogicalType } from './runtime.ts';
@@ -11,9 +12,6 @@ export interface SchemaDocument {
   subject: string;
   topic?: string;
 }
-
-/** Returns the JSON of a named type defined in another file (a record, enum or fixed), or undefined. */
-export type LookupNamedType = (fullname: string) => unknown;
 
 export const PRIMITIVES = ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'] as const;
 export type PrimitiveName = (typeof PRIMITIVES)[number];

@@ -2,6 +2,8 @@
 // subject and compatibility level, and how lint is configured. Validation names the key path and position
 // of every error, because a config mistake silently mis-registers schemas.
 
+import { COMPATIBILITY_LEVELS } from '../compat/levels.ts';
+import type { CompatibilityLevel } from '../compat/levels.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GovernanceError } from '../errors.ts';
@@ -21,17 +23,6 @@ export const SUBJECT_NAME_STRATEGIES = [
   'TopicRecordNameStrategy',
 ] as const;
 export type SubjectNameStrategy = (typeof SUBJECT_NAME_STRATEGIES)[number];
-
-export const COMPATIBILITY_LEVELS = [
-  'BACKWARD',
-  'BACKWARD_TRANSITIVE',
-  'FORWARD',
-  'FORWARD_TRANSITIVE',
-  'FULL',
-  'FULL_TRANSITIVE',
-  'NONE',
-] as const;
-export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number];
 
 export const SCHEMA_KINDS = ['event', 'type'] as const;
 /** `event`: produced to a topic and registered; `type`: a shared named type only used by reference. */

@@ -14,7 +14,6 @@ export { buildAvroType, buildAvroTypes } from './avro.ts';
 export type { AvroBuildResult, BuildAvroTypesOptions } from './avro.ts';
 export { standaloneSchema } from './standalone.ts';
 export {
-  COMPATIBILITY_LEVELS,
   SCHEMA_KINDS,
   SUBJECT_NAME_STRATEGIES,
   bindingFor,
@@ -28,7 +27,6 @@ export {
   validateConfig,
 } from './config.ts';
 export type {
-  CompatibilityLevel,
   GovernanceConfig,
   LintConfig,
   SchemaBinding,

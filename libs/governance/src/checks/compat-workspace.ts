@@ -1,0 +1,433 @@
+// Checks every schema of a workspace against its previous versions (git history, a directory snapshot or
+// the registry) at its configured level, and turns the engine's pointers into file:line:col findings.
+import { gitHistory, readFilesAt } from '../baseline/git.ts';
+import type { HistoricVersion } from '../baseline/git.ts';
+import { checkCompatibility } from '../compat/check.ts';
+import type { CompatFinding, CompatWarningFinding, PreviousVersion } from '../compat/check.ts';
+import type { CompatibilityLevel } from '../compat/levels.ts';
+import type { LookupNamedType } from '../compat/model.ts';
+import { errorToFinding } from '../diagnostics/format.ts';
+import type { Finding } from '../diagnostics/finding.ts';
+import { GovernanceError } from '../errors.ts';
+import type { JsonPositions } from '../json/parse.ts';
+import { joinPointer } from '../json/pointer.ts';
+import type { SchemaRegistryClient } from '../registry/client.ts';
+import { bindingFor } from '../workspace/config.ts';
+import { matchesPathSpec } from '../workspace/glob.ts';
+import type { GovernanceConfig } from '../workspace/config.ts';
+import { loadSchemaWorkspace } from '../workspace/load.ts';
+import { standaloneSchema } from '../workspace/standalone.ts';
+import { createSchemaWorkspace } from '../workspace/workspace.ts';
+import type { SchemaDoc, SchemaWorkspace } from '../workspace/workspace.ts';
+
+export const BASELINES = ['git', 'dir', 'registry'] as const;
+export type Baseline = (typeof BASELINES)[number];
+
+export interface WorkspaceCompatOptions {
+  /** Where previous versions come from; each is checked separately. */
+  against: readonly Baseline[];
+  /** A directory inside the git repository (for `git`); display paths are relative to it. */
+  cwd: string;
+  /** Newest commit counted as history; default: the merge base of HEAD with main. */
+  base?: string;
+  /** A snapshot of the schema tree (same relative paths), for `dir`. */
+  baselineDir?: string;
+  /** Built by the caller, for `registry`. */
+  registry?: SchemaRegistryClient;
+  /** Check every schema at this level instead of its configured one. */
+  level?: CompatibilityLevel;
+  /** Only schemas under these display paths (or globs), or depending on a file under them. */
+  paths?: readonly string[];
+}
+
+export type SchemaStatus = 'new' | 'compatible' | 'incompatible';
+
+export interface SchemaCompatReport {
+  file: string;
+  fullname: string;
+  subject?: string;
+  level: CompatibilityLevel;
+  baseline: Baseline;
+  status: SchemaStatus;
+  /** Previous versions compared with. */
+  versions: string[];
+  /** What the registry itself said, for the registry baseline. */
+  registry?: { level: CompatibilityLevel; compatible: boolean; messages: string[] };
+}
+
+export interface WorkspaceCompatResult {
+  compatible: boolean;
+  reports: SchemaCompatReport[];
+  /** Incompatibilities and warnings, positioned in the files a developer edits. */
+  findings: Finding[];
+  /** Problems with the input itself (unparseable files, unknown names): the check could not be trusted. */
+  inputErrors: Finding[];
+}
+
+export async function checkWorkspaceCompatibility(
+  workspace: SchemaWorkspace,
+  config: GovernanceConfig,
+  options: WorkspaceCompatOptions,
+): Promise<WorkspaceCompatResult> {
+  const inputErrors = [
+    ...workspace.problems.map((p) => errorToFinding(p)),
+    ...workspace.unparsed.map((u) => errorToFinding(u.error, u.file)),
+  ];
+  const result: WorkspaceCompatResult = { compatible: true, reports: [], findings: [], inputErrors };
+  if (inputErrors.length > 0) {
+    result.compatible = false;
+    return result;
+  }
+  const docs = selectDocs(workspace, config, options);
+  const sources: Record<Baseline, () => Promise<Map<SchemaDoc, PreviousVersion[] | null>>> = {
+    git: () => gitVersions(workspace, docs, options),
+    dir: () => dirVersions(workspace, docs, options),
+    registry: () => registryVersions(workspace, docs, config, options),
+  };
+  for (const baseline of options.against) {
+    const previousByDoc = await sources[baseline]();
+    for (const doc of docs) {
+      const previous = previousByDoc.get(doc);
+      if (previous === undefined) continue; // not applicable (a shared type has no subject in the registry)
+      const report = await checkOne(workspace, config, doc, baseline, previous, options, result);
+      result.reports.push(report);
+      if (report.status === 'incompatible') result.compatible = false;
+    }
+  }
+  if (result.findings.some((f) => f.severity === 'error')) result.compatible = false;
+  return result;
+}
+
+/** Events, plus shared types no event uses; narrowed to what the given paths touch. */
+function selectDocs(
+  workspace: SchemaWorkspace,
+  config: GovernanceConfig,
+  options: WorkspaceCompatOptions,
+): SchemaDoc[] {
+  const used = new Set<SchemaDoc>();
+  for (const doc of workspace.docs) for (const dep of workspace.dependenciesOf(doc)) used.add(dep);
+  const roots = workspace.docs.filter((doc) => bindingFor(doc, config).kind === 'event' || !used.has(doc));
+  const specs = options.paths ?? [];
+  if (specs.length === 0) return roots;
+  const under = (file: string): boolean => specs.some((spec) => matchesPathSpec(file, spec));
+  return roots.filter((doc) => under(doc.file) || workspace.closureOf(doc).some((d) => under(d.file)));
+}
+
+async function checkOne(
+  workspace: SchemaWorkspace,
+  config: GovernanceConfig,
+  doc: SchemaDoc,
+  baseline: Baseline,
+  previous: PreviousVersion[] | null,
+  options: WorkspaceCompatOptions,
+  result: WorkspaceCompatResult,
+): Promise<SchemaCompatReport> {
+  const binding = bindingFor(doc, config);
+  const level = options.level ?? binding.compatibility;
+  const report: SchemaCompatReport = {
+    file: doc.file,
+    fullname: doc.fullname ?? doc.file,
+    ...(binding.subject === undefined ? {} : { subject: binding.subject }),
+    level,
+    baseline,
+    status: 'new',
+    versions: (previous ?? []).map((p) => p.version),
+  };
+  if (previous === null || previous.length === 0) return report;
+
+  const lookup = namedTypeLookup(workspace);
+  let local;
+  try {
+    local = checkCompatibility({ schema: doc.json, previous, level, lookupNamedType: lookup });
+  } catch (error) {
+    if (!(error instanceof GovernanceError)) throw error;
+    // A previous version the engine cannot read (malformed in history, say): say which, do not guess.
+    result.findings.push({
+      ...errorToFinding(error, doc.file),
+      id: 'BASELINE_UNREADABLE',
+      line: 1,
+      column: 1,
+    });
+    report.status = 'incompatible';
+    return report;
+  }
+  report.status = local.compatible ? 'compatible' : 'incompatible';
+  for (const f of [...local.findings, ...local.warnings]) result.findings.push(toFinding(workspace, doc, f));
+
+  if (baseline === 'registry' && options.registry !== undefined && binding.subject !== undefined) {
+    await compareWithRegistry(
+      workspace,
+      doc,
+      binding.subject,
+      level,
+      previous,
+      local.compatible,
+      options.registry,
+      report,
+      result,
+    );
+  }
+  return report;
+}
+
+/** Asks the registry for its own verdict; a disagreement with ours fails the check, since one of us is wrong. */
+async function compareWithRegistry(
+  workspace: SchemaWorkspace,
+  doc: SchemaDoc,
+  subject: string,
+  level: CompatibilityLevel,
+  previous: PreviousVersion[],
+  localCompatible: boolean,
+  registry: SchemaRegistryClient,
+  report: SchemaCompatReport,
+  result: WorkspaceCompatResult,
+): Promise<void> {
+  const registryLevel =
+    (await registry.getCompatibilityLevel(subject)) ?? (await registry.getCompatibilityLevel()) ?? 'BACKWARD';
+  const answer = await registry.testCompatibility(subject, JSON.stringify(standaloneSchema(workspace, doc)));
+  if (answer === null) return;
+  report.registry = { level: registryLevel, compatible: answer.compatible, messages: answer.messages };
+  const root = doc.positions.positionOf('');
+  if (registryLevel !== level) {
+    result.findings.push({
+      file: doc.file,
+      line: root.line,
+      column: root.column,
+      id: 'COMPATIBILITY_LEVEL_DRIFT',
+      severity: 'warning',
+      path: '',
+      message: `subject "${subject}" is checked at ${level} here but the registry enforces ${registryLevel}; align the config or the registry`,
+    });
+  }
+  // Compare like with like: our verdict at the level the registry applies.
+  const ours =
+    registryLevel === level
+      ? localCompatible
+      : checkCompatibility({
+          schema: doc.json,
+          previous,
+          level: registryLevel,
+          lookupNamedType: namedTypeLookup(workspace),
+        }).compatible;
+  if (ours !== answer.compatible) {
+    const said = answer.messages.length > 0 ? `: ${answer.messages.join('; ')}` : '';
+    result.findings.push({
+      file: doc.file,
+      line: root.line,
+      column: root.column,
+      id: 'REGISTRY_VERDICT_MISMATCH',
+      severity: 'error',
+      path: '',
+      message: `at ${registryLevel}, the local check says ${ours ? 'compatible' : 'incompatible'} but the registry says ${answer.compatible ? 'compatible' : 'incompatible'} for subject "${subject}"${said}`,
+    });
+    report.status = 'incompatible';
+  }
+}
+
+/** Engine findings point into a document or into a named type from another file; map either to its file. */
+function toFinding(
+  workspace: SchemaWorkspace,
+  doc: SchemaDoc,
+  f: CompatFinding | CompatWarningFinding,
+): Finding {
+  if (f.namedType !== undefined) {
+    const def = workspace.lookupNamedType(f.namedType);
+    if (def !== undefined) {
+      return positionedFinding(
+        def.doc.file,
+        def.doc.positions,
+        f,
+        joinPointer(def.pointer, ...splitPointer(f.path)),
+      );
+    }
+  }
+  return positionedFinding(doc.file, doc.positions, f);
+}
+
+/** A compatibility finding at its line and column in `file`, with the version it was found against. */
+export function positionedFinding(
+  file: string,
+  positions: JsonPositions,
+  f: CompatFinding | CompatWarningFinding,
+  pointer: string = f.path,
+): Finding {
+  const position = positions.positionOf(pointer);
+  return {
+    file,
+    line: position.line,
+    column: position.column,
+    id: f.id,
+    severity: f.severity,
+    path: f.path,
+    message: `${f.message} (${f.direction}, against ${f.against.source})`,
+    against: f.against,
+  };
+}
+
+function splitPointer(pointer: string): string[] {
+  return pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The JSON of named types defined in other files, as the engine's lookup wants it. */
+export function namedTypeLookup(workspace: SchemaWorkspace): LookupNamedType {
+  return (fullname) => workspace.lookupNamedType(fullname)?.json;
+}
+
+async function gitVersions(
+  workspace: SchemaWorkspace,
+  docs: readonly SchemaDoc[],
+  options: WorkspaceCompatOptions,
+): Promise<Map<SchemaDoc, PreviousVersion[]>> {
+  const history = await gitHistory({
+    cwd: options.cwd,
+    files: docs.map((d) => d.file),
+    ...(options.base === undefined ? {} : { base: options.base }),
+  });
+  // Named types of an old version are read as they were at that version's commit, in one git call.
+  const wanted: { doc: SchemaDoc; version: HistoricVersion; dep: SchemaDoc }[] = [];
+  for (const doc of docs) {
+    const deps = workspace.closureOf(doc).filter((d) => d !== doc);
+    for (const version of history.get(doc.file) ?? []) {
+      for (const dep of deps) wanted.push({ doc, version, dep });
+    }
+  }
+  const texts = await readFilesAt(
+    options.cwd,
+    wanted.map((w) => ({ commit: w.version.commit ?? 'HEAD', file: w.dep.file })),
+  );
+  const depTexts = new Map<HistoricVersion, { file: string; text: string }[]>();
+  wanted.forEach((w, i) => {
+    const list = depTexts.get(w.version) ?? [];
+    // A type file that did not exist yet at that commit: fall back to today's definition.
+    list.push({ file: w.dep.file, text: texts[i] ?? w.dep.text });
+    depTexts.set(w.version, list);
+  });
+  const out = new Map<SchemaDoc, PreviousVersion[]>();
+  for (const doc of docs) {
+    const versions = history.get(doc.file) ?? [];
+    out.set(
+      doc,
+      versions.map((v) => toPrevious(workspace, doc, v.version, v.source, v.text, depTexts.get(v) ?? [])),
+    );
+  }
+  return out;
+}
+
+async function dirVersions(
+  workspace: SchemaWorkspace,
+  docs: readonly SchemaDoc[],
+  options: WorkspaceCompatOptions,
+): Promise<Map<SchemaDoc, PreviousVersion[]>> {
+  if (options.baselineDir === undefined) {
+    throw new GovernanceError('USAGE', 'the dir baseline needs --baseline-dir <directory>', {
+      context: { configKey: '--baseline-dir' },
+    });
+  }
+  const old = await loadSchemaWorkspace({ dir: options.baselineDir, displayRoot: options.cwd });
+  const byRelPath = new Map(old.docs.map((d) => [d.relPath, d]));
+  const out = new Map<SchemaDoc, PreviousVersion[]>();
+  for (const doc of docs) {
+    const before = byRelPath.get(doc.relPath);
+    out.set(
+      doc,
+      before === undefined
+        ? []
+        : [
+            {
+              version: 'baseline',
+              source: before.file,
+              schema: before.json,
+              lookupNamedType: layered(old, workspace),
+            },
+          ],
+    );
+  }
+  return out;
+}
+
+async function registryVersions(
+  workspace: SchemaWorkspace,
+  docs: readonly SchemaDoc[],
+  config: GovernanceConfig,
+  options: WorkspaceCompatOptions,
+): Promise<Map<SchemaDoc, PreviousVersion[] | null>> {
+  const registry = options.registry;
+  if (registry === undefined) {
+    throw new GovernanceError(
+      'USAGE',
+      'the registry baseline needs --registry-url or AVRO_GOV_REGISTRY_URL',
+      {
+        context: { configKey: '--registry-url' },
+      },
+    );
+  }
+  const out = new Map<SchemaDoc, PreviousVersion[] | null>();
+  for (const doc of docs) {
+    const subject = bindingFor(doc, config).subject;
+    if (subject === undefined) continue;
+    const registered = await registry.getAllVersions(subject);
+    const previous: PreviousVersion[] = [];
+    for (const r of registered) {
+      const references = new Map<string, unknown>();
+      for (const ref of r.references) {
+        const referenced = await registry.getVersion(ref.subject, ref.version);
+        references.set(ref.name, parseRegistered(referenced.schema, subject, referenced.version));
+      }
+      previous.push({
+        version: String(r.version),
+        source: `registry:${subject}/versions/${r.version}`,
+        schema: parseRegistered(r.schema, subject, r.version),
+        lookupNamedType: (fullname) => references.get(fullname) ?? workspace.lookupNamedType(fullname)?.json,
+      });
+    }
+    out.set(doc, previous);
+  }
+  return out;
+}
+
+function parseRegistered(schema: string, subject: string, version: number): unknown {
+  try {
+    return JSON.parse(schema);
+  } catch (cause) {
+    throw new GovernanceError(
+      'REGISTRY_ERROR',
+      `subject "${subject}" version ${version} holds a schema that is not JSON`,
+      {
+        cause,
+        context: { subject },
+      },
+    );
+  }
+}
+
+function toPrevious(
+  workspace: SchemaWorkspace,
+  doc: SchemaDoc,
+  version: string,
+  source: string,
+  text: string,
+  deps: { file: string; text: string }[],
+): PreviousVersion {
+  const old = createSchemaWorkspace([{ file: doc.file, text }, ...deps]);
+  const oldDoc = old.getDoc(doc.file);
+  const schema = oldDoc?.json ?? safeParse(text);
+  return { version, source, schema, lookupNamedType: layered(old, workspace) };
+}
+
+/** Named types as they were, falling back to today's for a type that did not exist then. */
+function layered(old: SchemaWorkspace, current: SchemaWorkspace): LookupNamedType {
+  return (fullname) => old.lookupNamedType(fullname)?.json ?? current.lookupNamedType(fullname)?.json;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,33 @@
+// Small helpers shared by the commands: path selection and which findings mean "unreadable input".
+import path from 'node:path';
+import type { Finding } from '../diagnostics/finding.ts';
+import { matchesPathSpec } from '../workspace/glob.ts';
+
+/** Findings that mean the input could not be read as Avro at all, rather than a rule being broken. */
+const INPUT_FINDINGS = new Set([
+  'FILE_PARSES_JSON',
+  'FILE_PARSES_AVRO',
+  'NAMED_TYPE_RESOLVES',
+  'NO_REFERENCE_CYCLE',
+  'JSON_SYNTAX',
+  'AVRO_INVALID',
+  'UNKNOWN_NAMED_TYPE',
+  'REFERENCE_CYCLE',
+  'DUPLICATE_NAME',
+  'FILE_NOT_FOUND',
+  'CONFIG_INVALID',
+]);
+
+export function isInputFinding(finding: Finding): boolean {
+  return INPUT_FINDINGS.has(finding.id);
+}
+
+/** Command-line paths as display paths (relative to cwd, forward slashes), the form findings use. */
+export function toDisplayPaths(cwd: string, paths: readonly string[]): string[] {
+  return paths.map((p) => path.relative(cwd, path.resolve(cwd, p)).split(path.sep).join('/') || '.');
+}
+
+/** True when no paths were given, or `file` lies under (or matches) one of them. */
+export function underAny(file: string, specs: readonly string[]): boolean {
+  return specs.length === 0 || specs.some((spec) => matchesPathSpec(file, spec));
+}

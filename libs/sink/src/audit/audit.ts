@@ -1,0 +1,171 @@
+// The exactly-once check: every offset of a partition appears in exactly one committed file, or is
+// accounted for by a recorded reason (dead-lettered, gone from Kafka). Works from the offsets actually
+// stored in the files, so it also holds after the DR merger has moved files between roots.
+import type { LedgerEntry, OffsetRange } from '../commit/ledger.ts';
+
+export interface AuditedFile {
+  path: string;
+  dt: string;
+  partition: number;
+  /** The Kafka offsets of the rows in the file (its lineage column). */
+  offsets: ArrayLike<number>;
+}
+
+export interface AuditInput {
+  topic: string;
+  files: readonly AuditedFile[];
+  /** The ledger of every root the topic was written from (production, DR), entries in any order. */
+  ledgers: readonly { root: string; entries: readonly LedgerEntry[] }[];
+}
+
+export interface Range {
+  from: number;
+  to: number;
+}
+
+export interface PartitionAudit {
+  partition: number;
+  /** Contiguous runs of accounted offsets, inclusive. */
+  committed: Range[];
+  rows: number;
+  deadLettered: number;
+  skipped: number;
+  /** Offsets stored more than once (first 100), and how many there are in all. */
+  duplicates: { offset: number; count: number }[];
+  duplicateCount: number;
+  /** Offsets between the first and last accounted one that nothing accounts for. */
+  holes: Range[];
+  /** Ledger entries that do not continue the previous one (only within one writer's ledger). */
+  ledgerBreaks: string[];
+}
+
+export interface AuditReport {
+  topic: string;
+  partitions: PartitionAudit[];
+  rowsPerDay: Record<string, number>;
+  files: number;
+  ok: boolean;
+}
+
+const MAX_LISTED = 100;
+
+export function audit(input: AuditInput): AuditReport {
+  type Slot = { files: AuditedFile[]; ledgers: Map<string, LedgerEntry[]> };
+  const byPartition = new Map<number, Slot>();
+  const slot = (p: number): Slot => {
+    let s = byPartition.get(p);
+    if (s === undefined) byPartition.set(p, (s = { files: [], ledgers: new Map() }));
+    return s;
+  };
+  for (const f of input.files) slot(f.partition).files.push(f);
+  for (const { root, entries } of input.ledgers) {
+    for (const e of entries) {
+      if (e.topic !== input.topic) continue;
+      const perRoot = slot(e.partition).ledgers;
+      perRoot.set(root, [...(perRoot.get(root) ?? []), e]);
+    }
+  }
+
+  const rowsPerDay: Record<string, number> = {};
+  for (const f of input.files) rowsPerDay[f.dt] = (rowsPerDay[f.dt] ?? 0) + f.offsets.length;
+
+  const partitions = [...byPartition.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([partition, { files, ledgers }]) => auditPartition(partition, files, ledgers));
+  const ok = partitions.every(
+    (p) => p.duplicateCount === 0 && p.holes.length === 0 && p.ledgerBreaks.length === 0,
+  );
+  return { topic: input.topic, partitions, rowsPerDay: sortKeys(rowsPerDay), files: input.files.length, ok };
+}
+
+function auditPartition(
+  partition: number,
+  files: readonly AuditedFile[],
+  ledgersByRoot: ReadonlyMap<string, LedgerEntry[]>,
+): PartitionAudit {
+  const ledgers = [...ledgersByRoot.values()].flat();
+  let total = 0;
+  for (const f of files) total += f.offsets.length;
+  const offsets = new Float64Array(total);
+  let at = 0;
+  for (const f of files)
+    for (let i = 0; i < f.offsets.length; i++) offsets[at++] = f.offsets[i] ?? Number.NaN;
+  offsets.sort();
+
+  const duplicates: { offset: number; count: number }[] = [];
+  let duplicateCount = 0;
+  const stored: Range[] = [];
+  for (let i = 0; i < offsets.length;) {
+    const o = offsets[i] ?? 0;
+    let j = i + 1;
+    while (j < offsets.length && offsets[j] === o) j++;
+    if (j - i > 1) {
+      duplicateCount += j - i - 1;
+      if (duplicates.length < MAX_LISTED) duplicates.push({ offset: o, count: j - i });
+    }
+    const last = stored.at(-1);
+    if (last !== undefined && last.to + 1 === o) last.to = o;
+    else stored.push({ from: o, to: o });
+    i = j;
+  }
+
+  const deadLettered = ledgers.flatMap((e) => e.deadLettered);
+  const skipped = ledgers.flatMap((e) => e.skipped);
+  const committed = mergeRanges([...stored, ...deadLettered.map(toRange), ...skipped.map(toRange)]);
+  const holes: Range[] = [];
+  for (let i = 1; i < committed.length; i++) {
+    const prev = committed[i - 1];
+    const next = committed[i];
+    if (prev !== undefined && next !== undefined) holes.push({ from: prev.to + 1, to: next.from - 1 });
+  }
+  return {
+    partition,
+    committed,
+    rows: total,
+    deadLettered: countRanges(deadLettered),
+    skipped: countRanges(skipped),
+    duplicates,
+    duplicateCount,
+    holes,
+    ledgerBreaks: [...ledgersByRoot.entries()].flatMap(([root, entries]) => ledgerBreaks(root, entries)),
+  };
+}
+
+/** Within one root's ledger, each entry must start where the previous one ended. */
+function ledgerBreaks(root: string, entries: readonly LedgerEntry[]): string[] {
+  const sorted = [...entries].sort((a, b) => a.seq - b.seq);
+  const breaks: string[] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1];
+    const next = sorted[i];
+    if (prev !== undefined && next !== undefined && next.fromOffset !== prev.nextOffset) {
+      breaks.push(
+        `${root}: #${next.seq} starts at ${next.fromOffset} but #${prev.seq} ended before ${prev.nextOffset}`,
+      );
+    }
+  }
+  return breaks;
+}
+
+function toRange(r: OffsetRange): Range {
+  return { from: r.from, to: r.to };
+}
+
+function countRanges(ranges: readonly OffsetRange[]): number {
+  return ranges.reduce((n, r) => n + (r.to - r.from + 1), 0);
+}
+
+function mergeRanges(ranges: Range[]): Range[] {
+  ranges.sort((a, b) => a.from - b.from);
+  const out: Range[] = [];
+  for (const r of ranges) {
+    const last = out.at(-1);
+    if (last !== undefined && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+    else out.push({ ...r });
+  }
+  return out;
+}
+
+function sortKeys(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}

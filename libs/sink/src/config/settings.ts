@@ -1,0 +1,325 @@
+// Every setting of the sink, declared once with its doc, unit and default, read from one JSON file plus
+// environment variables (which win), and validated at start-up with errors naming the key and the value.
+import { readFileSync } from 'node:fs';
+import { SinkError } from '../errors.ts';
+
+type Kind = 'string' | 'integer' | 'list' | 'enum';
+
+interface SettingSpec {
+  key: string;
+  doc: string;
+  unit?: string;
+  kind: Kind;
+  default: string | number | string[] | undefined;
+  values?: readonly string[];
+  min?: number;
+}
+
+const spec = <const T extends SettingSpec>(s: T): T => s;
+
+export const SETTINGS = [
+  spec({ key: 'kafka.brokers', kind: 'list', default: ['127.0.0.1:9092'], doc: 'Kafka bootstrap servers.' }),
+  spec({ key: 'kafka.clientId', kind: 'string', default: 'adlake-sink', doc: 'Client id sent to Kafka.' }),
+  spec({
+    key: 'kafka.groupId',
+    kind: 'string',
+    default: 'adlake-hdfs-sink',
+    doc: 'Consumer group; a DR sink uses its own.',
+  }),
+  spec({
+    key: 'topics',
+    kind: 'list',
+    default: [],
+    doc: 'Topics to consume; each must have a generated event class.',
+  }),
+  spec({
+    key: 'topicPattern',
+    kind: 'string',
+    default: undefined,
+    doc: 'Regular expression of topics to consume, instead of `topics`.',
+  }),
+  spec({
+    key: 'registry.url',
+    kind: 'string',
+    default: 'http://127.0.0.1:8081/apis/ccompat/v7',
+    doc: 'Confluent-compatible schema registry API.',
+  }),
+  spec({
+    key: 'storage.kind',
+    kind: 'enum',
+    values: ['local', 'webhdfs'],
+    default: 'local',
+    doc: 'Where files land: a local directory, or HDFS over WebHDFS.',
+  }),
+  spec({
+    key: 'storage.localDir',
+    kind: 'string',
+    default: '.lake',
+    doc: 'Directory that stands for the file system root when storage.kind is local.',
+  }),
+  spec({
+    key: 'storage.webhdfsUrl',
+    kind: 'string',
+    default: 'http://127.0.0.1:9870',
+    doc: 'NameNode HTTP address (WebHDFS).',
+  }),
+  spec({
+    key: 'storage.user',
+    kind: 'string',
+    default: 'adlake',
+    doc: 'HDFS user the sink writes as (simple authentication).',
+  }),
+  spec({
+    key: 'output.root',
+    kind: 'string',
+    default: '/data/lake/raw',
+    doc: 'Root of the topic=/dt= tree, the ledger and temporary files.',
+  }),
+  spec({
+    key: 'partition.timestampField',
+    kind: 'string',
+    default: 'event_time',
+    doc: 'Dotted path of the event-time field; the Kafka timestamp is used when it is absent.',
+  }),
+  spec({
+    key: 'partition.timezone',
+    kind: 'string',
+    default: 'UTC',
+    doc: 'IANA timezone of the daily partition boundaries.',
+  }),
+  spec({
+    key: 'rotation.maxRecords',
+    kind: 'integer',
+    unit: 'records',
+    min: 1,
+    default: 500_000,
+    doc: 'Commit a partition after this many offsets.',
+  }),
+  spec({
+    key: 'rotation.maxFileBytes',
+    kind: 'integer',
+    unit: 'bytes',
+    min: 1024,
+    default: 128 * 1024 * 1024,
+    doc: 'Commit a partition when one of its open files reaches this estimated size.',
+  }),
+  spec({
+    key: 'rotation.intervalMs',
+    kind: 'integer',
+    unit: 'ms',
+    min: 100,
+    default: 600_000,
+    doc: 'Commit a partition when its oldest data has waited this long, idle or not.',
+  }),
+  spec({
+    key: 'memory.budgetBytes',
+    kind: 'integer',
+    unit: 'bytes',
+    min: 1024 * 1024,
+    default: 512 * 1024 * 1024,
+    doc: 'Cap on buffered data across all open files; the largest partitions are committed when it is reached.',
+  }),
+  spec({
+    key: 'parquet.compression',
+    kind: 'enum',
+    values: ['snappy', 'gzip', 'zstd', 'none'],
+    default: 'snappy',
+    doc: 'Parquet page compression.',
+  }),
+  spec({
+    key: 'parquet.rowGroupRows',
+    kind: 'integer',
+    unit: 'rows',
+    min: 1,
+    default: 100_000,
+    doc: 'Rows per Parquet row group.',
+  }),
+  spec({
+    key: 'parquet.pageSizeBytes',
+    kind: 'integer',
+    unit: 'bytes',
+    min: 1024,
+    default: 1024 * 1024,
+    doc: 'Target Parquet page size.',
+  }),
+  spec({
+    key: 'dlq.topic',
+    kind: 'string',
+    default: 'adlake.sink.dlq',
+    doc: 'Dead-letter topic for records that cannot be decoded or placed.',
+  }),
+  spec({
+    key: 'consumer.partitionsConcurrently',
+    kind: 'integer',
+    min: 1,
+    default: 4,
+    doc: 'Partitions processed at the same time.',
+  }),
+  spec({
+    key: 'metrics.port',
+    kind: 'integer',
+    min: 0,
+    default: 0,
+    doc: 'Port of the Prometheus /metrics and /health endpoint on 127.0.0.1; 0 turns it off.',
+  }),
+] as const;
+
+type Setting = (typeof SETTINGS)[number];
+export type SettingKey = Setting['key'];
+
+type ValueOf<S extends SettingSpec> = S['kind'] extends 'integer'
+  ? number
+  : S['kind'] extends 'list'
+    ? string[]
+    : S['default'] extends undefined
+      ? string | undefined
+      : string;
+
+export type SinkSettings = { [S in Setting as S['key']]: ValueOf<S> };
+
+/** `rotation.maxRecords` → `ADLAKE_SINK_ROTATION_MAX_RECORDS`. */
+export function envName(key: string): string {
+  return `ADLAKE_SINK_${key
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .replace(/\./g, '_')
+    .toUpperCase()}`;
+}
+
+/**
+ * Reads the settings: defaults, then the JSON file (flat dotted keys or nested objects), then the
+ * environment. Every problem is reported at once, each naming the key, the value and where it came from.
+ */
+export function loadSettings(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): SinkSettings {
+  const env = options.env ?? process.env;
+  const fromFile = options.file === undefined ? {} : readJson(options.file);
+  const problems: string[] = [];
+  const known = new Set<string>(SETTINGS.map((s) => s.key));
+  for (const key of Object.keys(fromFile)) {
+    if (!known.has(key))
+      problems.push(`${key}: unknown setting in ${options.file} (known: ${[...known].join(', ')})`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS as readonly SettingSpec[]) {
+    const name = envName(s.key);
+    const raw = env[name] !== undefined ? env[name] : fromFile[s.key];
+    const source =
+      env[name] !== undefined
+        ? `environment ${name}`
+        : fromFile[s.key] !== undefined
+          ? String(options.file)
+          : 'default';
+    if (raw === undefined) {
+      out[s.key] = s.default;
+      continue;
+    }
+    const parsed = parse(s, raw);
+    if (typeof parsed === 'string' && parsed.startsWith('!'))
+      problems.push(`${s.key}: ${JSON.stringify(raw)} ${parsed.slice(1)} (from ${source})`);
+    else out[s.key] = parsed;
+  }
+  const settings = out as SinkSettings;
+  if (settings.topics.length === 0 && settings.topicPattern === undefined) {
+    problems.push(`topics: set topics (${envName('topics')}) or topicPattern (${envName('topicPattern')})`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: settings['partition.timezone'] });
+  } catch {
+    problems.push(
+      `partition.timezone: ${JSON.stringify(settings['partition.timezone'])} is not an IANA timezone`,
+    );
+  }
+  if (settings.topicPattern !== undefined) {
+    try {
+      new RegExp(settings.topicPattern);
+    } catch (error) {
+      problems.push(
+        `topicPattern: ${JSON.stringify(settings.topicPattern)} is not a regular expression: ${(error as Error).message}`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new SinkError('CONFIG_INVALID', `invalid sink configuration:\n  ${problems.join('\n  ')}`, {
+      context: { configKey: problems[0]?.split(':')[0] ?? '' },
+    });
+  }
+  return settings;
+}
+
+/** The settings reference, for `--help` and the docs. */
+export function describeSettings(): string {
+  return (SETTINGS as readonly SettingSpec[])
+    .map((s) => {
+      const def = Array.isArray(s.default) ? s.default.join(',') : s.default;
+      const values = s.values === undefined ? '' : ` One of: ${s.values.join(', ')}.`;
+      return `  ${s.key}${s.unit === undefined ? '' : ` (${s.unit})`}\n      ${s.doc}${values} Default: ${def === undefined || def === '' ? '(none)' : def}. Env: ${envName(s.key)}`;
+    })
+    .join('\n');
+}
+
+function parse(s: SettingSpec, raw: unknown): unknown {
+  switch (s.kind) {
+    case 'string':
+      return typeof raw === 'string' && raw.length > 0 ? raw : '!is not a non-empty string';
+    case 'enum':
+      return typeof raw === 'string' && s.values?.includes(raw)
+        ? raw
+        : `!is not one of ${s.values?.join(', ')}`;
+    case 'integer': {
+      const n =
+        typeof raw === 'number'
+          ? raw
+          : typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
+            ? Number(raw)
+            : Number.NaN;
+      if (!Number.isSafeInteger(n))
+        return `!is not a whole number${s.unit === undefined ? '' : ` of ${s.unit}`}`;
+      if (s.min !== undefined && n < s.min)
+        return `!is below the minimum ${s.min}${s.unit === undefined ? '' : ` ${s.unit}`}`;
+      return n;
+    }
+    case 'list': {
+      const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined;
+      if (list === undefined || !list.every((x) => typeof x === 'string')) return '!is not a list of strings';
+      return list.map((x: string) => x.trim()).filter((x: string) => x.length > 0);
+    }
+  }
+}
+
+function readJson(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new SinkError('CONFIG_INVALID', `cannot read config file ${file}: ${(cause as Error).message}`, {
+      cause,
+      context: { path: file },
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new SinkError('CONFIG_INVALID', `config file ${file} is not JSON: ${(cause as Error).message}`, {
+      cause,
+      context: { path: file },
+    });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SinkError('CONFIG_INVALID', `config file ${file} must hold a JSON object`, {
+      context: { path: file },
+    });
+  }
+  return flatten(parsed as Record<string, unknown>);
+}
+
+/** `{ "rotation": { "maxRecords": 5 } }` and `{ "rotation.maxRecords": 5 }` mean the same. */
+function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix === '' ? k : `${prefix}.${k}`;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      Object.assign(out, flatten(v as Record<string, unknown>, key));
+    else out[key] = v;
+  }
+  return out;
+}

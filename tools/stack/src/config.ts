@@ -1,0 +1,346 @@
+// Stack settings: every environment variable the stack reads is declared once here, with its doc and default.
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StackError } from './errors.ts';
+
+export const SERVICE_NAMES = ['kafka', 'hdfs', 'registry', 'npm'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Repository root: this file lives in tools/stack/src. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const OPENJDK_17 = '/usr/lib/jvm/java-17-openjdk-amd64';
+const TEMURIN_25 = '/usr/lib/jvm/temurin-25-jdk-amd64';
+
+type Kind = 'port' | 'path' | 'string' | 'heap' | 'seconds' | 'boolean';
+
+interface Setting {
+  readonly env: string;
+  readonly doc: string;
+  readonly kind: Kind;
+  /** Default value, or a function of the environment for machine-dependent defaults. */
+  readonly default: string | ((env: NodeJS.ProcessEnv) => string);
+}
+
+function defaultJavaHome(env: NodeJS.ProcessEnv): string {
+  if (existsSync(join(OPENJDK_17, 'bin/java'))) return OPENJDK_17;
+  return env['JAVA_HOME'] ?? '';
+}
+
+/** The settings table; `docs/local-stack.md` lists the same names. */
+export const SETTINGS = {
+  stackDir: {
+    env: 'ADLAKE_STACK_DIR',
+    doc: 'Folder for downloads (cache/), data, logs and pid files of the local stack.',
+    kind: 'path',
+    default: join(REPO_ROOT, '.stack'),
+  },
+  javaHome: {
+    env: 'ADLAKE_JAVA_HOME',
+    doc: 'JDK (17) running Kafka and HDFS. Empty means `java` on PATH.',
+    kind: 'string',
+    default: defaultJavaHome,
+  },
+  registryJavaHome: {
+    env: 'ADLAKE_REGISTRY_JAVA_HOME',
+    doc: 'JDK (21 or newer) running Apicurio Registry 3.3.',
+    kind: 'string',
+    default: TEMURIN_25,
+  },
+  mvn: {
+    env: 'ADLAKE_MVN',
+    doc: 'Maven executable used to download the service jars (cache: ~/.m2 and <stack dir>/cache).',
+    kind: 'string',
+    default: 'mvn',
+  },
+  kafkaPort: {
+    env: 'ADLAKE_KAFKA_PORT',
+    doc: 'Kafka client (PLAINTEXT) port.',
+    kind: 'port',
+    default: '9092',
+  },
+  kafkaControllerPort: {
+    env: 'ADLAKE_KAFKA_CONTROLLER_PORT',
+    doc: 'Kafka KRaft controller port.',
+    kind: 'port',
+    default: '9093',
+  },
+  kafkaHeap: { env: 'ADLAKE_KAFKA_HEAP', doc: 'Kafka JVM -Xmx.', kind: 'heap', default: '512m' },
+  hdfsRpcPort: {
+    env: 'ADLAKE_HDFS_RPC_PORT',
+    doc: 'NameNode RPC port (fs.defaultFS).',
+    kind: 'port',
+    default: '8020',
+  },
+  hdfsHttpPort: {
+    env: 'ADLAKE_HDFS_HTTP_PORT',
+    doc: 'NameNode HTTP port (WebHDFS, JMX).',
+    kind: 'port',
+    default: '9870',
+  },
+  datanodePort: {
+    env: 'ADLAKE_HDFS_DATANODE_PORT',
+    doc: 'DataNode data transfer port.',
+    kind: 'port',
+    default: '9866',
+  },
+  datanodeHttpPort: {
+    env: 'ADLAKE_HDFS_DATANODE_HTTP_PORT',
+    doc: 'DataNode HTTP port (WebHDFS redirects land here).',
+    kind: 'port',
+    default: '9864',
+  },
+  datanodeIpcPort: {
+    env: 'ADLAKE_HDFS_DATANODE_IPC_PORT',
+    doc: 'DataNode IPC port.',
+    kind: 'port',
+    default: '9867',
+  },
+  hdfsHeap: {
+    env: 'ADLAKE_HDFS_HEAP',
+    doc: '-Xmx of the NameNode and of the DataNode (each).',
+    kind: 'heap',
+    default: '256m',
+  },
+  hdfsUser: {
+    env: 'ADLAKE_HDFS_USER',
+    doc: 'HDFS service user owning /user/<name> and /data/lake.',
+    kind: 'string',
+    default: 'adlake',
+  },
+  hdfsOtherUser: {
+    env: 'ADLAKE_HDFS_OTHER_USER',
+    doc: 'A second, unprivileged HDFS user for access-denied tests.',
+    kind: 'string',
+    default: 'intruder',
+  },
+  registryPort: {
+    env: 'ADLAKE_REGISTRY_PORT',
+    doc: 'Apicurio Registry HTTP port (ccompat API under /apis/ccompat/v7).',
+    kind: 'port',
+    default: '8081',
+  },
+  registryManagementPort: {
+    env: 'ADLAKE_REGISTRY_MANAGEMENT_PORT',
+    doc: 'Apicurio management port (health at /health/ready).',
+    kind: 'port',
+    default: '8091',
+  },
+  registryHeap: { env: 'ADLAKE_REGISTRY_HEAP', doc: 'Apicurio JVM -Xmx.', kind: 'heap', default: '384m' },
+  npmPort: {
+    env: 'ADLAKE_NPM_PORT',
+    doc: 'verdaccio (private npm registry) port.',
+    kind: 'port',
+    default: '4873',
+  },
+  npmUser: {
+    env: 'ADLAKE_NPM_USER',
+    doc: 'verdaccio user whose publish token goes into <stack dir>/npm/npmrc.',
+    kind: 'string',
+    default: 'adlake',
+  },
+  jvmFastStart: {
+    env: 'ADLAKE_JVM_FAST_START',
+    doc: 'true adds -XX:+UseSerialGC -XX:TieredStopAtLevel=1 to every JVM (faster start, less peak speed).',
+    kind: 'boolean',
+    default: 'true',
+  },
+  readyTimeout: {
+    env: 'ADLAKE_STACK_READY_TIMEOUT',
+    doc: 'Seconds each service may take to become ready before `up` fails.',
+    kind: 'seconds',
+    default: '180',
+  },
+} as const satisfies Record<string, Setting>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+export interface StackConfig {
+  readonly stackDir: string;
+  readonly javaHome: string;
+  readonly registryJavaHome: string;
+  readonly mvn: string;
+  readonly kafkaPort: number;
+  readonly kafkaControllerPort: number;
+  readonly kafkaHeap: string;
+  readonly hdfsRpcPort: number;
+  readonly hdfsHttpPort: number;
+  readonly datanodePort: number;
+  readonly datanodeHttpPort: number;
+  readonly datanodeIpcPort: number;
+  readonly hdfsHeap: string;
+  readonly hdfsUser: string;
+  readonly hdfsOtherUser: string;
+  readonly registryPort: number;
+  readonly registryManagementPort: number;
+  readonly registryHeap: string;
+  readonly npmPort: number;
+  readonly npmUser: string;
+  readonly jvmFastStart: boolean;
+  /** Per-service readiness timeout in milliseconds. */
+  readonly readyTimeoutMs: number;
+}
+
+const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+function invalid(setting: Setting, raw: string, expected: string): StackError {
+  return new StackError('CONFIG_INVALID', `${setting.env}="${raw}" is invalid: expected ${expected}.`, {
+    context: { configKey: setting.env },
+  });
+}
+
+function rawValue(setting: Setting, env: NodeJS.ProcessEnv): string {
+  const given = env[setting.env];
+  if (given !== undefined && given !== '') return given;
+  return typeof setting.default === 'function' ? setting.default(env) : setting.default;
+}
+
+function parsePort(setting: Setting, raw: string): number {
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw invalid(setting, raw, 'a TCP port number 1-65535');
+  return n;
+}
+
+function parseHeap(setting: Setting, raw: string): string {
+  if (!/^\d+[mMgG]$/.test(raw)) throw invalid(setting, raw, 'a JVM heap size such as 256m or 1g');
+  return raw.toLowerCase();
+}
+
+function parseSeconds(setting: Setting, raw: string): number {
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 3600)
+    throw invalid(setting, raw, 'whole seconds between 1 and 3600');
+  return n;
+}
+
+function parseBoolean(setting: Setting, raw: string): boolean {
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw invalid(setting, raw, 'true or false');
+}
+
+/** Reads and validates the stack settings; a bad value throws CONFIG_INVALID naming its env var. */
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const s = SETTINGS;
+  const str = (setting: Setting): string => rawValue(setting, env);
+  const port = (setting: Setting): number => parsePort(setting, str(setting));
+  const user = (setting: Setting): string => {
+    const raw = str(setting);
+    if (!USER_NAME.test(raw)) throw invalid(setting, raw, 'a lower-case user name like "adlake"');
+    return raw;
+  };
+  const stackDirRaw = str(s.stackDir);
+  const config: StackConfig = {
+    stackDir: isAbsolute(stackDirRaw) ? stackDirRaw : resolve(REPO_ROOT, stackDirRaw),
+    javaHome: str(s.javaHome),
+    registryJavaHome: str(s.registryJavaHome),
+    mvn: str(s.mvn),
+    kafkaPort: port(s.kafkaPort),
+    kafkaControllerPort: port(s.kafkaControllerPort),
+    kafkaHeap: parseHeap(s.kafkaHeap, str(s.kafkaHeap)),
+    hdfsRpcPort: port(s.hdfsRpcPort),
+    hdfsHttpPort: port(s.hdfsHttpPort),
+    datanodePort: port(s.datanodePort),
+    datanodeHttpPort: port(s.datanodeHttpPort),
+    datanodeIpcPort: port(s.datanodeIpcPort),
+    hdfsHeap: parseHeap(s.hdfsHeap, str(s.hdfsHeap)),
+    hdfsUser: user(s.hdfsUser),
+    hdfsOtherUser: user(s.hdfsOtherUser),
+    registryPort: port(s.registryPort),
+    registryManagementPort: port(s.registryManagementPort),
+    registryHeap: parseHeap(s.registryHeap, str(s.registryHeap)),
+    npmPort: port(s.npmPort),
+    npmUser: user(s.npmUser),
+    jvmFastStart: parseBoolean(s.jvmFastStart, str(s.jvmFastStart)),
+    readyTimeoutMs: parseSeconds(s.readyTimeout, str(s.readyTimeout)) * 1000,
+  };
+  if (config.hdfsUser === config.hdfsOtherUser) {
+    throw invalid(s.hdfsOtherUser, config.hdfsOtherUser, `a user different from ${s.hdfsUser.env}`);
+  }
+  assertDistinctPorts(config);
+  return config;
+}
+
+const PORT_KEYS = [
+  'kafkaPort',
+  'kafkaControllerPort',
+  'hdfsRpcPort',
+  'hdfsHttpPort',
+  'datanodePort',
+  'datanodeHttpPort',
+  'datanodeIpcPort',
+  'registryPort',
+  'registryManagementPort',
+  'npmPort',
+] as const satisfies readonly SettingKey[];
+
+function assertDistinctPorts(config: StackConfig): void {
+  const seen = new Map<number, (typeof PORT_KEYS)[number]>();
+  for (const key of PORT_KEYS) {
+    const other = seen.get(config[key]);
+    if (other !== undefined) {
+      const setting = SETTINGS[key];
+      throw invalid(setting, String(config[key]), `a port not already used by ${SETTINGS[other].env}`);
+    }
+    seen.set(config[key], key);
+  }
+}
+
+/** Ports each service listens on, with the env var that moves it. */
+export function servicePorts(config: StackConfig, service: ServiceName): { port: number; env: string }[] {
+  const keys: Record<ServiceName, readonly (typeof PORT_KEYS)[number][]> = {
+    kafka: ['kafkaPort', 'kafkaControllerPort'],
+    hdfs: ['hdfsRpcPort', 'hdfsHttpPort', 'datanodePort', 'datanodeHttpPort', 'datanodeIpcPort'],
+    registry: ['registryPort', 'registryManagementPort'],
+    npm: ['npmPort'],
+  };
+  return keys[service].map((key) => ({ port: config[key], env: SETTINGS[key].env }));
+}
+
+export interface StackEndpoints {
+  readonly kafkaBrokers: string[];
+  /** Confluent-compatible API base URL (Apicurio ccompat v7). */
+  readonly registryUrl: string;
+  readonly webhdfsUrl: string;
+  readonly hdfsUser: string;
+  readonly otherHdfsUser: string;
+  /** Owned by hdfsUser, mode 755: where services write. */
+  readonly hdfsLakeDir: string;
+  /** Owned by hdfsUser, mode 750: unreadable for otherHdfsUser. */
+  readonly hdfsHomeDir: string;
+  readonly npmRegistryUrl: string;
+  /** npmrc holding `registry=` and a publish token for npmRegistryUrl. */
+  readonly npmrcPath: string;
+}
+
+export function endpoints(config: StackConfig): StackEndpoints {
+  return {
+    kafkaBrokers: [`127.0.0.1:${config.kafkaPort}`],
+    registryUrl: `http://127.0.0.1:${config.registryPort}/apis/ccompat/v7`,
+    webhdfsUrl: `http://127.0.0.1:${config.hdfsHttpPort}`,
+    hdfsUser: config.hdfsUser,
+    otherHdfsUser: config.hdfsOtherUser,
+    hdfsLakeDir: '/data/lake',
+    hdfsHomeDir: `/user/${config.hdfsUser}`,
+    npmRegistryUrl: `http://127.0.0.1:${config.npmPort}/`,
+    npmrcPath: join(config.stackDir, 'npm', 'npmrc'),
+  };
+}
+
+export function isServiceName(name: string): name is ServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(name);
+}
+
+/** Validates a list of service names from the CLI or the API; empty means all. */
+export function parseServices(names: readonly string[]): ServiceName[] {
+  if (names.length === 0) return [...SERVICE_NAMES];
+  const unknown = names.filter((n) => !isServiceName(n));
+  if (unknown.length > 0) {
+    throw new StackError(
+      'USAGE',
+      `unknown service ${unknown.join(', ')}; expected one of ${SERVICE_NAMES.join(', ')}`,
+    );
+  }
+  return SERVICE_NAMES.filter((n) => names.includes(n));
+}

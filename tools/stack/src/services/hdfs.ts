@@ -1,0 +1,307 @@
+// HDFS 3.4 NameNode + DataNode daemons with WebHDFS and permissions on, from Maven Central jars.
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { SETTINGS } from '../config.ts';
+import type { StackConfig } from '../config.ts';
+import { StackError } from '../errors.ts';
+import { spawnDaemon } from '../proc.ts';
+import { renderCoreSite, renderHdfsSite, renderLog4j } from '../render.ts';
+import { javaBinary, requireJava, resolveMaven, run } from '../tools.ts';
+import type { ServiceContext, ServiceDef } from './service.ts';
+import {
+  checkDataStamp,
+  describeError,
+  httpFetch,
+  incompatible,
+  jvmFlags,
+  logFile,
+  MAVEN_DIR,
+  nonEmptyDir,
+  pidFile,
+} from './service.ts';
+import { parseSimpleProperties } from './kafka.ts';
+
+export const HADOOP_VERSION = '3.4.2';
+
+/** Hadoop 3.4 on JDK 17 needs these opens (the list `hadoop_finalize_jpms_opts` adds in the shell scripts). */
+const JPMS_OPENS = [
+  'java.io',
+  'java.lang',
+  'java.lang.reflect',
+  'java.math',
+  'java.net',
+  'java.text',
+  'java.util',
+  'java.util.concurrent',
+  'java.util.zip',
+  'sun.security.util',
+  'sun.security.x509',
+].map((pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`);
+
+/** The HTTP servers look their webapp folders up on the classpath; the Maven jars do not ship them. */
+const WEBAPPS = ['hdfs', 'datanode', 'secondary', 'static'];
+
+function paths(ctx: ServiceContext) {
+  const data = join(ctx.dir, 'data');
+  return {
+    libs: join(ctx.cacheDir, 'libs'),
+    conf: join(ctx.dir, 'conf'),
+    data,
+    nameVersion: join(data, 'dfs/name/current/VERSION'),
+    dataVersion: join(data, 'dfs/data/current/VERSION'),
+  };
+}
+
+/** The OS user running the daemons: HDFS's superuser. */
+export function hdfsSuperuser(): string {
+  return userInfo().username;
+}
+
+function hadoopJvm(ctx: ServiceContext, role: string): string[] {
+  const p = paths(ctx);
+  return [
+    ...jvmFlags(ctx.config, ctx.config.hdfsHeap, role),
+    '-XX:+IgnoreUnrecognizedVMOptions',
+    ...JPMS_OPENS,
+    `-Dhadoop.log.dir=${join(ctx.dir, 'logs')}`,
+    `-Dhadoop.home.dir=${ctx.dir}`,
+    `-Dhadoop.id.str=${role}`,
+    '-cp',
+    `${p.conf}:${p.libs}/*`,
+  ];
+}
+
+function clusterIdOf(versionFile: string): string | undefined {
+  if (!existsSync(versionFile)) return undefined;
+  return parseSimpleProperties(readFileSync(versionFile, 'utf8')).get('clusterID');
+}
+
+function webhdfs(config: StackConfig, path: string, op: string, user: string, extra = ''): string {
+  return `http://127.0.0.1:${config.hdfsHttpPort}/webhdfs/v1${path}?op=${op}&user.name=${encodeURIComponent(user)}${extra}`;
+}
+
+async function jmx(config: StackConfig, bean: string): Promise<Record<string, unknown> | undefined> {
+  const response = await httpFetch(
+    `http://127.0.0.1:${config.hdfsHttpPort}/jmx?qry=Hadoop:service=NameNode,name=${bean}`,
+  );
+  if (!response.ok) return undefined;
+  const body = (await response.json()) as { beans?: Record<string, unknown>[] };
+  return body.beans?.[0];
+}
+
+async function expectOk(response: Response, what: string): Promise<void> {
+  if (!response.ok)
+    throw new Error(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+}
+
+/** Creates the service user's folders as the superuser; every call is idempotent. */
+async function bootstrapFolders(config: StackConfig): Promise<void> {
+  const su = hdfsSuperuser();
+  const folders: [string, string][] = [
+    [`/user/${config.hdfsUser}`, '750'],
+    ['/data/lake', '755'],
+    [`/user/${config.hdfsOtherUser}`, '750'],
+  ];
+  for (const [folder, mode] of folders) {
+    const owner = folder.endsWith(`/${config.hdfsOtherUser}`) ? config.hdfsOtherUser : config.hdfsUser;
+    await expectOk(
+      await httpFetch(webhdfs(config, folder, 'MKDIRS', su), { method: 'PUT' }),
+      `MKDIRS ${folder}`,
+    );
+    await expectOk(
+      await httpFetch(webhdfs(config, folder, 'SETOWNER', su, `&owner=${owner}&group=${owner}`), {
+        method: 'PUT',
+      }),
+      `SETOWNER ${folder}`,
+    );
+    await expectOk(
+      await httpFetch(webhdfs(config, folder, 'SETPERMISSION', su, `&permission=${mode}`), { method: 'PUT' }),
+      `SETPERMISSION ${folder}`,
+    );
+  }
+  // /tmp as in any Hadoop install: world-writable with the sticky bit.
+  await expectOk(await httpFetch(webhdfs(config, '/tmp', 'MKDIRS', su), { method: 'PUT' }), 'MKDIRS /tmp');
+  await expectOk(
+    await httpFetch(webhdfs(config, '/tmp', 'SETPERMISSION', su, '&permission=1777'), { method: 'PUT' }),
+    'SETPERMISSION /tmp',
+  );
+}
+
+/**
+ * PUT with node:http. The DataNode answers a WebHDFS CREATE with an unsolicited `100 Continue` before its
+ * `201`, which fetch (undici) rejects as "bad response"; node:http skips informational responses.
+ */
+export function putToDataNode(
+  url: string,
+  body: Buffer | string,
+  timeoutMs = 10_000,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'PUT', timeout: timeoutMs, headers: { 'content-type': 'application/octet-stream' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`PUT ${url} timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** CREATE (two steps, the redirect must point at 127.0.0.1), OPEN and DELETE as the service user. */
+async function roundTrip(config: StackConfig): Promise<void> {
+  const user = config.hdfsUser;
+  const path = `/user/${user}/.stack-ready-${process.pid}`;
+  const first = await httpFetch(webhdfs(config, path, 'CREATE', user, '&overwrite=true'), {
+    method: 'PUT',
+    redirect: 'manual',
+  });
+  const location = first.headers.get('location');
+  if (first.status !== 307 || location === null) {
+    throw new Error(
+      `CREATE: expected 307 with Location, got ${first.status} ${(await first.text()).slice(0, 300)}`,
+    );
+  }
+  await first.body?.cancel();
+  if (new URL(location).hostname !== '127.0.0.1') {
+    throw new StackError('START_FAILED', `hdfs: WebHDFS redirects to ${location}, not to 127.0.0.1`, {
+      service: 'hdfs',
+    });
+  }
+  const payload = `ready ${Date.now()}`;
+  const put = await putToDataNode(location, payload);
+  if (put.status !== 201) throw new Error(`CREATE on DataNode: HTTP ${put.status} ${put.text.slice(0, 300)}`);
+  const read = await httpFetch(webhdfs(config, path, 'OPEN', user));
+  const text = await read.text();
+  if (!read.ok || text !== payload)
+    throw new Error(`OPEN: HTTP ${read.status}, read ${JSON.stringify(text.slice(0, 100))}`);
+  await expectOk(await httpFetch(webhdfs(config, path, 'DELETE', user), { method: 'DELETE' }), 'DELETE');
+}
+
+export const hdfs: ServiceDef = {
+  name: 'hdfs',
+  version: HADOOP_VERSION,
+  roles: ['namenode', 'datanode'],
+
+  async prepare(ctx) {
+    const p = paths(ctx);
+    await requireJava('hdfs', ctx.config.javaHome, SETTINGS.javaHome.env, 17);
+    const fetched = await resolveMaven({
+      service: 'hdfs',
+      mvn: ctx.config.mvn,
+      pom: join(MAVEN_DIR, 'hdfs/pom.xml'),
+      outDir: p.libs,
+      includeScope: 'runtime',
+      log: (m) => ctx.log('download', m),
+    });
+    if (fetched === 'downloaded') ctx.log('download', `jars ready in ${p.libs}`);
+    checkDataStamp(ctx, 'hdfs', HADOOP_VERSION, nonEmptyDir(p.data));
+
+    mkdirSync(p.conf, { recursive: true });
+    writeFileSync(join(p.conf, 'core-site.xml'), renderCoreSite(ctx.config, p.data, hdfsSuperuser()));
+    writeFileSync(join(p.conf, 'hdfs-site.xml'), renderHdfsSite(ctx.config, p.data));
+    writeFileSync(
+      join(p.conf, 'log4j.properties'),
+      renderLog4j([
+        'org.apache.hadoop.hdfs.StateChange',
+        'BlockStateChange',
+        'org.eclipse.jetty',
+        'com.sun.jersey',
+      ]),
+    );
+    for (const app of WEBAPPS) {
+      mkdirSync(join(p.conf, 'webapps', app, 'WEB-INF'), { recursive: true });
+      writeFileSync(
+        join(p.conf, 'webapps', app, 'WEB-INF', 'web.xml'),
+        '<?xml version="1.0" encoding="UTF-8"?>\n<web-app xmlns="http://xmlns.jcp.org/xml/ns/javaee" version="3.1"/>\n',
+      );
+    }
+    mkdirSync(p.data, { recursive: true });
+
+    const nameCluster = clusterIdOf(p.nameVersion);
+    const dataCluster = clusterIdOf(p.dataVersion);
+    if (nameCluster === undefined && dataCluster !== undefined) {
+      throw incompatible(
+        'hdfs',
+        p.data,
+        `the DataNode holds blocks of cluster ${dataCluster} but the NameNode has no metadata`,
+      );
+    }
+    if (nameCluster !== undefined && dataCluster !== undefined && nameCluster !== dataCluster) {
+      throw incompatible(
+        'hdfs',
+        p.data,
+        `NameNode clusterID ${nameCluster} and DataNode clusterID ${dataCluster} differ`,
+      );
+    }
+    if (nameCluster !== undefined) return;
+    const clusterId = `CID-adlake-${randomUUID()}`;
+    ctx.log('format', `formatting the NameNode (${clusterId})`);
+    const result = await run(
+      javaBinary(ctx.config.javaHome),
+      [
+        ...hadoopJvm(ctx, 'namenode-format'),
+        'org.apache.hadoop.hdfs.server.namenode.NameNode',
+        '-format',
+        '-clusterid',
+        clusterId,
+        '-force',
+        '-nonInteractive',
+      ],
+      { timeoutMs: 120_000 },
+    );
+    if (result === undefined || result.code !== 0) {
+      throw new StackError(
+        'START_FAILED',
+        `hdfs: formatting the NameNode failed:\n${result?.output.slice(-2000) ?? ''}`,
+        {
+          service: 'hdfs',
+        },
+      );
+    }
+  },
+
+  async start(ctx) {
+    mkdirSync(join(ctx.dir, 'logs'), { recursive: true });
+    const daemon = (role: string, mainClass: string) =>
+      spawnDaemon({
+        service: 'hdfs',
+        command: javaBinary(ctx.config.javaHome),
+        args: [...hadoopJvm(ctx, role), mainClass],
+        cwd: ctx.dir,
+        logFile: logFile(ctx.config, 'hdfs', role),
+        pidFile: pidFile(ctx.config, 'hdfs', role),
+        markers: [`-Dadlake.stack=${ctx.config.stackDir}#${role}`, mainClass],
+      });
+    return [
+      daemon('namenode', 'org.apache.hadoop.hdfs.server.namenode.NameNode'),
+      daemon('datanode', 'org.apache.hadoop.hdfs.server.datanode.DataNode'),
+    ];
+  },
+
+  async probe(ctx) {
+    try {
+      const state = await jmx(ctx.config, 'FSNamesystemState');
+      const live = Number(state?.['NumLiveDataNodes'] ?? 0);
+      if (live < 1) return `NameNode reports ${live} live DataNodes`;
+      const info = await jmx(ctx.config, 'NameNodeInfo');
+      const safemode = String(info?.['Safemode'] ?? '?');
+      if (safemode !== '') return `NameNode in safemode: ${safemode}`;
+      await bootstrapFolders(ctx.config);
+      await roundTrip(ctx.config);
+      return true;
+    } catch (error) {
+      if (error instanceof StackError) throw error;
+      return `WebHDFS: ${describeError(error)}`;
+    }
+  },
+};

@@ -1,5 +1,5 @@
 // Stack settings: every environment variable the stack reads is declared once here, with its doc and default.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StackError } from './errors.ts';
@@ -11,7 +11,7 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const OPENJDK_17 = '/usr/lib/jvm/java-17-openjdk-amd64';
-const TEMURIN_25 = '/usr/lib/jvm/temurin-25-jdk-amd64';
+const JVM_DIR = '/usr/lib/jvm';
 
 type Kind = 'port' | 'path' | 'string' | 'heap' | 'seconds' | 'boolean';
 
@@ -21,6 +21,28 @@ interface Setting {
   readonly kind: Kind;
   /** Default value, or a function of the environment for machine-dependent defaults. */
   readonly default: string | ((env: NodeJS.ProcessEnv) => string);
+}
+
+/** The newest JDK of at least `major` under /usr/lib/jvm, read from each JDK's `release` file. */
+function newestJdk(major: number): string {
+  let best = { version: 0, home: '' };
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(JVM_DIR);
+  } catch {
+    return '';
+  }
+  for (const name of entries) {
+    const home = join(JVM_DIR, name);
+    try {
+      const release = readFileSync(join(home, 'release'), 'utf8');
+      const version = Number(/JAVA_VERSION="(\d+)/.exec(release)?.[1] ?? 0);
+      if (version >= major && version > best.version && existsSync(join(home, 'bin/java'))) best = { version, home };
+    } catch {
+      // not a JDK
+    }
+  }
+  return best.home;
 }
 
 function defaultJavaHome(env: NodeJS.ProcessEnv): string {
@@ -44,9 +66,9 @@ export const SETTINGS = {
   },
   registryJavaHome: {
     env: 'ADLAKE_REGISTRY_JAVA_HOME',
-    doc: 'JDK (21 or newer) running Apicurio Registry 3.3.',
+    doc: 'JDK (21 or newer) running Apicurio Registry 3.3. Default: the newest such JDK under /usr/lib/jvm.',
     kind: 'string',
-    default: TEMURIN_25,
+    default: () => newestJdk(21),
   },
   mvn: {
     env: 'ADLAKE_MVN',

@@ -194,6 +194,11 @@ export class SinkTask {
       if (placement.source === 'kafka') this.stats.timestampFromKafka++;
       buffer.append(record.offset, placement.dt, decoded.value, record.timestamp);
       this.stats.rows++;
+      // Files hold at most maxRecords offsets, however large the fetched batch.
+      if (buffer.accounted >= this.#o.rotation.maxRecords) {
+        if (letters.length > 0) await this.#deadLetter(letters.splice(0));
+        await this.#commit(state, 'records');
+      }
     }
     if (letters.length > 0) await this.#deadLetter(letters);
     const due =

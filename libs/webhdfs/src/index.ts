@@ -1,0 +1,19 @@
+// Public API of @adlake/webhdfs: the client, its error hierarchy and the retry helper.
+export { WebHdfsClient } from './client.ts';
+export type { CallOptions, CreateOptions, OpenOptions, WebHdfsClientOptions } from './client.ts';
+export {
+  classifyHttpStatus,
+  classifyRemoteException,
+  errorFromResponse,
+  isWebHdfsError,
+  NOT_APPLIED_CODES,
+  parseRemoteException,
+  REMOTE_EXCEPTION_TABLE,
+  WebHdfsError,
+  WebHdfsErrorCodes,
+} from './errors.ts';
+export type { RemoteException, WebHdfsErrorCode, WebHdfsErrorContext } from './errors.ts';
+export { backoffDelay, DEFAULT_RETRY_POLICY, shouldRetry, withRetry } from './retry.ts';
+export type { RetryInfo, RetryOptions, RetryPolicy } from './retry.ts';
+export type { ContentSummary, FileStatus, FileType, ListingPage } from './types.ts';
+export { buildUrl, encodePath, encodeQuery, normalizePath } from './url.ts';

@@ -2,14 +2,9 @@
 // accounted for (written, dead-lettered or absent from Kafka), and when it opened. A commit closes all of it.
 import type { CommitRequest, OffsetRange } from '../commit/ledger.ts';
 import { SinkError } from '../errors.ts';
+import type { Lineage } from '../format/writer.ts';
 
-export interface Lineage {
-  topic: string;
-  partition: number;
-  offset: number;
-  /** Kafka record timestamp, epoch ms. */
-  timestamp: number;
-}
+export type { Lineage };
 
 /** One output file being built in memory (the Parquet writer is one). */
 export interface RecordFileWriter {

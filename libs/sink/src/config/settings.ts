@@ -169,11 +169,13 @@ export type SettingKey = Setting['key'];
 
 type ValueOf<S extends SettingSpec> = S['kind'] extends 'integer'
   ? number
-  : S['kind'] extends 'list'
-    ? string[]
-    : S['default'] extends undefined
-      ? string | undefined
-      : string;
+  : S['kind'] extends 'enum'
+    ? NonNullable<S['values']>[number]
+    : S['kind'] extends 'list'
+      ? string[]
+      : S['default'] extends undefined
+        ? string | undefined
+        : string;
 
 export type SinkSettings = { [S in Setting as S['key']]: ValueOf<S> };
 

@@ -17,7 +17,7 @@ export interface SinkRecord {
   timestamp: number;
   key: Buffer | null;
   value: Buffer | null;
-  headers: Record<string, Buffer | string | undefined>;
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
 }
 
 export type DecodeResult = { ok: true; value: unknown } | { ok: false; code: string; reason: string };
@@ -104,21 +104,33 @@ export class SinkTask {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Takes ownership of a partition: recovers it from storage and says where consumption must start. */
+  /**
+   * Takes ownership of a partition: recovers it from storage and says where consumption must start.
+   * Idempotent: a second call (the rebalance callback racing the first fetched batch) waits for the first.
+   */
   async assign(topic: string, partition: number): Promise<number | null> {
     const key = `${topic}-${partition}`;
-    const ledger = new PartitionLedger({
-      storage: this.#o.storage,
-      root: this.#o.root,
-      topic,
-      partition,
-      writerId: this.#o.writerId,
-    });
-    const state: PartitionState = { topic, partition, ledger, buffer: undefined, lock: Promise.resolve() };
-    this.#partitions.set(key, state);
-    const recovery = await ledger.recover();
-    this.#o.log.info('partition.recovered', { topic, partition, ...recovery });
-    return recovery.nextOffset;
+    let state = this.#partitions.get(key);
+    if (state === undefined) {
+      const ledger = new PartitionLedger({
+        storage: this.#o.storage,
+        root: this.#o.root,
+        topic,
+        partition,
+        writerId: this.#o.writerId,
+      });
+      const recovered = ledger.recover().then((recovery) => {
+        this.#o.log.info('partition.recovered', { topic, partition, ...recovery });
+      });
+      // Nothing of this partition runs before its recovery: every later step queues behind it.
+      state = { topic, partition, ledger, buffer: undefined, lock: recovered };
+      this.#partitions.set(key, state);
+      recovered.catch(() => {
+        if (this.#partitions.get(key) === state) this.#partitions.delete(key);
+      });
+    }
+    await state.lock;
+    return state.ledger.nextOffset;
   }
 
   /** Gives a partition up. Uncommitted data is dropped: the next owner re-reads it from the ledger's offset. */
@@ -136,14 +148,13 @@ export class SinkTask {
 
   /** Handles one fetched batch of a partition, in offset order. */
   async process(topic: string, partition: number, records: readonly SinkRecord[]): Promise<BatchOutcome> {
-    let state = this.#partitions.get(`${topic}-${partition}`);
-    if (state === undefined) {
-      await this.assign(topic, partition);
-      state = this.#partitions.get(`${topic}-${partition}`);
-      if (state === undefined) return {};
-    }
-    const s = state;
-    return this.#locked(s, () => this.#process(s, records));
+    await this.assign(topic, partition);
+    const state = this.#partitions.get(`${topic}-${partition}`);
+    // Revoked while recovering: the new owner reads these records.
+    if (state === undefined) return {};
+    return this.#locked(state, () =>
+      this.#partitions.get(`${topic}-${partition}`) === state ? this.#process(state, records) : {},
+    );
   }
 
   async #process(state: PartitionState, records: readonly SinkRecord[]): Promise<BatchOutcome> {

@@ -234,3 +234,26 @@ test('over the memory budget, the largest partition is committed first', async (
   await task.process('ads', 0, records(4, 5)); // total 1600 > 1500: partition 1 is the largest
   assert.deepEqual(committed, [1]);
 });
+
+test('regression: a batch racing the rebalance callback waits for recovery instead of restarting at offset 0', async (t) => {
+  const storage = setup(t);
+  const first = new SinkTask(options(storage));
+  await first.assign('ads', 1);
+  await first.process('ads', 1, records(0, 9));
+  await first.flushAll();
+  // A new process: the group callback and the first fetched batch (replayed from 0) arrive together.
+  const second = new SinkTask(options(storage, { writerId: 'w2' }));
+  // The callback starts recovery first; the batch must queue behind it, not see an unrecovered ledger.
+  const [seekFromJoin] = await Promise.all([
+    second.assign('ads', 1),
+    second.process('ads', 1, records(0, 11)),
+    second.assign('ads', 1),
+  ]);
+  assert.equal(seekFromJoin, 10);
+  assert.equal(second.stats.skippedAlreadyCommitted, 10);
+  await second.flushAll();
+  assert.deepEqual(
+    await storedOffsets(storage, 1),
+    Array.from({ length: 12 }, (_, i) => i),
+  );
+});

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// adlake-sink: run the sink, audit what it wrote, or list its settings.
+import { parseArgs } from 'node:util';
+import { describeSettings, loadSettings, SinkError } from '@adlake/sink';
+import { auditTopic, formatAudit } from './audit.ts';
+import { jsonLogger } from './log.ts';
+import { runSink } from './run.ts';
+import { buildStorage } from './wiring.ts';
+
+const HELP = `Usage: adlake-sink <command> [options]
+
+Commands:
+  run                 consume the configured topics and write Parquet exactly once
+  audit --topic <t>   list committed offset ranges per partition, duplicates, holes, rows per day
+  settings            list every setting with its doc, unit, default and environment variable
+
+Options:
+  --config <file>     JSON settings file (environment variables override it)
+  --topic <t>         topic to audit
+  --also-root <dir>   audit: another output root of the same topic (e.g. the DR root); repeatable
+  --format <f>        audit: text or json (default text)
+  -h, --help          show this text
+
+Exit codes: 0 ok, 1 audit found duplicates or holes, 2 bad configuration or usage.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      topic: { type: 'string' },
+      'also-root': { type: 'string', multiple: true },
+      format: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help === true || command === undefined) {
+    console.log(HELP);
+    return command === undefined && values.help !== true ? 2 : 0;
+  }
+  if (command === 'settings') {
+    console.log(`Settings (file keys; environment variables win):\n${describeSettings()}`);
+    return 0;
+  }
+  const settings = loadSettings(values.config === undefined ? {} : { file: values.config });
+  if (command === 'audit') {
+    if (values.topic === undefined)
+      throw new SinkError('CONFIG_INVALID', 'audit needs --topic <topic>', {
+        context: { configKey: '--topic' },
+      });
+    const report = await auditTopic(
+      buildStorage(settings),
+      [settings['output.root'], ...(values['also-root'] ?? [])],
+      values.topic,
+    );
+    console.log(values.format === 'json' ? JSON.stringify(report, null, 2) : formatAudit(report));
+    return report.ok ? 0 : 1;
+  }
+  if (command === 'run') {
+    const log = jsonLogger('sink');
+    const sink = await runSink(settings, log);
+    const shutdown = (signal: string): void => {
+      log.info('sink.signal', { signal });
+      void sink.stop();
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    await sink.done;
+    return 0;
+  }
+  console.error(`adlake-sink: unknown command "${command}"; expected run, audit or settings`);
+  return 2;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof SinkError && error.code === 'CONFIG_INVALID') {
+    console.error(error.message);
+    process.exitCode = 2;
+  } else if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`adlake-sink: ${error.message}\nRun "adlake-sink --help" for usage.`);
+    process.exitCode = 2;
+  } else {
+    console.error(error);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,33 @@
+// Prometheus text metrics and a health check on a loopback port, free when the port is 0 (the default).
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+
+export type MetricsSource = () => Record<string, number>;
+
+export function renderMetrics(values: Record<string, number>): string {
+  return Object.entries(values)
+    .map(
+      ([name, value]) =>
+        `# TYPE adlake_sink_${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}\nadlake_sink_${name} ${value}`,
+    )
+    .join('\n')
+    .concat('\n');
+}
+
+export async function serveMetrics(port: number, source: MetricsSource): Promise<Server | undefined> {
+  if (port === 0) return undefined;
+  const server = createServer((req, res) => {
+    if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderMetrics(source()));
+    } else if (req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return server;
+}

@@ -1,0 +1,252 @@
+// The sink process: consumes the configured topics with kafkajs, feeds each fetched batch to the sink
+// engine, dead-letters through Kafka, commits Kafka offsets after each durable commit (for lag monitoring
+// only: the ledger in storage is the truth), and shuts down by committing what it holds.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createWireDecoder, deadLetter, isRetriable, registerCompressionCodecs } from '@adlake/sdk';
+import type { WireDecoder } from '@adlake/sdk';
+import { createParquetFileWriter, DailyPartitioner, ddlPath, hiveCreateTable, SinkTask } from '@adlake/sink';
+import type { SinkRecord, SinkSettings } from '@adlake/sink';
+import type { Consumer, Producer } from 'kafkajs';
+import type { Logger } from './log.ts';
+import { serveMetrics } from './metrics.ts';
+import { buildKafka, buildRegistry, buildStorage, eventClassesByTopic, resolveTopics } from './wiring.ts';
+
+export interface RunningSink {
+  task: SinkTask;
+  /** Commits everything buffered, leaves the group and disconnects. */
+  stop(): Promise<void>;
+  /** Resolves when the consumer has stopped for good (after stop, or a fatal error). */
+  done: Promise<void>;
+}
+
+export async function runSink(settings: SinkSettings, log: Logger): Promise<RunningSink> {
+  // Producers compress with zstd by default: the consumer must be able to read it.
+  registerCompressionCodecs();
+  const classes = eventClassesByTopic();
+  const topics = resolveTopics(settings, classes);
+  const storage = buildStorage(settings);
+  const registry = buildRegistry(settings);
+  const kafka = buildKafka(settings, log);
+  const root = settings['output.root'];
+  const writerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+  const decoders = new Map<string, WireDecoder<unknown>>();
+  const partitioner = new DailyPartitioner({
+    timestampField: settings['partition.timestampField'],
+    timezone: settings['partition.timezone'],
+  });
+  for (const topic of topics) {
+    const readerClass = classes.get(topic);
+    if (readerClass !== undefined)
+      decoders.set(topic, createWireDecoder({ registry, readerClass: readerClass as never }));
+  }
+
+  const admin = kafka.admin();
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  const consumer: Consumer = kafka.consumer({
+    groupId: settings['kafka.groupId'],
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+    maxBytes: 64 * 1024 * 1024,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+  });
+  await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
+  await ensureTopic(admin, settings['dlq.topic'], log);
+
+  const task = new SinkTask({
+    storage,
+    root,
+    writerId,
+    decode: (topic, value) => {
+      const decoder = decoders.get(topic);
+      return decoder === undefined
+        ? { ok: false, code: 'NO_READER_CLASS', reason: `no event class for topic ${topic}` }
+        : decoder.decodeSync(value);
+    },
+    deadLetter: async (letters) => {
+      for (const l of letters) {
+        await deadLetter(
+          producer,
+          settings['dlq.topic'],
+          {
+            topic: l.topic,
+            partition: l.partition,
+            offset: String(l.record.offset),
+            timestamp: String(l.record.timestamp),
+            key: l.record.key,
+            value: l.record.value,
+            headers: l.record.headers,
+          },
+          { code: l.code, reason: l.reason },
+        );
+      }
+    },
+    place: (_topic, value, ts) => partitioner.place(value, ts),
+    newWriter: (topic) => {
+      const c = classes.get(topic);
+      return createParquetFileWriter({
+        avroSchema: c?.schema,
+        compression: settings['parquet.compression'],
+        rowGroupRows: settings['parquet.rowGroupRows'],
+        pageSizeBytes: settings['parquet.pageSizeBytes'],
+      });
+    },
+    rotation: {
+      maxRecords: settings['rotation.maxRecords'],
+      maxFileBytes: settings['rotation.maxFileBytes'],
+      intervalMs: settings['rotation.intervalMs'],
+    },
+    memoryBudgetBytes: settings['memory.budgetBytes'],
+    lowWatermark: async (topic, partition) => {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return Number(offsets.find((o) => o.partition === partition)?.low ?? 0);
+    },
+    log,
+  });
+  task.onCommit = async (entry) => {
+    // Lag monitoring only: a crash before this line costs a replay that the ledger turns into no-ops.
+    await consumer
+      .commitOffsets([{ topic: entry.topic, partition: entry.partition, offset: String(entry.nextOffset) }])
+      .catch((error: unknown) => {
+        log.warn('kafka.offset-commit-failed', {
+          topic: entry.topic,
+          partition: entry.partition,
+          message: String(error),
+        });
+      });
+  };
+
+  for (const topic of topics) {
+    const c = classes.get(topic);
+    const ddl = hiveCreateTable(c?.schema, { topic, root, compression: settings['parquet.compression'] });
+    await storage.writeFile(ddlPath(root, topic), new TextEncoder().encode(`${ddl}\n`));
+  }
+
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    const assignment = event.payload.memberAssignment as Record<string, number[]>;
+    void onAssignment(assignment).catch((error: unknown) =>
+      log.error('assignment.failed', { message: String(error) }),
+    );
+  });
+  async function onAssignment(assignment: Record<string, number[]>): Promise<void> {
+    const wanted = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${t}-${p}`)));
+    for (const { topic, partition } of task.assigned())
+      if (!wanted.has(`${topic}-${partition}`)) task.revoke(topic, partition);
+    const have = new Set(task.assigned().map(({ topic, partition }) => `${topic}-${partition}`));
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const partition of partitions) {
+        if (have.has(`${topic}-${partition}`)) continue;
+        const next = await task.assign(topic, partition);
+        // Start where the ledger says; a batch already in flight from elsewhere is corrected by the engine.
+        if (next !== null) consumer.seek({ topic, partition, offset: String(next) });
+      }
+    }
+    log.info('assignment', { partitions: [...wanted] });
+  }
+
+  const metrics = await serveMetrics(settings['metrics.port'], () => ({
+    records_total: task.stats.records,
+    rows_total: task.stats.rows,
+    dead_lettered_total: task.stats.deadLettered,
+    replayed_skipped_total: task.stats.skippedAlreadyCommitted,
+    timestamp_from_kafka_total: task.stats.timestampFromKafka,
+    commits_total: task.stats.commits,
+    commit_failures_total: task.stats.commitFailures,
+    files_written_total: task.stats.filesWritten,
+    bytes_written_total: task.stats.bytesWritten,
+    buffered_bytes: task.bufferedBytes,
+    assigned_partitions: task.assigned().length,
+  }));
+
+  const tickEvery = Math.max(100, Math.min(1000, Math.floor(settings['rotation.intervalMs'] / 4)));
+  const timer = setInterval(() => {
+    task.tick().catch((error: unknown) => log.error('tick.failed', { message: String(error) }));
+  }, tickEvery);
+
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  consumer.on(consumer.events.CRASH, (event) => {
+    log.error('consumer.crashed', { message: String(event.payload.error), restart: event.payload.restart });
+    if (!event.payload.restart) resolveDone();
+  });
+
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: settings['consumer.partitionsConcurrently'],
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      const decoder = decoders.get(batch.topic);
+      // A registry outage is no reason to dead-letter: wait for it.
+      for (let attempt = 1; decoder !== undefined; attempt++) {
+        try {
+          await decoder.prepare(batch.messages.map((m) => m.value));
+          break;
+        } catch (error) {
+          if (!isRetriable(error)) throw error;
+          log.warn('registry.unavailable', { topic: batch.topic, attempt, message: String(error) });
+          await new Promise((r) => setTimeout(r, Math.min(30_000, 200 * 2 ** attempt)));
+          await heartbeat();
+          if (!isRunning()) return;
+        }
+      }
+      const records: SinkRecord[] = batch.messages.map((m) => ({
+        offset: Number(m.offset),
+        timestamp: Number(m.timestamp),
+        key: m.key ?? null,
+        value: m.value,
+        headers: m.headers ?? {},
+      }));
+      const outcome = await task.process(batch.topic, batch.partition, records);
+      if (outcome.seekTo !== undefined) {
+        consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(outcome.seekTo) });
+        return;
+      }
+      resolveOffset(batch.lastOffset());
+      await heartbeat();
+    },
+  });
+  log.info('sink.started', {
+    topics,
+    groupId: settings['kafka.groupId'],
+    storage: storage.description,
+    root,
+    writerId,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      clearInterval(timer);
+      try {
+        await consumer.stop();
+        await task.flushAll('shutdown');
+      } catch (error) {
+        // Whatever was not committed is read again by the next owner: report, do not crash half-way.
+        log.error('sink.flush-failed', { message: error instanceof Error ? error.message : String(error) });
+      }
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
+      metrics?.close();
+      log.info('sink.stopped', { ...task.stats });
+      resolveDone();
+    })());
+  return { task, stop, done };
+}
+
+async function ensureTopic(
+  admin: ReturnType<ReturnType<typeof buildKafka>['admin']>,
+  topic: string,
+  log: Logger,
+): Promise<void> {
+  const existing = await admin.listTopics();
+  if (existing.includes(topic)) return;
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  log.info('dlq.created', { topic });
+}

@@ -1,0 +1,84 @@
+// The app builds every client from the settings and hands them to the libraries: Kafka, the schema
+// registry, the storage backend, and the event classes that decide how each topic is read and written.
+import * as events from '@adlake/events';
+import { createRegistryClient } from '@adlake/sdk';
+import type { RegistryClient } from '@adlake/sdk';
+import { LocalStorage, SinkError, WebHdfsStorage } from '@adlake/sink';
+import type { SinkSettings, Storage } from '@adlake/sink';
+import { WebHdfsClient } from '@adlake/webhdfs';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Logger } from './log.ts';
+
+/** What the sink needs of a generated event class. */
+export interface EventClass {
+  readonly topic: string | undefined;
+  readonly subject: string;
+  readonly schema: unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any value type
+  readonly type: any;
+  decode(buffer: Uint8Array): unknown;
+}
+
+/** Every generated class that names a topic, by topic. */
+export function eventClassesByTopic(): Map<string, EventClass> {
+  const out = new Map<string, EventClass>();
+  for (const value of Object.values(events)) {
+    const c = value as Partial<EventClass> | null;
+    if (
+      c !== null &&
+      typeof c === 'object' &&
+      typeof c.topic === 'string' &&
+      typeof c.subject === 'string' &&
+      'schema' in c
+    ) {
+      out.set(c.topic, c as EventClass);
+    }
+  }
+  return out;
+}
+
+export function resolveTopics(settings: SinkSettings, classes: ReadonlyMap<string, EventClass>): string[] {
+  const pattern = settings.topicPattern === undefined ? undefined : new RegExp(settings.topicPattern);
+  const topics = pattern === undefined ? settings.topics : [...classes.keys()].filter((t) => pattern.test(t));
+  const missing = topics.filter((t) => !classes.has(t));
+  if (missing.length > 0) {
+    throw new SinkError(
+      'CONFIG_INVALID',
+      `topics: no generated event class for ${missing.join(', ')}; known topics: ${[...classes.keys()].join(', ')}`,
+      { context: { configKey: 'topics' } },
+    );
+  }
+  if (topics.length === 0) {
+    throw new SinkError('CONFIG_INVALID', `topicPattern: ${settings.topicPattern} matches no known topic`, {
+      context: { configKey: 'topicPattern' },
+    });
+  }
+  return topics;
+}
+
+export function buildStorage(settings: SinkSettings): Storage {
+  if (settings['storage.kind'] === 'local') return new LocalStorage(settings['storage.localDir']);
+  return new WebHdfsStorage(
+    new WebHdfsClient({ url: settings['storage.webhdfsUrl'], user: settings['storage.user'] }),
+  );
+}
+
+export function buildRegistry(settings: SinkSettings): RegistryClient {
+  return createRegistryClient({ url: settings['registry.url'] });
+}
+
+export function buildKafka(settings: SinkSettings, log: Logger): Kafka {
+  return new Kafka({
+    clientId: settings['kafka.clientId'],
+    brokers: settings['kafka.brokers'],
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, ...rest } = entry;
+        const fields = { message, ...rest };
+        if (level === logLevel.ERROR) log.error('kafka', fields);
+        else log.warn('kafka', fields);
+      },
+  });
+}

@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
 import { createProducer, registerCompressionCodecs } from '@adlake/sdk';
 import { Kafka, logLevel } from 'kafkajs';
-import { AdServerSimulator } from './simulator.ts';
-import type { SimulatedEvent } from './simulator.ts';
+import { AdServerSimulator } from '@adlake/simulator';
+import type { SimulatedEvent } from '@adlake/simulator';
 
 const HELP = `Usage: adlake-loadgen [options]
 

@@ -10,7 +10,14 @@ import type { SinkRecord, SinkSettings } from '@adlake/sink';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Logger } from './log.ts';
 import { serveMetrics } from './metrics.ts';
-import { buildKafka, buildRegistry, buildStorage, eventClassesByTopic, resolveTopics } from './wiring.ts';
+import {
+  buildKafka,
+  buildRegistry,
+  buildStorage,
+  eventClassesByTopic,
+  resolveTopics,
+  withTopicAliases,
+} from './wiring.ts';
 
 export interface RunningSink {
   task: SinkTask;
@@ -23,7 +30,7 @@ export interface RunningSink {
 export async function runSink(settings: SinkSettings, log: Logger): Promise<RunningSink> {
   // Producers compress with zstd by default: the consumer must be able to read it.
   registerCompressionCodecs();
-  const classes = eventClassesByTopic();
+  const classes = withTopicAliases(settings, eventClassesByTopic());
   const topics = resolveTopics(settings, classes);
   const storage = buildStorage(settings);
   const registry = buildRegistry(settings);

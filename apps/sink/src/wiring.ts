@@ -37,6 +37,26 @@ export function eventClassesByTopic(): Map<string, EventClass> {
   return out;
 }
 
+/** Adds `topicClasses` aliases (`topic=classTopic`) to the topic → class map. */
+export function withTopicAliases(
+  settings: SinkSettings,
+  classes: Map<string, EventClass>,
+): Map<string, EventClass> {
+  for (const alias of settings.topicClasses) {
+    const [topic, classTopic] = alias.split('=').map((x) => x.trim());
+    const c = classTopic === undefined ? undefined : classes.get(classTopic);
+    if (topic === undefined || topic === '' || c === undefined) {
+      throw new SinkError(
+        'CONFIG_INVALID',
+        `topicClasses: "${alias}" must be topic=classTopic with a known class topic (${[...classes.keys()].join(', ')})`,
+        { context: { configKey: 'topicClasses' } },
+      );
+    }
+    classes.set(topic, c);
+  }
+  return classes;
+}
+
 export function resolveTopics(settings: SinkSettings, classes: ReadonlyMap<string, EventClass>): string[] {
   const pattern = settings.topicPattern === undefined ? undefined : new RegExp(settings.topicPattern);
   const topics = pattern === undefined ? settings.topics : [...classes.keys()].filter((t) => pattern.test(t));

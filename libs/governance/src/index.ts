@@ -8,3 +8,4 @@ export * from './compat/index.ts';
 export * from './codegen/index.ts';
 export * from './registry/client.ts';
 export * from './baseline/git.ts';
+export * from './release/index.ts';

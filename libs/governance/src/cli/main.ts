@@ -6,8 +6,16 @@ import type { Command } from './args.ts';
 import { compatCommand } from './commands/compat.ts';
 import { generateCommand } from './commands/generate.ts';
 import { lintCommand } from './commands/lint.ts';
+import { publishCommand } from './commands/publish.ts';
+import { registerCommand } from './commands/register.ts';
 
-const COMMANDS: readonly Command[] = [lintCommand, compatCommand, generateCommand];
+const COMMANDS: readonly Command[] = [
+  lintCommand,
+  compatCommand,
+  generateCommand,
+  registerCommand,
+  publishCommand,
+];
 
 const HELP = `avro-gov: lint, compatibility and typed codegen for Avro schemas
 

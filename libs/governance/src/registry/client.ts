@@ -36,7 +36,7 @@ const SCHEMA_NOT_FOUND = 40403;
 
 export class SchemaRegistryClient {
   readonly url: string;
-  readonly #headers: Record<string, string>;
+  #headers: Record<string, string>;
   readonly #timeoutMs: number;
   readonly #attempts: number;
 
@@ -125,7 +125,8 @@ export class SchemaRegistryClient {
 
   /**
    * Asks the registry whether `schema` may be registered under `subject`, at the subject's configured
-   * level. Returns `null` when the subject does not exist (nothing to be compatible with).
+   * level. Returns `null` when the subject does not exist (nothing to be compatible with), or when an
+   * Apicurio registry cannot judge a schema against versions that use references (see below).
    */
   async testCompatibility(
     subject: string,
@@ -135,15 +136,78 @@ export class SchemaRegistryClient {
     const body = { schema, schemaType: 'AVRO', references };
     // Against "latest": every server we target supports it, and the server widens it to all versions
     // itself when the subject's level is transitive.
-    const answer = await this.#request(
-      'POST',
-      `/compatibility/subjects/${enc(subject)}/versions/latest?verbose=true`,
-      body,
-      { subject, notFound: [SUBJECT_NOT_FOUND, VERSION_NOT_FOUND] },
-    );
+    let answer: unknown;
+    try {
+      answer = await this.#request(
+        'POST',
+        `/compatibility/subjects/${enc(subject)}/versions/latest?verbose=true`,
+        body,
+        { subject, notFound: [SUBJECT_NOT_FOUND, VERSION_NOT_FOUND] },
+      );
+    } catch (error) {
+      // Apicurio 3's ccompat compatibility endpoint cannot parse a subject whose versions use schema
+      // references (42201 "Syntax violation" / "Could not execute compatibility rule on invalid Avro
+      // schema"); its native API judges the same request correctly (docs/release.md has the evidence).
+      if (!isApicurioReferenceFailure(error) || apicurioNativeUrl(this.url) === undefined) throw error;
+      const verdict = await this.#apicurioDryRun(subject, schema, references);
+      if (verdict === undefined) throw error; // no references involved: the schema itself is invalid
+      return verdict;
+    }
     if (answer === NOT_FOUND) return null;
     const result = answer as { is_compatible: boolean; messages?: string[] };
     return { compatible: result.is_compatible, messages: result.messages ?? [] };
+  }
+
+  /**
+   * Apicurio's native "create version, dry run": runs the subject's rules without registering. References
+   * default to those of the latest version, which Apicurio also uses to read the existing versions. Returns
+   * `null` when Apicurio cannot judge the schema either (a referenced type inlined with a different
+   * definition: "Can't redefine"), so callers fall back to their own verdict; `undefined` when no
+   * references are involved, so the original failure stands.
+   */
+  async #apicurioDryRun(
+    subject: string,
+    schema: string,
+    references: SchemaReference[],
+  ): Promise<{ compatible: boolean; messages: string[] } | null | undefined> {
+    const refs = references.length > 0 ? references : (await this.getVersion(subject, 'latest')).references;
+    if (refs.length === 0) return undefined;
+    const native = new SchemaRegistryClient({
+      url: apicurioNativeUrl(this.url) ?? this.url,
+      timeoutMs: this.#timeoutMs,
+      attempts: this.#attempts,
+    });
+    native.#headers = { ...this.#headers, accept: 'application/json', 'content-type': 'application/json' };
+    const body = {
+      content: {
+        content: schema,
+        contentType: 'application/json',
+        references: refs.map((r) => ({
+          groupId: 'default',
+          artifactId: r.subject,
+          version: String(r.version),
+          name: r.name,
+        })),
+      },
+    };
+    try {
+      await native.#request('POST', `/groups/default/artifacts/${enc(subject)}/versions?dryRun=true`, body, {
+        subject,
+      });
+      return { compatible: true, messages: [] };
+    } catch (error) {
+      if (!(error instanceof GovernanceError)) throw error;
+      const problem = (error.cause ?? {}) as {
+        name?: unknown;
+        causes?: { description?: string; context?: string }[];
+      };
+      if (problem.name === 'RuleViolationException') {
+        const causes = (problem.causes ?? []).map((c) => `${c.description ?? ''} at ${c.context ?? '/'}`);
+        return { compatible: false, messages: causes.length > 0 ? causes : [error.message] };
+      }
+      if (error.context.httpStatus === 422) return null;
+      throw error;
+    }
   }
 
   /** The subject's own compatibility level, or the global one when `subject` is omitted. */
@@ -161,6 +225,18 @@ export class SchemaRegistryClient {
 
   async setCompatibilityLevel(subject: string, level: CompatibilityLevel): Promise<void> {
     await this.#request('PUT', `/config/${enc(subject)}`, { compatibility: level }, { subject });
+  }
+
+  /**
+   * Deletes a subject: soft, then with `permanent` hard as well (the Confluent API needs both steps). A
+   * subject that does not exist is not an error. Subjects referenced by others must be deleted after them.
+   */
+  async deleteSubject(subject: string, options: { permanent?: boolean } = {}): Promise<void> {
+    const path = `/subjects/${enc(subject)}`;
+    const notFound = [SUBJECT_NOT_FOUND, VERSION_NOT_FOUND, 40404];
+    await this.#request('DELETE', path, undefined, { subject, notFound });
+    if (options.permanent === true)
+      await this.#request('DELETE', `${path}?permanent=true`, undefined, { subject, notFound });
   }
 
   async #request(
@@ -246,6 +322,8 @@ export class SchemaRegistryClient {
       `schema registry answered ${response.status}${registryErrorCode === undefined ? '' : ` (error ${registryErrorCode})`}${who} to ${method} ${path}: ${serverMessage}`,
       {
         retriable,
+        // The server's error document, for callers that need its details (e.g. Apicurio's rule causes).
+        ...(typeof parsed === 'object' && parsed !== null ? { cause: parsed } : {}),
         context: {
           ...context,
           httpStatus: response.status,
@@ -257,6 +335,20 @@ export class SchemaRegistryClient {
 }
 
 const NOT_FOUND = Symbol('not found');
+
+/** `.../apis/ccompat/v7` → `.../apis/registry/v3`: Apicurio serves both; other servers have no such path. */
+function apicurioNativeUrl(url: string): string | undefined {
+  const match = /^(.*\/apis)\/ccompat\/v\d+$/.exec(url);
+  return match === null ? undefined : `${match[1]}/registry/v3`;
+}
+
+function isApicurioReferenceFailure(error: unknown): boolean {
+  return (
+    error instanceof GovernanceError &&
+    error.context.httpStatus === 422 &&
+    error.context.registryErrorCode === 42201
+  );
+}
 
 function enc(subject: string): string {
   return encodeURIComponent(subject);

@@ -103,7 +103,7 @@ describe('validateConfig', () => {
       name: 'bad compatibility level',
       config: { defaults: { compatibility: 'SIDEWAYS' } },
       errors: [
-        '3:22 /defaults/compatibility: must be one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE',
+        '3:22 /defaults/compatibility: must be one of NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE',
       ],
     },
     {

@@ -39,6 +39,12 @@ export const SETTINGS = [
     doc: 'Regular expression of topics to consume, instead of `topics`.',
   }),
   spec({
+    key: 'topicClasses',
+    kind: 'list',
+    default: [],
+    doc: 'Topics read with the event class of another topic, as `topic=classTopic` (e.g. a mirrored `dr.adserver.impressions=adserver.impressions`).',
+  }),
+  spec({
     key: 'registry.url',
     kind: 'string',
     default: 'http://127.0.0.1:8081/apis/ccompat/v7',

@@ -1,0 +1,120 @@
+// The exactly-once proof under fire: while simulated traffic is produced, the real sink process is killed
+// with SIGKILL at random moments, again and again, and restarted; afterwards the audit (DuckDB reading the
+// files back) must show every offset exactly once and as many rows as events were sent.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { AdServerSimulator } from '@adlake/simulator';
+import {
+  committedOffsets,
+  createTopic,
+  deleteTopic,
+  hdfsStorage,
+  highWatermarks,
+  produceImpressions,
+  sinkEnv,
+  startSink,
+} from '../support/sink-harness.ts';
+import { uniqueName } from '../support/unique.ts';
+
+const EVENTS = Number(process.env['ADLAKE_CRASH_EVENTS'] ?? 200_000);
+const KILLS = Number(process.env['ADLAKE_CRASH_KILLS'] ?? 10);
+const PARTITIONS = 3;
+const topic = uniqueName('crash');
+const root = `/data/lake/test/${topic}`;
+const storage = hdfsStorage();
+const env = sinkEnv({
+  ADLAKE_SINK_TOPICS: topic,
+  ADLAKE_SINK_TOPIC_CLASSES: `${topic}=adserver.impressions`,
+  ADLAKE_SINK_OUTPUT_ROOT: root,
+  ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-sink`,
+  ADLAKE_SINK_ROTATION_MAX_RECORDS: '4000',
+  ADLAKE_SINK_ROTATION_INTERVAL_MS: '1000',
+});
+
+after(async () => {
+  await deleteTopic(topic).catch(() => undefined);
+  await storage.delete(root, { recursive: true }).catch(() => false);
+});
+
+test(
+  `${EVENTS} events, the sink SIGKILLed ${KILLS} times while ingesting: every offset exactly once`,
+  { timeout: 20 * 60_000 },
+  async () => {
+    await createTopic(topic, PARTITIONS);
+    const sim = new AdServerSimulator({ seed: 11, days: 2, now: Date.now() });
+    let produced = 0;
+    const producing = produceImpressions(topic, EVENTS, () => {
+      let e = sim.next();
+      while (e.kind !== 'impression') e = sim.next();
+      return e.value;
+    }).then((n) => (produced = n));
+
+    const kills: { afterMs: number; committed: number }[] = [];
+    for (let i = 0; i < KILLS; i++) {
+      const sink = startSink('run', env);
+      const afterMs = 1500 + Math.floor(Math.random() * 4500);
+      await new Promise((r) => setTimeout(r, afterMs));
+      sink.child.kill('SIGKILL');
+      await sink.exited;
+      const committed = [...(await committedOffsets(storage, root, topic, PARTITIONS)).values()].reduce(
+        (a, b) => a + b,
+        0,
+      );
+      kills.push({ afterMs, committed });
+    }
+    await producing;
+    assert.equal(produced, EVENTS);
+    assert.ok(
+      kills.some((k) => k.committed > 0),
+      `the sink committed something between kills: ${JSON.stringify(kills)}`,
+    );
+
+    // One last run, left alone until it has committed everything Kafka holds, then stopped gracefully.
+    const final = startSink('run', env);
+    const high = await highWatermarks(topic);
+    const deadline = Date.now() + 10 * 60_000;
+    for (;;) {
+      const committed = await committedOffsets(storage, root, topic, PARTITIONS);
+      if ([...high].every(([p, h]) => (committed.get(p) ?? 0) >= h)) break;
+      assert.ok(
+        Date.now() < deadline,
+        `sink did not catch up: committed ${JSON.stringify([...committed])} of ${JSON.stringify([...high])}\n${final.output.join('').slice(-3000)}`,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    final.child.kill('SIGTERM');
+    assert.equal(await final.exited, 0, final.output.join('').slice(-3000));
+
+    const auditRun = startSink('audit', env, ['--topic', topic, '--format', 'json']);
+    assert.equal(await auditRun.exited, 0, auditRun.output.join('').slice(-3000));
+    const report = JSON.parse(auditRun.output.join('')) as {
+      ok: boolean;
+      partitions: {
+        partition: number;
+        rows: number;
+        duplicateCount: number;
+        holes: unknown[];
+        committed: { from: number; to: number }[];
+      }[];
+      duckdbRowsPerDay: Record<string, number>;
+    };
+    assert.equal(report.ok, true, JSON.stringify(report.partitions));
+    for (const p of report.partitions) {
+      assert.equal(p.duplicateCount, 0);
+      assert.deepEqual(p.holes, []);
+      assert.deepEqual(p.committed, [{ from: 0, to: (high.get(p.partition) ?? 0) - 1 }]);
+    }
+    assert.equal(
+      report.partitions.reduce((n, p) => n + p.rows, 0),
+      EVENTS,
+    );
+    assert.equal(
+      Object.values(report.duckdbRowsPerDay).reduce((a, b) => a + b, 0),
+      EVENTS,
+      'DuckDB counts every event once',
+    );
+    console.log(
+      `crash test: ${KILLS} kills at ${kills.map((k) => `${k.afterMs}ms/${k.committed}`).join(', ')} (kill delay/committed so far)`,
+    );
+  },
+);

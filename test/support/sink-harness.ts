@@ -1,0 +1,127 @@
+// Runs the real sink as a child process (so it can be killed like a real one) and watches its progress
+// through what it committed to storage; produces simulated traffic through the typed SDK.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { AdImpression } from '@adlake/events';
+import { createProducer, registerCompressionCodecs } from '@adlake/sdk';
+import { readLedger, WebHdfsStorage } from '@adlake/sink';
+import type { Storage } from '@adlake/sink';
+import { endpoints, loadStackConfig } from '@adlake/stack';
+import { WebHdfsClient } from '@adlake/webhdfs';
+import { Kafka, logLevel } from 'kafkajs';
+
+const SINK_MAIN = fileURLToPath(new URL('../../apps/sink/src/main.ts', import.meta.url));
+export const stack = endpoints(loadStackConfig());
+
+export function kafkaClient(): Kafka {
+  return new Kafka({ clientId: 'adlake-test', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
+}
+
+export function hdfsStorage(): Storage {
+  return new WebHdfsStorage(new WebHdfsClient({ url: stack.webhdfsUrl, user: stack.hdfsUser }));
+}
+
+/** Sink settings as environment variables, for a sink on the real stack writing to HDFS. */
+export function sinkEnv(settings: Record<string, string>): Record<string, string> {
+  return {
+    ADLAKE_SINK_KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    ADLAKE_SINK_REGISTRY_URL: stack.registryUrl,
+    ADLAKE_SINK_STORAGE_KIND: 'webhdfs',
+    ADLAKE_SINK_STORAGE_WEBHDFS_URL: stack.webhdfsUrl,
+    ADLAKE_SINK_STORAGE_USER: stack.hdfsUser,
+    ...settings,
+  };
+}
+
+export interface SinkProcess {
+  child: ChildProcess;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+export function startSink(
+  command: 'run' | 'audit',
+  env: Record<string, string>,
+  args: string[] = [],
+): SinkProcess {
+  const child = spawn(process.execPath, [SINK_MAIN, command, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
+  child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+export async function createTopic(topic: string, partitions: number): Promise<void> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function deleteTopic(topic: string): Promise<void> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Kafka's end offset per partition. */
+export async function highWatermarks(topic: string): Promise<Map<number, number>> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    return new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The ledger's next offset per partition: what is durably committed. */
+export async function committedOffsets(
+  storage: Storage,
+  root: string,
+  topic: string,
+  partitions: number,
+): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (let p = 0; p < partitions; p++)
+    out.set(p, (await readLedger(storage, root, topic, p)).at(-1)?.nextOffset ?? 0);
+  return out;
+}
+
+/** Produces simulated impressions to `topic` through the SDK; resolves with how many were acknowledged. */
+export async function produceImpressions(
+  topic: string,
+  count: number,
+  make: (i: number) => Parameters<typeof AdImpression.validate>[0],
+): Promise<number> {
+  registerCompressionCodecs();
+  const producer = createProducer({
+    kafka: kafkaClient(),
+    registry: { url: stack.registryUrl },
+    autoRegister: true,
+  });
+  await producer.connect();
+  try {
+    const batch = 1000;
+    for (let sent = 0; sent < count; sent += batch) {
+      const events = Array.from({ length: Math.min(batch, count - sent) }, (_, i) => make(sent + i));
+      await producer.sendBatch(AdImpression, events as never, { topic });
+    }
+    await producer.flush();
+  } finally {
+    await producer.close();
+  }
+  return count;
+}

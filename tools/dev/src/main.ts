@@ -1,51 +1,264 @@
-// The README's main-job command. Today it brings the real local stack up (each service is ready only after
-// a real round trip: a Kafka metadata call, a WebHDFS write and read, registry and npm pings), shows where
-// everything listens, and stops what it started. It grows into the full pipeline demo.
+// The README's main-job command: the whole pipeline on the local stack. It generates the event classes,
+// registers the schemas as the CI release step would, starts the sink, sends simulated ad-server traffic
+// through the typed SDK, waits until the sink has committed every event, audits the output with DuckDB
+// and prints a summary. The steps are the real commands, run as child processes.
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { down, endpoints, loadStackConfig, status, up } from '@adlake/stack';
+import { LocalStorage, readLedger, WebHdfsStorage } from '@adlake/sink';
+import type { Storage } from '@adlake/sink';
+import { down, endpoints, loadStackConfig, up } from '@adlake/stack';
+import type { ServiceName } from '@adlake/stack';
+import { WebHdfsClient } from '@adlake/webhdfs';
+import { Kafka, logLevel } from 'kafkajs';
+import { WORKSPACE_ROOT } from './nx.ts';
 
-const HELP = `Usage: npm run main [-- --keep-stack]
+const TOPICS = ['adserver.impressions', 'adserver.clicks', 'adserver.engagements'];
 
-Starts the local stack (Kafka, HDFS, the Confluent-compatible schema registry, the npm registry) if it is
-not running, waits until each service answers a real request, prints the endpoints, then stops the
-services it started.
+const HELP = `Usage: npm run main [-- options]
+
+Runs the pipeline end to end on the local stack (started if it is not running):
+  1. generate the typed event classes from schemas/        (avro-gov generate)
+  2. register the schemas in the schema registry           (avro-gov register, the CI release step)
+  3. start the sink: Kafka -> Parquet, daily partitions, exactly once
+  4. send simulated ad-server traffic through the SDK      (adlake-loadgen, with a progress bar)
+  5. wait until the sink has committed every event, stop it gracefully
+  6. audit every topic (offsets exactly once; rows per day read back by DuckDB) and print a summary
 
 Options:
-  --keep-stack   leave the stack running afterwards (stop it with: npm run stack -- down)
-  --help         show this text`;
+  --events <n>       events to send (default 1000000)
+  --storage <kind>   hdfs (default: HDFS over WebHDFS, as the stack runs it) or local (a directory)
+  --local-dir <dir>  the directory for --storage local (default .lake)
+  --keep-stack       leave the stack running afterwards (stop it with: npm run stack -- down)
+  -h, --help         show this text`;
+
+interface Step {
+  name: string;
+  seconds: number;
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
+      events: { type: 'string', default: '1000000' },
+      storage: { type: 'string', default: 'hdfs' },
+      'local-dir': { type: 'string', default: '.lake' },
       'keep-stack': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(HELP);
     return 0;
   }
+  const events = Number(values.events);
+  if (!Number.isSafeInteger(events) || events <= 0)
+    throw new Error(`--events: "${values.events}" is not a positive whole number`);
+  if (values.storage !== 'hdfs' && values.storage !== 'local')
+    throw new Error(`--storage: "${values.storage}" is not one of hdfs, local`);
+
+  const steps: Step[] = [];
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    console.log(`\n=== ${name}`);
+    const started = performance.now();
+    const result = await fn();
+    steps.push({ name, seconds: (performance.now() - started) / 1000 });
+    return result;
+  };
+
   const config = loadStackConfig();
-  const started = Date.now();
-  const result = await up(config, {});
+  const services: ServiceName[] =
+    values.storage === 'hdfs' ? ['kafka', 'hdfs', 'registry'] : ['kafka', 'registry'];
+  const stack = await step('start the local stack', () => up(config, { services }));
   try {
     const urls = endpoints(config);
-    console.log(`\nstack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    console.log(`  started now:      ${result.started.join(', ') || '(none)'}`);
-    console.log(`  already running:  ${result.alreadyRunning.join(', ') || '(none)'}`);
-    console.log(`  kafka:            ${urls.kafkaBrokers.join(',')}`);
-    console.log(`  schema registry:  ${urls.registryUrl}`);
-    console.log(`  webhdfs:          ${urls.webhdfsUrl} (service user ${urls.hdfsUser})`);
-    console.log(`  npm registry:     ${urls.npmRegistryUrl} (token in ${urls.npmrcPath})`);
-    console.log('');
-    console.log(JSON.stringify(await status(config), null, 2));
+    const root = '/data/lake/raw';
+    const storage: Storage =
+      values.storage === 'hdfs'
+        ? new WebHdfsStorage(new WebHdfsClient({ url: urls.webhdfsUrl, user: urls.hdfsUser }))
+        : new LocalStorage(values['local-dir']);
+    const env = {
+      AVRO_GOV_REGISTRY_URL: urls.registryUrl,
+      ADLAKE_SINK_TOPICS: TOPICS.join(','),
+      ADLAKE_SINK_KAFKA_BROKERS: urls.kafkaBrokers.join(','),
+      ADLAKE_SINK_REGISTRY_URL: urls.registryUrl,
+      ADLAKE_SINK_STORAGE_KIND: values.storage === 'hdfs' ? 'webhdfs' : 'local',
+      ADLAKE_SINK_STORAGE_LOCAL_DIR: values['local-dir'],
+      ADLAKE_SINK_STORAGE_WEBHDFS_URL: urls.webhdfsUrl,
+      ADLAKE_SINK_STORAGE_USER: urls.hdfsUser,
+      ADLAKE_SINK_OUTPUT_ROOT: root,
+      ADLAKE_SINK_ROTATION_MAX_RECORDS: '200000',
+      ADLAKE_SINK_ROTATION_INTERVAL_MS: '5000',
+      ADLAKE_SINK_METRICS_PORT: '0',
+    };
+
+    await step('generate the event classes', () =>
+      run('avro-gov', ['generate', '--schemas', 'schemas', '--out', 'generated'], env),
+    );
+    await step('register the schemas (CI release step)', () =>
+      run('avro-gov', ['register', '--schemas', 'schemas'], env),
+    );
+
+    const sink = startChild('node', ['apps/sink/src/main.ts', 'run'], env, '/tmp/adlake-sink.log');
+    const before = await highWatermarks(urls.kafkaBrokers);
+    const sendStarted = performance.now();
+    await step(`send ${events} simulated events through the SDK`, () =>
+      run(
+        'node',
+        [
+          'apps/loadgen/src/main.ts',
+          '--events',
+          String(events),
+          '--brokers',
+          urls.kafkaBrokers.join(','),
+          '--registry-url',
+          urls.registryUrl,
+        ],
+        env,
+      ),
+    );
+    const target = await highWatermarks(urls.kafkaBrokers);
+    await step('wait until the sink has committed every event', async () => {
+      for (let last = ''; ;) {
+        const committed = await committedTotal(storage, root, target);
+        const pending = [...target.values()].reduce((a, b) => a + b, 0) - committed;
+        const line = `committed ${committed}, pending ${pending}`;
+        if (line !== last) process.stderr.write(`${line}\n`);
+        last = line;
+        if (pending <= 0) return;
+        if (sink.exitCode !== null)
+          throw new Error(`the sink exited early (code ${sink.exitCode}); see /tmp/adlake-sink.log`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    });
+    const pipelineSeconds = (performance.now() - sendStarted) / 1000;
+    await step('stop the sink', async () => {
+      sink.child.kill('SIGTERM');
+      await sink.exited;
+    });
+
+    const audits = await step('audit with DuckDB', async () => {
+      const out: AuditJson[] = [];
+      for (const topic of TOPICS) {
+        const text = await run(
+          'node',
+          ['apps/sink/src/main.ts', 'audit', '--topic', topic, '--format', 'json'],
+          env,
+          true,
+        );
+        out.push(JSON.parse(text) as AuditJson);
+      }
+      return out;
+    });
+
+    const sentNow = sum(target) - sum(before);
+    console.log('\n=== summary');
+    console.log(`events sent this run:   ${sentNow} (${events} requested)`);
+    console.log(
+      `pipeline throughput:    ${Math.round(sentNow / pipelineSeconds)} events/s from first send to last commit (${pipelineSeconds.toFixed(1)} s)`,
+    );
+    for (const a of audits) {
+      const rows = a.partitions.reduce((n, p) => n + p.rows, 0);
+      console.log(
+        `topic ${a.topic}: ${a.files} files, ${(a.bytes / 1024 / 1024).toFixed(1)} MiB, ${rows} rows, ${a.ok ? 'every offset exactly once' : 'AUDIT FAILED'}`,
+      );
+      for (const [dt, n] of Object.entries(a.duckdbRowsPerDay))
+        console.log(`    dt=${dt}: ${n} rows (DuckDB)`);
+    }
+    const where =
+      values.storage === 'hdfs'
+        ? `hdfs://${urls.webhdfsUrl.replace(/^https?:\/\//, '')}${root} (WebHDFS ${urls.webhdfsUrl}/webhdfs/v1${root})`
+        : `${values['local-dir']}${root}`;
+    console.log(`files are under:        ${where}/topic=<topic>/dt=<day>/`);
+    console.log(`Hive DDL:               ${root}/_ddl/<topic>.hql`);
+    console.log(
+      `steps:                  ${steps.map((s) => `${s.name} ${s.seconds.toFixed(1)}s`).join('; ')}`,
+    );
+    return audits.every((a) => a.ok) ? 0 : 1;
   } finally {
-    if (!values['keep-stack'] && result.started.length > 0) {
-      console.log(`\nstopping what this run started: ${result.started.join(', ')}`);
-      await down(config, { services: result.started });
+    if (!values['keep-stack'] && stack.started.length > 0) {
+      console.log(`\nstopping what this run started: ${stack.started.join(', ')}`);
+      await down(config, { services: stack.started });
     }
   }
-  return 0;
+}
+
+interface AuditJson {
+  topic: string;
+  ok: boolean;
+  files: number;
+  bytes: number;
+  partitions: { rows: number }[];
+  duckdbRowsPerDay: Record<string, number>;
+}
+
+function sum(m: Map<string, number>): number {
+  return [...m.values()].reduce((a, b) => a + b, 0);
+}
+
+async function highWatermarks(brokers: string[]): Promise<Map<string, number>> {
+  const admin = new Kafka({ clientId: 'adlake-main', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const out = new Map<string, number>();
+    for (const topic of TOPICS.filter((t) => existing.has(t))) {
+      for (const o of await admin.fetchTopicOffsets(topic))
+        out.set(`${topic}-${o.partition}`, Number(o.high));
+    }
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function committedTotal(storage: Storage, root: string, target: Map<string, number>): Promise<number> {
+  let n = 0;
+  for (const key of target.keys()) {
+    const at = key.lastIndexOf('-');
+    n +=
+      (await readLedger(storage, root, key.slice(0, at), Number(key.slice(at + 1)))).at(-1)?.nextOffset ?? 0;
+  }
+  return n;
+}
+
+function startChild(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  logFile: string,
+): { child: ReturnType<typeof spawn>; exited: Promise<number | null>; exitCode: number | null } {
+  const out = { exitCode: null as number | null };
+  // exec: the shell becomes the process, so signals reach the sink itself.
+  const child = spawn(`exec ${command} ${args.join(' ')} > ${logFile} 2>&1`, {
+    cwd: WORKSPACE_ROOT,
+    shell: true,
+    env: { ...process.env, ...env },
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      out.exitCode = code ?? -1;
+      resolve(code);
+    }),
+  );
+  return Object.assign(out, { child, exited });
+}
+
+/** Runs a command from the workspace root with its output shown, or captured when `capture` is set. */
+function run(command: string, args: string[], env: Record<string, string>, capture = false): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: WORKSPACE_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
+    });
+    const chunks: Buffer[] = [];
+    child.stdout?.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve(Buffer.concat(chunks).toString());
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}`));
+    });
+  });
 }
 
 try {

@@ -9,9 +9,7 @@ const eslint = new ESLint({ cwd: WORKSPACE_ROOT });
 async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
   assert.ok(result, 'eslint returned no result');
-  return result.messages
-    .filter((m) => m.ruleId === '@nx/enforce-module-boundaries')
-    .map((m) => m.message);
+  return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
 }
 
 const cases = [

@@ -4,7 +4,13 @@ import { TestTally } from '../src/tally.ts';
 
 test('sums pass and fail counts across several runs, with or without an Nx prefix', () => {
   const tally = new TestTally();
-  for (const line of ['ℹ tests 5', 'ℹ pass 4', 'ℹ fail 1', '@adlake/x:test: ℹ pass 10', '@adlake/y:test: ℹ fail 0']) {
+  for (const line of [
+    'ℹ tests 5',
+    'ℹ pass 4',
+    'ℹ fail 1',
+    '@adlake/x:test: ℹ pass 10',
+    '@adlake/y:test: ℹ fail 0',
+  ]) {
     tally.observe(line);
   }
   assert.equal(tally.passed, 14);

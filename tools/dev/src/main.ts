@@ -166,9 +166,9 @@ async function main(): Promise<number> {
     }
     const where =
       values.storage === 'hdfs'
-        ? `hdfs://${urls.webhdfsUrl.replace(/^https?:\/\//, '')}${root} (WebHDFS ${urls.webhdfsUrl}/webhdfs/v1${root})`
-        : `${values['local-dir']}${root}`;
-    console.log(`files are under:        ${where}/topic=<topic>/dt=<day>/`);
+        ? `HDFS ${root}/topic=<topic>/dt=<day>/ (list: ${urls.webhdfsUrl}/webhdfs/v1${root}?op=LISTSTATUS&user.name=${urls.hdfsUser})`
+        : `${values['local-dir']}${root}/topic=<topic>/dt=<day>/`;
+    console.log(`files are under:        ${where}`);
     console.log(`Hive DDL:               ${root}/_ddl/<topic>.hql`);
     console.log(
       `steps:                  ${steps.map((s) => `${s.name} ${s.seconds.toFixed(1)}s`).join('; ')}`,

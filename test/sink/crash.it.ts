@@ -29,7 +29,21 @@ const env = sinkEnv({
   ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-sink`,
   ADLAKE_SINK_ROTATION_MAX_RECORDS: '4000',
   ADLAKE_SINK_ROTATION_INTERVAL_MS: '1000',
+  // A killed member must leave the group quickly, or every restart only waits in the rebalance.
+  ADLAKE_SINK_KAFKA_SESSION_TIMEOUT_MS: '6000',
 });
+
+/** Resolves when the process has printed `needle`, or after `ms` (a kill then is still a valid kill). */
+function waitFor(sink: { output: string[] }, needle: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve) => {
+    const poll = (): void => {
+      if (sink.output.join('').includes(needle) || Date.now() > deadline) resolve();
+      else setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
 
 after(async () => {
   await deleteTopic(topic).catch(() => undefined);
@@ -52,7 +66,11 @@ test(
     const kills: { afterMs: number; committed: number }[] = [];
     for (let i = 0; i < KILLS; i++) {
       const sink = startSink('run', env);
-      const afterMs = 1500 + Math.floor(Math.random() * 4500);
+      // Kill while it works: at a random moment once it owns partitions (mid-batch, mid-commit, mid-rename),
+      // or, every third time, at a random moment of its start-up and recovery.
+      const owned = i % 3 === 2 ? Promise.resolve() : waitFor(sink, '"event":"assignment"', 30_000);
+      await owned;
+      const afterMs = Math.floor(Math.random() * (i % 3 === 2 ? 3000 : 2500));
       await new Promise((r) => setTimeout(r, afterMs));
       sink.child.kill('SIGKILL');
       await sink.exited;

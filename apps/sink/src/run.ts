@@ -60,8 +60,8 @@ export async function runSink(settings: SinkSettings, log: Logger): Promise<Runn
     allowAutoTopicCreation: false,
     maxBytesPerPartition: 8 * 1024 * 1024,
     maxBytes: 64 * 1024 * 1024,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout: settings['kafka.sessionTimeoutMs'],
+    heartbeatInterval: Math.max(500, Math.floor(settings['kafka.sessionTimeoutMs'] / 10)),
   });
   await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
   await ensureTopic(admin, settings['dlq.topic'], log);

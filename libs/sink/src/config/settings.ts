@@ -27,6 +27,14 @@ export const SETTINGS = [
     doc: 'Consumer group; a DR sink uses its own.',
   }),
   spec({
+    key: 'kafka.sessionTimeoutMs',
+    kind: 'integer',
+    unit: 'ms',
+    min: 6000,
+    default: 30_000,
+    doc: 'How long the group waits for a silent member (a crashed sink) before its partitions move to another.',
+  }),
+  spec({
     key: 'topics',
     kind: 'list',
     default: [],

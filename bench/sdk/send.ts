@@ -1,0 +1,265 @@
+// Benchmark of the typed producer against the real local broker: validate+encode alone, the SDK sending, and
+// raw kafkajs sending pre-encoded buffers, side by side with the same batch size, acks, compression and
+// idempotence; throughput per wall second and per CPU second of this process (process.cpuUsage).
+// Run: `node bench/sdk/send.ts [--events N] [--batch N] [--compression zstd|gzip|snappy|none] [--rounds N]
+// [--partitions N] [--only encode|raw|rawFast|sdk]`.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import type { Message } from 'kafkajs';
+import { AdImpression } from '@adlake/events';
+import type { AdImpressionInput, EventCodec } from '@adlake/events';
+import { endpoints, loadStackConfig } from '@adlake/stack';
+import {
+  createPartitioner,
+  createProducer,
+  createRegistryClient,
+  encodingType,
+  registerCompressionCodecs,
+  WireEncoder,
+} from '@adlake/sdk';
+import type { Compression } from '@adlake/sdk';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '200000' },
+    batch: { type: 'string', default: '1000' },
+    compression: { type: 'string', default: 'zstd' },
+    rounds: { type: 'string', default: '3' },
+    partitions: { type: 'string', default: '3' },
+    /** Profile one side alone: `--only encode|raw|rawFast|sdk` (with node --cpu-prof). */
+    only: { type: 'string' },
+  },
+});
+const EVENTS = Number(args.events);
+const BATCH = Number(args.batch);
+const ROUNDS = Number(args.rounds);
+const COMPRESSION = args.compression as Compression;
+const COMPRESSION_CODE = { none: 0, gzip: 1, snappy: 2, zstd: 4 }[COMPRESSION];
+
+const { kafkaBrokers, registryUrl } = endpoints(loadStackConfig());
+const kafka = new Kafka({ clientId: 'bench-sdk', brokers: kafkaBrokers, logLevel: logLevel.ERROR });
+const registry = createRegistryClient({ url: registryUrl });
+const suffix = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+const topic = `bench-sdk-${suffix}`;
+const subject = `bench-sdk-${suffix}-value`;
+// AdImpression on a throwaway subject and topic (the generated class carries the production names).
+const cls: EventCodec<AdImpression, AdImpressionInput> = {
+  subject,
+  topic,
+  fullname: AdImpression.fullname,
+  schema: AdImpression.schema,
+  longs: AdImpression.longs,
+  type: AdImpression.type,
+  validate: (value, options) => AdImpression.validate(value, options),
+  isValid: (value): value is AdImpressionInput => AdImpression.isValid(value),
+  encode: (value) => AdImpression.encode(value),
+  decode: (bytes) => AdImpression.decode(bytes),
+};
+
+function events(n: number): AdImpressionInput[] {
+  const device = {
+    device_type: 'PHONE',
+    os: 'Android',
+    os_version: '15',
+    app_version: '8.4.1',
+    advertising_id: randomUUID(),
+  } as const;
+  return Array.from({ length: n }, (_, i) => ({
+    event_id: randomUUID(),
+    event_time: new Date(1_764_000_000_000 + i),
+    billing_date: new Date('2026-11-23T00:00:00Z'),
+    request_id: randomUUID(),
+    ad_id: 100_000 + (i % 5000),
+    campaign_id: 7000 + (i % 300),
+    creative_id: 50_000 + (i % 2000),
+    advertiser_id: 900 + (i % 40),
+    placement: i % 3 === 0 ? 'PRE_ROLL' : 'BANNER',
+    device,
+    geo: {
+      country: 'US',
+      region: 'CA',
+      city: 'San Francisco',
+      dma_code: 807,
+      latitude: 37.77,
+      longitude: -122.42,
+    },
+    price_micros: 1_000_000 + (i % 999_999),
+    currency: 'USD',
+    segment_ids: [i % 100, 1000 + (i % 50), 20_000],
+    attributes: { genre: 'news', station_id: String(i % 700) },
+  }));
+}
+
+interface Measure {
+  events: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function measure(run: () => Promise<number> | number): Promise<Measure> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const n = await run();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { events: n, wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+const perSec = (m: Measure): number => m.events / (m.wallMs / 1000);
+const perCore = (m: Measure): number => m.events / (m.cpuMs / 1000);
+const zero = (): Measure => ({ events: 0, wallMs: 0, cpuMs: 0 });
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function main(): Promise<void> {
+  registerCompressionCodecs();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: Number(args.partitions) }],
+    waitForLeaders: true,
+  });
+  const schemaId = await registry.register(subject, JSON.stringify(cls.schema));
+  const raw = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { retries: 2, initialRetryTime: 100 },
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  // The same raw sends with the SDK's partitioner: separates the SDK's own cost from its partitioner's gain.
+  const rawFast = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { retries: 2, initialRetryTime: 100 },
+    createPartitioner,
+  });
+  const sdk = createProducer({
+    kafka,
+    registry,
+    lingerMs: 0,
+    batchSize: BATCH,
+    compression: COMPRESSION,
+    acks: -1,
+  });
+  try {
+    await raw.connect();
+    await rawFast.connect();
+    await sdk.connect();
+    const encoder = new WireEncoder();
+    const type = encodingType(cls); // what the producer writes with, after validation
+    const slice = 10 * BATCH;
+
+    const encodeOnly = (data: readonly AdImpressionInput[]): number => {
+      for (const e of data) {
+        if (!cls.isValid(e)) throw new Error('invalid sample');
+        encoder.encode(type, schemaId, e);
+      }
+      return data.length;
+    };
+    const preEncode = (data: readonly AdImpressionInput[]): Message[] =>
+      data.map((e) => ({ key: e.event_id, value: encoder.encode(type, schemaId, e) }));
+    const sendRaw = async (messages: readonly Message[], producer: typeof raw): Promise<number> => {
+      for (let i = 0; i < messages.length; i += BATCH) {
+        await producer.sendBatch({
+          topicMessages: [{ topic, messages: messages.slice(i, i + BATCH) }],
+          acks: -1,
+          compression: COMPRESSION_CODE,
+        });
+      }
+      return messages.length;
+    };
+    const sendSdk = async (data: readonly AdImpressionInput[]): Promise<number> => {
+      for (let i = 0; i < data.length; i += BATCH) await sdk.sendBatch(cls, data.slice(i, i + BATCH));
+      return data.length;
+    };
+
+    // Warm-up: JIT, connections, metadata, schema id cache.
+    const warm = events(2 * slice);
+    await sendRaw(preEncode(warm), raw);
+    await sendRaw(preEncode(warm), rawFast);
+    await sendSdk(warm);
+    encodeOnly(warm);
+
+    // The machine is shared (the broker runs on it too), so the three senders are interleaved slice by slice
+    // (ten batches), rotating which goes first, and their CPU times summed. Each slice's events are made and
+    // pre-encoded untimed, so the live heap stays small. Caveat: a scavenge runs whenever the young generation
+    // fills, so part of one sender's garbage is collected during the next one's slice (rotation spreads this).
+    const results: Record<'encode' | 'raw' | 'rawFast' | 'sdk', Measure[]> = {
+      encode: [],
+      raw: [],
+      rawFast: [],
+      sdk: [],
+    };
+    for (let r = 0; r < ROUNDS; r++) {
+      const round = { encode: zero(), raw: zero(), rawFast: zero(), sdk: zero() };
+      for (let from = 0, k = 0; from < EVENTS; from += slice, k++) {
+        const data = events(Math.min(slice, EVENTS - from));
+        const messages = preEncode(data);
+        const sides = ['encode', 'raw', 'rawFast', 'sdk'] as const;
+        for (let n = 0; n < sides.length; n++) {
+          const side = sides[(n + k + r) % sides.length] ?? 'raw';
+          if (args.only !== undefined && args.only !== side) continue;
+          const m = await measure(async () =>
+            side === 'encode'
+              ? encodeOnly(data)
+              : side === 'sdk'
+                ? sendSdk(data)
+                : sendRaw(messages, side === 'raw' ? raw : rawFast),
+          );
+          round[side].events += m.events;
+          round[side].wallMs += m.wallMs;
+          round[side].cpuMs += m.cpuMs;
+        }
+      }
+      for (const side of ['encode', 'raw', 'rawFast', 'sdk'] as const) results[side].push(round[side]);
+    }
+
+    const row = (name: string, ms: Measure[]): { name: string; perSec: number; perCore: number } => ({
+      name,
+      perSec: median(ms.map(perSec)),
+      perCore: median(ms.map(perCore)),
+    });
+    const rows = [
+      row('validate+encode only', results.encode),
+      row('raw kafkajs, pre-encoded', results.raw),
+      row('SDK sendBatch', results.sdk),
+      row('raw kafkajs, pre-encoded, SDK partitioner', results.rawFast),
+    ];
+    const sample = preEncode(events(1000));
+    const avgBytes = sample.reduce((n, m) => n + (m.value as Buffer).length, 0) / sample.length;
+    console.log(
+      `events ${EVENTS} x ${ROUNDS} rounds (median), batch ${BATCH}, acks -1, idempotent, compression ${COMPRESSION}, ` +
+        `${args.partitions} partitions, ${avgBytes.toFixed(0)} bytes/event framed, node ${process.version}`,
+    );
+    console.log('| path | events/s (wall) | events/s per core (CPU) |');
+    console.log('| --- | ---: | ---: |');
+    for (const r of rows)
+      console.log(
+        `| ${r.name} | ${Math.round(r.perSec).toLocaleString('en-US')} | ${Math.round(r.perCore).toLocaleString('en-US')} |`,
+      );
+    const [, rawRow, sdkRow, fastRow] = rows;
+    const overhead = (base: typeof rawRow, label: string): void => {
+      if (base === undefined || sdkRow === undefined) return;
+      const cpu = (base.perCore / sdkRow.perCore - 1) * 100;
+      const wall = (base.perSec / sdkRow.perSec - 1) * 100;
+      console.log(
+        `SDK overhead over ${label}: ${cpu.toFixed(1)}% CPU per event, ${wall.toFixed(1)}% wall time per event`,
+      );
+    };
+    overhead(rawRow, 'raw kafkajs');
+    overhead(fastRow, "raw kafkajs with the SDK partitioner (the SDK's own cost)");
+  } finally {
+    await sdk.close();
+    await raw.disconnect();
+    await rawFast.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+    await fetch(`${registryUrl}/subjects/${subject}`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(`${registryUrl}/subjects/${subject}?permanent=true`, { method: 'DELETE' }).catch(
+      () => undefined,
+    );
+  }
+}
+
+await main();

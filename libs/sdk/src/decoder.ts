@@ -1,0 +1,211 @@
+// Decodes Confluent-framed records into a reader class's values: writer schema fetched by id (cached), resolved
+// to the reader schema, every failure returned as a code and a reason instead of thrown. Used by the consumer
+// and, on its own, by the sink.
+import type avro from 'avsc';
+import type { EventCodec } from '@adlake/events';
+import { errorMessage } from './errors.ts';
+import type { RegistryClient } from './registry/client.ts';
+import { fingerprint, parseResolved, resolveReferences } from './registry/resolve.ts';
+import { writerParseOptions } from './avro-types.ts';
+import { HEADER_SIZE, readSchemaId } from './wire.ts';
+
+export const DecodeFailureCodes = {
+  /** Null/empty value, no magic byte 0, or shorter than the 5-byte header. */
+  NOT_WIRE_FORMAT: 'NOT_WIRE_FORMAT',
+  /** The registry has no schema with this id. */
+  UNKNOWN_SCHEMA_ID: 'UNKNOWN_SCHEMA_ID',
+  /** The body ends before the value does. */
+  TRUNCATED: 'TRUNCATED',
+  /** The body does not decode with the writer schema (bad union index, trailing bytes, unrepresentable long...). */
+  MALFORMED_BODY: 'MALFORMED_BODY',
+  /** The writer schema cannot be resolved to the reader class's schema. */
+  INCOMPATIBLE_WRITER: 'INCOMPATIBLE_WRITER',
+  /** `decodeSync` met an id that `prepare` has not loaded yet. Not a poison record: call `prepare` first. */
+  SCHEMA_NOT_LOADED: 'SCHEMA_NOT_LOADED',
+} as const;
+
+export type DecodeFailureCode = (typeof DecodeFailureCodes)[keyof typeof DecodeFailureCodes];
+
+export interface DecodeSuccess<V> {
+  ok: true;
+  value: V;
+  schemaId: number;
+}
+
+export interface DecodeFailure {
+  ok: false;
+  code: DecodeFailureCode;
+  reason: string;
+  /** Present when the header could be read. */
+  schemaId?: number;
+}
+
+export type DecodeResult<V> = DecodeSuccess<V> | DecodeFailure;
+
+export interface WireDecoder<V> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any input type
+  readonly readerClass: EventCodec<V, any>;
+  /**
+   * Loads the writer schema of every id in these records that is not known yet (one registry request per new
+   * id). Throws a retriable SdkError when the registry is unavailable: that is no reason to dead-letter.
+   */
+  prepare(buffers: Iterable<Uint8Array | null | undefined>): Promise<void>;
+  /** Decodes without waiting; an id not loaded by `prepare` yields SCHEMA_NOT_LOADED. */
+  decodeSync(buffer: Uint8Array | null | undefined): DecodeResult<V>;
+  /** `prepare([buffer])` then `decodeSync(buffer)`. */
+  decode(buffer: Uint8Array | null | undefined): Promise<DecodeResult<V>>;
+  /** `prepare(buffers)` then `decodeSync` for each. */
+  decodeBatch(buffers: readonly (Uint8Array | null | undefined)[]): Promise<DecodeResult<V>[]>;
+}
+
+export interface WireDecoderOptions<V> {
+  registry: RegistryClient;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any input type
+  readerClass: EventCodec<V, any>;
+  /** How long an id the registry does not know stays known-unknown before it is asked again (default 60 000 ms). */
+  unknownIdTtlMs?: number;
+}
+
+type Writer =
+  | { state: 'ready'; resolver: avro.Resolver | undefined }
+  | { state: 'incompatible'; reason: string }
+  | { state: 'unknown'; until: number };
+
+export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecoder<V> {
+  const { registry, readerClass } = options;
+  const unknownIdTtlMs = options.unknownIdTtlMs ?? 60_000;
+  const reader = readerClass.type;
+  const readerFingerprint = fingerprint([readerClass.schema]);
+  const writerOptions = writerParseOptions(reader);
+  const writers = new Map<number, Writer>();
+  const loading = new Map<number, Promise<void>>();
+
+  async function load(id: number): Promise<void> {
+    const registered = await registry.schemaById(id);
+    if (registered === undefined) {
+      writers.set(id, { state: 'unknown', until: Date.now() + unknownIdTtlMs });
+      return;
+    }
+    const documents = await resolveReferences(registry, registered);
+    let writer: Writer;
+    try {
+      if (fingerprint(documents) === readerFingerprint) {
+        writer = { state: 'ready', resolver: undefined };
+      } else {
+        const writerType = parseResolved(documents, writerOptions);
+        writer = { state: 'ready', resolver: reader.createResolver(writerType) };
+      }
+    } catch (error) {
+      writer = { state: 'incompatible', reason: errorMessage(error) };
+    }
+    writers.set(id, writer);
+  }
+
+  function needsLoad(id: number): boolean {
+    const writer = writers.get(id);
+    return writer === undefined || (writer.state === 'unknown' && writer.until <= Date.now());
+  }
+
+  async function prepare(buffers: Iterable<Uint8Array | null | undefined>): Promise<void> {
+    let waits: Promise<void>[] | undefined;
+    for (const buffer of buffers) {
+      if (buffer == null) continue;
+      const id = readSchemaId(buffer);
+      if (id < 0 || !needsLoad(id)) continue;
+      let pending = loading.get(id);
+      if (pending === undefined) {
+        pending = load(id).finally(() => loading.delete(id));
+        loading.set(id, pending);
+      }
+      (waits ??= []).push(pending);
+    }
+    if (waits !== undefined) await Promise.all(waits);
+  }
+
+  function decodeSync(buffer: Uint8Array | null | undefined): DecodeResult<V> {
+    if (buffer == null || buffer.length === 0) {
+      return { ok: false, code: 'NOT_WIRE_FORMAT', reason: 'empty value (null or zero bytes)' };
+    }
+    const id = readSchemaId(buffer);
+    if (id < 0) {
+      return {
+        ok: false,
+        code: 'NOT_WIRE_FORMAT',
+        reason:
+          buffer.length < HEADER_SIZE
+            ? `${buffer.length} bytes, shorter than the 5-byte header`
+            : `first byte is ${buffer[0]}, not the magic byte 0`,
+      };
+    }
+    const writer = writers.get(id);
+    if (writer === undefined) {
+      return {
+        ok: false,
+        code: 'SCHEMA_NOT_LOADED',
+        reason: `schema ${id} not loaded: call prepare() first`,
+        schemaId: id,
+      };
+    }
+    if (writer.state === 'unknown') {
+      return {
+        ok: false,
+        code: 'UNKNOWN_SCHEMA_ID',
+        reason: `the registry has no schema with id ${id}`,
+        schemaId: id,
+      };
+    }
+    if (writer.state === 'incompatible') {
+      return {
+        ok: false,
+        code: 'INCOMPATIBLE_WRITER',
+        reason: `writer schema ${id} cannot be read as ${readerClass.fullname ?? readerClass.subject}: ${writer.reason}`,
+        schemaId: id,
+      };
+    }
+    const bytes = Buffer.isBuffer(buffer)
+      ? buffer
+      : Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    let decoded: { value: unknown; offset: number };
+    try {
+      decoded = reader.decode(bytes, HEADER_SIZE, writer.resolver);
+    } catch (error) {
+      return {
+        ok: false,
+        code: 'MALFORMED_BODY',
+        reason: `body does not decode with schema ${id}: ${errorMessage(error)}`,
+        schemaId: id,
+      };
+    }
+    if (decoded.offset < 0) {
+      return {
+        ok: false,
+        code: 'TRUNCATED',
+        reason: `body of ${bytes.length - HEADER_SIZE} bytes ends before the value (schema ${id})`,
+        schemaId: id,
+      };
+    }
+    if (decoded.offset !== bytes.length) {
+      return {
+        ok: false,
+        code: 'MALFORMED_BODY',
+        reason: `${bytes.length - decoded.offset} trailing bytes after the value (schema ${id})`,
+        schemaId: id,
+      };
+    }
+    return { ok: true, value: decoded.value as V, schemaId: id };
+  }
+
+  return {
+    readerClass,
+    prepare,
+    decodeSync,
+    async decode(buffer) {
+      await prepare([buffer]);
+      return decodeSync(buffer);
+    },
+    async decodeBatch(buffers) {
+      await prepare(buffers);
+      return buffers.map(decodeSync);
+    },
+  };
+}

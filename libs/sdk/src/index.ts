@@ -1,0 +1,46 @@
+// Public API of @adlake/sdk: the typed producer and consumer, the wire decoder and dead-letter helper the sink
+// reuses, the registry client, errors, retry policy and instrumentation channels.
+export { createProducer, PRODUCER_OPTIONS } from './producer.ts';
+export type { CreateProducerOptions, Producer, SendOptions } from './producer.ts';
+export { createConsumer } from './consumer.ts';
+export type {
+  ConsumedEvent,
+  Consumer,
+  CreateConsumerOptions,
+  DecodeErrorReport,
+  EventHandler,
+  SubscribeOptions,
+} from './consumer.ts';
+export { createWireDecoder, DecodeFailureCodes } from './decoder.ts';
+export type {
+  DecodeFailure,
+  DecodeFailureCode,
+  DecodeResult,
+  DecodeSuccess,
+  WireDecoder,
+  WireDecoderOptions,
+} from './decoder.ts';
+export { deadLetter, DLQ_HEADERS } from './dead-letter.ts';
+export type { DeadLetterReason, OriginRecord } from './dead-letter.ts';
+export { createRegistryClient, fromConfluentSchemaRegistry, toRegistryClient } from './registry/client.ts';
+export type {
+  RegisteredSchema,
+  RegistryClient,
+  RegistryClientOptions,
+  RegistryOption,
+  SchemaReference,
+} from './registry/client.ts';
+export { canonicalForm, fingerprint } from './registry/resolve.ts';
+export { SchemaIdCache } from './schema-ids.ts';
+export type { AnyEventClass, SchemaIdOptions, SchemaIdSource } from './schema-ids.ts';
+export { SdkError, SdkErrorCodes, isRetriable } from './errors.ts';
+export type { InvalidField, SdkErrorCode, SdkErrorContext } from './errors.ts';
+export { backoffDelay, DEFAULT_RETRY_POLICY, retry } from './retry.ts';
+export type { RetryPolicy } from './retry.ts';
+export { CHANNEL_NAMES, collectMetrics } from './instrumentation.ts';
+export type { SdkMetrics } from './instrumentation.ts';
+export { registerCompressionCodecs } from './compression.ts';
+export type { Compression } from './compression.ts';
+export { encodingType } from './avro-types.ts';
+export { createPartitioner, murmur2 } from './partitioner.ts';
+export { HEADER_SIZE, MAGIC_BYTE, WireEncoder, frame, readSchemaId } from './wire.ts';

@@ -1,0 +1,414 @@
+// The typed producer: validates every event before anything is sent, frames it in the Confluent wire format
+// with the class's registry id, accumulates batches (linger, size caps) and sends them through one idempotent
+// kafkajs producer, retrying retriable failures with jittered backoff.
+import { performance } from 'node:perf_hooks';
+import type { IHeaders, Message, Producer as KafkaProducer, TopicMessages } from 'kafkajs';
+import type { EventCodec } from '@adlake/events';
+import { encodingType } from './avro-types.ts';
+import { COMPRESSION_TYPES, registerCompressionCodecs } from './compression.ts';
+import type { Compression } from './compression.ts';
+import { SdkError, SdkErrorCodes, errorMessage, invalidEventError, isRetriable } from './errors.ts';
+import type { InvalidField } from './errors.ts';
+import { channels } from './instrumentation.ts';
+import { toKafka } from './kafka.ts';
+import { createPartitioner } from './partitioner.ts';
+import type { KafkaOption } from './kafka.ts';
+import { bool, integer, oneOf, resolveOptions } from './options.ts';
+import type { OptionSpec } from './options.ts';
+import { toRegistryClient } from './registry/client.ts';
+import type { RegistryOption } from './registry/client.ts';
+import { DEFAULT_RETRY_POLICY, retry } from './retry.ts';
+import type { RetryPolicy } from './retry.ts';
+import { SchemaIdCache } from './schema-ids.ts';
+import type { AnyEventClass } from './schema-ids.ts';
+import { WireEncoder } from './wire.ts';
+
+export const PRODUCER_OPTIONS = {
+  lingerMs: {
+    doc: 'How long a send waits for more events before its batch goes out (ms). 0 sends at once; batches still grow while a request is in flight.',
+    default: 5,
+    check: integer(0, 60_000),
+  },
+  batchSize: {
+    doc: 'Most events in one produce request; a larger sendBatch is split.',
+    default: 10_000,
+    check: integer(1, 1_000_000),
+  },
+  batchBytes: {
+    doc: 'Most encoded (uncompressed) bytes in one produce request; keep below the broker message.max.bytes after compression.',
+    default: 900_000,
+    check: integer(1024),
+  },
+  compression: {
+    doc: 'Batch compression: none, gzip, snappy or zstd. Consumers of snappy/zstd need the codecs (this SDK registers them).',
+    default: 'zstd' as Compression,
+    check: oneOf('none', 'gzip', 'snappy', 'zstd'),
+  },
+  acks: {
+    doc: 'Acknowledgements: -1 (all in-sync replicas), 1 (leader) or 0. The idempotent producer needs -1.',
+    default: -1 as -1 | 0 | 1,
+    check: oneOf(-1, 0, 1),
+  },
+  idempotent: {
+    doc: 'Idempotent producer: broker-side de-duplication of retried batches (one request in flight).',
+    default: true,
+    check: bool,
+  },
+  timeoutMs: {
+    doc: 'Broker-side time to wait for the acknowledgements of one request (ms).',
+    default: 30_000,
+    check: integer(1),
+  },
+  keyField: {
+    doc: 'Field of the event used as the record key (string or Buffer); null sends no key unless send() gives one.',
+    default: 'event_id' as string | null,
+    check: (v: unknown) =>
+      v === null || (typeof v === 'string' && v !== '') ? undefined : 'must be a field name or null',
+  },
+  autoRegister: {
+    doc: 'Register a class schema that is not found. Local development only: in production the release step registers.',
+    default: false,
+    check: bool,
+  },
+  clientId: {
+    doc: 'clientId of the kafkajs client built from plain config.',
+    default: 'adlake-sdk',
+    check: (v: unknown) => (typeof v === 'string' ? undefined : 'must be a string'),
+  },
+} satisfies Record<string, OptionSpec<unknown>>;
+
+type Tuning = { -readonly [K in keyof typeof PRODUCER_OPTIONS]?: (typeof PRODUCER_OPTIONS)[K]['default'] };
+
+export interface CreateProducerOptions extends Tuning {
+  /** The application's kafkajs `Kafka`, or plain config (`{ brokers, ... }`) to build one. */
+  kafka: KafkaOption;
+  /** A `RegistryClient`, a @kafkajs/confluent-schema-registry `SchemaRegistry`, or `{ url }`. */
+  registry: RegistryOption;
+  /** Registry ids fixed per class: `[[AdImpression, 42]]`. */
+  schemaIds?: Iterable<readonly [AnyEventClass, number]>;
+  /** Backoff for retriable send failures (defaults: 5 retries, 100 ms doubling to 10 s, ±20 % jitter). */
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface SendOptions {
+  /** Overrides the class's topic. */
+  topic?: string;
+  /** Overrides the key taken from `keyField`; null sends no key. */
+  key?: string | Buffer | null;
+  headers?: IHeaders;
+  partition?: number;
+  /** Record timestamp (default: now, set by kafkajs). */
+  timestamp?: Date | number;
+}
+
+export interface Producer {
+  connect(): Promise<void>;
+  /** Validates, encodes and queues one event; resolves when its batch is acknowledged. */
+  send<I>(eventClass: EventCodec<unknown, I>, event: NoInfer<I>, options?: SendOptions): Promise<void>;
+  /** The same for many events of one class: all are validated first, and none is sent if one is invalid. */
+  sendBatch<I>(
+    eventClass: EventCodec<unknown, I>,
+    events: readonly NoInfer<I>[],
+    options?: SendOptions,
+  ): Promise<void>;
+  /** Sends everything queued now and resolves when it is acknowledged or failed. */
+  flush(): Promise<void>;
+  /** Rejects new sends, flushes, then disconnects. */
+  close(): Promise<void>;
+  /** The registry id used for a class (looked up and cached on first use). */
+  schemaId(eventClass: AnyEventClass): Promise<number>;
+}
+
+interface Entry {
+  topic: string;
+  subject: string;
+  messages: Message[];
+  bytes: number;
+  resolve: (value: undefined) => void;
+  reject: (error: unknown) => void;
+  promise: Promise<undefined>;
+}
+
+export function createProducer(options: CreateProducerOptions): Producer {
+  const { kafka: kafkaOption, registry: registryOption, schemaIds, retry: retryOption, ...tuning } = options;
+  const config = resolveOptions(PRODUCER_OPTIONS, tuning);
+  if (config.idempotent && config.acks !== -1) {
+    throw new SdkError(
+      SdkErrorCodes.CONFIG_INVALID,
+      '/options/acks must be -1 when /options/idempotent is true',
+      {
+        context: { option: '/options/acks' },
+      },
+    );
+  }
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...retryOption };
+  registerCompressionCodecs();
+  const kafka = toKafka(kafkaOption, config.clientId);
+  const ids = new SchemaIdCache(toRegistryClient(registryOption), {
+    autoRegister: config.autoRegister,
+    ...(schemaIds === undefined ? {} : { pinned: schemaIds }),
+  });
+  const kafkaProducer: KafkaProducer = kafka.producer({
+    idempotent: config.idempotent,
+    ...(config.idempotent ? { maxInFlightRequests: 1 } : {}),
+    // A few quick in-client retries (metadata refresh, leader moves); the SDK's jittered retry wraps them.
+    retry: { retries: 2, initialRetryTime: 100 },
+    // kafkajs' DefaultPartitioner assignment, without its per-byte Long arithmetic.
+    createPartitioner,
+  });
+  const compression = COMPRESSION_TYPES[config.compression];
+  const encoder = new WireEncoder();
+
+  let connecting: Promise<void> | undefined;
+  let closed = false;
+  let pending: Entry[] = [];
+  let pendingCount = 0;
+  let pendingBytes = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  let urgent = false;
+
+  function connect(): Promise<void> {
+    connecting ??= kafkaProducer.connect().catch((error: unknown) => {
+      connecting = undefined;
+      throw new SdkError(SdkErrorCodes.SEND_FAILED, `cannot connect the producer: ${errorMessage(error)}`, {
+        retriable: isRetriable(error),
+        cause: error,
+      });
+    });
+    return connecting;
+  }
+
+  function keyOf(event: unknown, options: SendOptions | undefined): string | Buffer | null | undefined {
+    if (options?.key !== undefined) return options.key;
+    if (config.keyField === null) return null;
+    return (event as Record<string, unknown>)[config.keyField] as string | Buffer | null | undefined;
+  }
+
+  function check(
+    eventClass: AnyEventClass,
+    events: readonly unknown[],
+    options: SendOptions | undefined,
+  ): void {
+    let errors: InvalidField[] | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      if (!eventClass.isValid(event)) {
+        for (const e of eventClass.validate(event).errors) (errors ??= []).push({ ...e, index: i });
+        continue;
+      }
+      const key = keyOf(event, options);
+      if (key !== null && typeof key !== 'string' && !Buffer.isBuffer(key)) {
+        (errors ??= []).push({
+          index: i,
+          path: config.keyField ?? '(key)',
+          expected: 'string or Buffer (record key, see keyField)',
+          actual: key === undefined ? 'undefined' : typeof key,
+        });
+      }
+    }
+    if (errors !== undefined) {
+      if (channels.rejected.hasSubscribers) {
+        channels.rejected.publish({
+          subject: eventClass.subject,
+          count: new Set(errors.map((e) => e.index)).size,
+          errors,
+        });
+      }
+      throw invalidEventError(eventClass.subject, errors, events.length);
+    }
+  }
+
+  async function enqueue(
+    eventClass: AnyEventClass,
+    events: readonly unknown[],
+    options: SendOptions | undefined,
+  ): Promise<void> {
+    if (closed) throw new SdkError(SdkErrorCodes.CLIENT_CLOSED, 'the producer is closed');
+    check(eventClass, events, options);
+    const topic = options?.topic ?? eventClass.topic;
+    if (topic === undefined) {
+      throw new SdkError(
+        SdkErrorCodes.NO_TOPIC,
+        `${eventClass.subject} has no topic: pass { topic } to send()`,
+        {
+          context: { subject: eventClass.subject },
+        },
+      );
+    }
+    const schemaId = ids.get(eventClass) ?? (await ids.resolve(eventClass));
+    if (connecting === undefined) await connect();
+    else await connecting;
+    if (closed) throw new SdkError(SdkErrorCodes.CLIENT_CLOSED, 'the producer is closed');
+
+    const type = encodingType(eventClass);
+    const waits: Promise<undefined>[] = [];
+    for (let start = 0; start < events.length; start += config.batchSize) {
+      const end = Math.min(events.length, start + config.batchSize);
+      const messages: Message[] = new Array<Message>(end - start);
+      let bytes = 0;
+      for (let i = start; i < end; i++) {
+        const value = encoder.encode(type, schemaId, events[i]);
+        bytes += value.length;
+        const message: Message = { key: keyOf(events[i], options) ?? null, value };
+        if (options?.headers !== undefined) message.headers = options.headers;
+        if (options?.partition !== undefined) message.partition = options.partition;
+        if (options?.timestamp !== undefined) message.timestamp = String(+options.timestamp);
+        messages[i - start] = message;
+      }
+      const { promise, resolve, reject } = Promise.withResolvers<undefined>();
+      pending.push({ topic, subject: eventClass.subject, messages, bytes, resolve, reject, promise });
+      pendingCount += messages.length;
+      pendingBytes += bytes;
+      waits.push(promise);
+    }
+    schedule();
+    return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
+  }
+
+  function schedule(): void {
+    if (inFlight !== undefined) return; // the end of the request in flight drains the rest
+    if (
+      urgent ||
+      pendingCount >= config.batchSize ||
+      pendingBytes >= config.batchBytes ||
+      config.lingerMs === 0
+    ) {
+      drain();
+    } else if (timer === undefined && pending.length > 0) {
+      timer = setTimeout(drain, config.lingerMs);
+    }
+  }
+
+  function take(): Entry[] {
+    let count = 0;
+    let bytes = 0;
+    let n = 0;
+    for (const entry of pending) {
+      if (
+        n > 0 &&
+        (count + entry.messages.length > config.batchSize || bytes + entry.bytes > config.batchBytes)
+      )
+        break;
+      count += entry.messages.length;
+      bytes += entry.bytes;
+      n++;
+    }
+    const batch = pending.slice(0, n);
+    pending = pending.slice(n);
+    pendingCount -= count;
+    pendingBytes -= bytes;
+    return batch;
+  }
+
+  function drain(): void {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (inFlight !== undefined || pending.length === 0) return;
+    const batch = take();
+    inFlight = sendOne(batch).finally(() => {
+      inFlight = undefined;
+      if (pending.length === 0) {
+        urgent = false;
+        return;
+      }
+      // Events queued during the request have already waited a round trip: send them now.
+      drain();
+    });
+  }
+
+  async function sendOne(batch: Entry[]): Promise<void> {
+    const observed = channels.sent.hasSubscribers || channels.failed.hasSubscribers;
+    const started = observed ? performance.now() : 0;
+    const byTopic = new Map<string, Message[]>();
+    for (const entry of batch) {
+      const list = byTopic.get(entry.topic);
+      if (list === undefined) byTopic.set(entry.topic, entry.messages.slice());
+      else for (const m of entry.messages) list.push(m);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    try {
+      await retry(
+        () =>
+          kafkaProducer.sendBatch({
+            topicMessages,
+            acks: config.acks,
+            timeout: config.timeoutMs,
+            compression,
+          }),
+        policy,
+        {
+          onRetry: channels.retry.hasSubscribers ? (info) => channels.retry.publish(info) : undefined,
+        },
+      );
+    } catch (error) {
+      const topics = [...byTopic.keys()].join(', ');
+      const failure = new SdkError(
+        SdkErrorCodes.SEND_FAILED,
+        `sending ${batch.reduce((n, e) => n + e.messages.length, 0)} events to ${topics} failed: ${errorMessage(error)}`,
+        { retriable: isRetriable(error), cause: error, context: { topic: topics } },
+      );
+      if (channels.failed.hasSubscribers) {
+        const durationMs = performance.now() - started;
+        for (const [key, group] of groups(batch)) {
+          channels.failed.publish({ ...key, count: group.count, durationMs, error: failure });
+        }
+      }
+      for (const entry of batch) entry.reject(failure);
+      return;
+    }
+    if (channels.sent.hasSubscribers) {
+      const durationMs = performance.now() - started;
+      for (const [key, group] of groups(batch)) {
+        channels.sent.publish({ ...key, count: group.count, bytes: group.bytes, durationMs });
+      }
+    }
+    for (const entry of batch) entry.resolve(undefined);
+  }
+
+  async function flush(): Promise<void> {
+    const waits: Promise<unknown>[] = pending.map((e) => e.promise);
+    if (inFlight !== undefined) waits.push(inFlight);
+    urgent = true;
+    drain();
+    await Promise.allSettled(waits);
+  }
+
+  return {
+    connect,
+    send: (eventClass, event, options) => enqueue(eventClass, [event], options),
+    sendBatch: (eventClass, events, options) =>
+      events.length === 0 ? Promise.resolve() : enqueue(eventClass, events, options),
+    flush,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await flush();
+      while (inFlight !== undefined) await inFlight;
+      if (connecting !== undefined) await kafkaProducer.disconnect();
+    },
+    schemaId: (eventClass) => ids.resolve(eventClass),
+  };
+}
+
+function groups(
+  batch: readonly Entry[],
+): Map<{ topic: string; subject: string }, { count: number; bytes: number }> {
+  const byKey = new Map<string, [{ topic: string; subject: string }, { count: number; bytes: number }]>();
+  for (const e of batch) {
+    const id = `${e.topic}\u0000${e.subject}`;
+    const found = byKey.get(id);
+    if (found === undefined)
+      byKey.set(id, [
+        { topic: e.topic, subject: e.subject },
+        { count: e.messages.length, bytes: e.bytes },
+      ]);
+    else {
+      found[1].count += e.messages.length;
+      found[1].bytes += e.bytes;
+    }
+  }
+  return new Map(byKey.values());
+}

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import avro from 'avsc';
+import { AdImpression } from '@adlake/events';
+import type { AdImpressionInput } from '@adlake/events';
+import { writerParseOptions } from '../src/avro-types.ts';
+import { createWireDecoder } from '../src/decoder.ts';
+import { SdkError } from '../src/errors.ts';
+import { frame } from '../src/wire.ts';
+import { MemoryRegistry } from './fakes.ts';
+
+const input: AdImpressionInput = {
+  event_id: randomUUID(),
+  event_time: new Date(1_764_000_000_000),
+  billing_date: new Date('2026-11-23T00:00:00Z'),
+  request_id: randomUUID(),
+  ad_id: 1,
+  campaign_id: 2,
+  creative_id: 3,
+  advertiser_id: 4,
+  placement: 'BANNER',
+  device: { device_type: 'PHONE', os: 'iOS' },
+  price_micros: 5,
+  currency: 'EUR',
+  fx_rate_to_usd: '1.080000000',
+};
+
+type Schema = { fields: { name: string }[] } & Record<string, unknown>;
+const readerSchema = AdImpression.schema as unknown as Schema;
+/** An older writer: no `is_test` (which has a default in the reader). */
+const olderSchema: Schema = {
+  ...readerSchema,
+  fields: readerSchema.fields.filter((f) => f.name !== 'is_test'),
+};
+const olderType = avro.Type.forSchema(olderSchema as never, writerParseOptions(AdImpression.type));
+
+function setup() {
+  const registry = new MemoryRegistry();
+  const sameId = registry.add('s', readerSchema);
+  const olderId = registry.add('s', olderSchema);
+  const decoder = createWireDecoder({ registry, readerClass: AdImpression, unknownIdTtlMs: 50 });
+  return { registry, decoder, sameId, olderId };
+}
+
+test('decodes records of the reader schema itself', async () => {
+  const { decoder, sameId } = setup();
+  const result = await decoder.decode(frame(sameId, AdImpression.encode(input)));
+  assert.ok(result.ok);
+  assert.equal(result.schemaId, sameId);
+  assert.deepEqual(result.value, AdImpression.decode(AdImpression.encode(input)));
+});
+
+test('resolves an older writer: defaults filled, decimal and dates kept (writer parsed with the reader logical types)', async () => {
+  const { decoder, olderId } = setup();
+  const result = await decoder.decode(
+    frame(
+      olderId,
+      olderType.toBuffer({ ...input, segment_ids: [], viewability: [], attributes: {}, geo: null }),
+    ),
+  );
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.equal(result.value.is_test, false);
+  assert.equal(result.value.fx_rate_to_usd, '1.080000000');
+  assert.deepEqual(result.value.event_time, input.event_time);
+});
+
+test('every failure is a code and a reason, never a throw', async () => {
+  const { decoder, sameId } = setup();
+  const good = frame(sameId, AdImpression.encode(input));
+  const table: [string, Buffer | null, string][] = [
+    ['null', null, 'NOT_WIRE_FORMAT'],
+    ['empty', Buffer.alloc(0), 'NOT_WIRE_FORMAT'],
+    ['short', Buffer.from([0, 0, 1]), 'NOT_WIRE_FORMAT'],
+    ['magic', Buffer.from([1, 0, 0, 0, 1, 2]), 'NOT_WIRE_FORMAT'],
+    ['unknown id', frame(999, Buffer.from([1, 2])), 'UNKNOWN_SCHEMA_ID'],
+    ['truncated', good.subarray(0, good.length - 3), 'TRUNCATED'],
+    ['header only', good.subarray(0, 5), 'TRUNCATED'],
+    ['trailing', Buffer.concat([good, Buffer.from([1, 2, 3])]), 'MALFORMED_BODY'],
+  ];
+  for (const [name, bytes, code] of table) {
+    const result = await decoder.decode(bytes);
+    assert.equal(result.ok, false, name);
+    if (!result.ok) {
+      assert.equal(result.code, code, `${name}: ${result.reason}`);
+      assert.ok(result.reason.length > 0);
+    }
+  }
+});
+
+test('an incompatible writer is reported once per id with avsc’s reason', async () => {
+  const { registry, decoder } = setup();
+  const id = registry.add('s', {
+    type: 'record',
+    name: 'AdImpression',
+    namespace: 'com.acme.adserver',
+    fields: [{ name: 'event_id', type: 'int' }],
+  });
+  const result = await decoder.decode(frame(id, Buffer.from([2])));
+  assert.equal(result.ok, false);
+  assert.equal(!result.ok && result.code, 'INCOMPATIBLE_WRITER');
+});
+
+test('avsc is stricter than the spec on names: a writer record in another namespace does not resolve', async () => {
+  const { registry, decoder } = setup();
+  const moved = { ...readerSchema, namespace: 'com.acme.moved' };
+  const id = registry.add('s', moved);
+  const result = await decoder.decode(frame(id, AdImpression.encode(input)));
+  assert.equal(!result.ok && result.code, 'INCOMPATIBLE_WRITER');
+  assert.match(!result.ok ? result.reason : '', /com\.acme\.moved\.AdImpression|AdImpression/);
+});
+
+test('prepare loads each new id once per batch; decodeSync needs it', async () => {
+  const { registry, decoder, sameId, olderId } = setup();
+  const a = frame(sameId, AdImpression.encode(input));
+  const b = frame(
+    olderId,
+    olderType.toBuffer({ ...input, segment_ids: [], viewability: [], attributes: {}, geo: null }),
+  );
+  assert.equal(
+    decoder.decodeSync(a).ok === false && (decoder.decodeSync(a) as { code: string }).code,
+    'SCHEMA_NOT_LOADED',
+  );
+  const results = await decoder.decodeBatch([a, b, a, b, null, a]);
+  assert.deepEqual(
+    results.map((r) => r.ok),
+    [true, true, true, true, false, true],
+  );
+  assert.deepEqual(
+    registry.calls.filter((c) => c.startsWith('id ')),
+    [`id ${sameId}`, `id ${olderId}`],
+  );
+});
+
+test('an unknown id is asked again only after its TTL', async () => {
+  const { registry, decoder } = setup();
+  const unknown = frame(4242, Buffer.from([0]));
+  await decoder.decode(unknown);
+  await decoder.decode(unknown);
+  assert.equal(registry.calls.filter((c) => c === 'id 4242').length, 1);
+  await new Promise((r) => setTimeout(r, 60));
+  await decoder.decode(unknown);
+  assert.equal(registry.calls.filter((c) => c === 'id 4242').length, 2);
+});
+
+test('a registry outage throws a retriable error from prepare instead of failing records', async () => {
+  const registry = new MemoryRegistry();
+  registry.schemaById = async () => {
+    throw new SdkError('REGISTRY_UNAVAILABLE', 'down', { retriable: true });
+  };
+  const decoder = createWireDecoder({ registry, readerClass: AdImpression });
+  await assert.rejects(decoder.decode(frame(1, Buffer.from([0]))), {
+    code: 'REGISTRY_UNAVAILABLE',
+    retriable: true,
+  });
+});

@@ -1,0 +1,167 @@
+// Sink throughput: events per CPU-second of the sink process, end to end (Kafka fetch, Avro decode and
+// resolution, Parquet, WebHDFS write, commit), on the demo's event mix. Preloads the events, starts the
+// real sink on a fresh consumer group and output root, and reads the process's CPU time from /proc when
+// the ledger says everything is committed. A second sink on an empty topic measures the start-up CPU,
+// reported separately so the steady-state figure is visible too.
+//
+//   node bench/sink/throughput.ts [--events 300000] [--storage webhdfs|local]
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
+import { createProducer, registerCompressionCodecs } from '@adlake/sdk';
+import { AdServerSimulator } from '@adlake/simulator';
+import { LocalStorage } from '@adlake/sink';
+import type { Storage } from '@adlake/sink';
+import {
+  committedOffsets,
+  createTopic,
+  deleteTopic,
+  hdfsStorage,
+  highWatermarks,
+  kafkaClient,
+  sinkEnv,
+  stack,
+  startSink,
+} from '../../test/support/sink-harness.ts';
+import type { SinkProcess } from '../../test/support/sink-harness.ts';
+import { uniqueName } from '../../test/support/unique.ts';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '300000' },
+    storage: { type: 'string', default: 'webhdfs' },
+    partitions: { type: 'string', default: '3' },
+  },
+});
+const EVENTS = Number(values.events);
+const PARTITIONS = Number(values.partitions);
+const CLK_TCK = 100;
+const run = uniqueName('bench');
+const classes = { impression: AdImpression, click: AdClick, engagement: AdEngagement } as const;
+const topics = { impression: `${run}.impressions`, click: `${run}.clicks`, engagement: `${run}.engagements` };
+const localDir = `/tmp/${run}-lake`;
+const storage: Storage =
+  values.storage === 'local' ? new LocalStorage(localDir, { fsync: false }) : hdfsStorage();
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the command name).
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+function env(root: string, group: string, list: string[]): Record<string, string> {
+  return sinkEnv({
+    ADLAKE_SINK_TOPICS: list.join(','),
+    ADLAKE_SINK_TOPIC_CLASSES: [
+      `${topics.impression}=adserver.impressions`,
+      `${topics.click}=adserver.clicks`,
+      `${topics.engagement}=adserver.engagements`,
+    ].join(','),
+    ADLAKE_SINK_OUTPUT_ROOT: root,
+    ADLAKE_SINK_KAFKA_GROUP_ID: group,
+    ADLAKE_SINK_ROTATION_MAX_RECORDS: '100000',
+    ADLAKE_SINK_ROTATION_INTERVAL_MS: '2000',
+    ADLAKE_SINK_STORAGE_KIND: values.storage === 'local' ? 'local' : 'webhdfs',
+    ADLAKE_SINK_STORAGE_LOCAL_DIR: localDir,
+  });
+}
+
+async function preload(): Promise<void> {
+  registerCompressionCodecs();
+  for (const t of Object.values(topics)) await createTopic(t, PARTITIONS);
+  const producer = createProducer({
+    kafka: kafkaClient(),
+    registry: { url: stack.registryUrl },
+    autoRegister: true,
+  });
+  await producer.connect();
+  const sim = new AdServerSimulator({ seed: 3, days: 2, now: Date.now() });
+  for (let sent = 0; sent < EVENTS; sent += 5000) {
+    const groups = { impression: [] as unknown[], click: [] as unknown[], engagement: [] as unknown[] };
+    for (let i = 0; i < Math.min(5000, EVENTS - sent); i++) {
+      const e = sim.next();
+      groups[e.kind].push(e.value);
+    }
+    await Promise.all(
+      (Object.keys(groups) as (keyof typeof groups)[]).map((k) =>
+        producer.sendBatch(classes[k] as never, groups[k] as never, { topic: topics[k] }),
+      ),
+    );
+    process.stderr.write(`preloaded ${Math.min(EVENTS, sent + 5000)}/${EVENTS}\r`);
+  }
+  await producer.close();
+  process.stderr.write('\n');
+}
+
+async function waitCommitted(
+  sink: SinkProcess,
+  root: string,
+  targets: Map<string, Map<number, number>>,
+): Promise<void> {
+  for (;;) {
+    let done = true;
+    for (const [topic, high] of targets) {
+      const committed = await committedOffsets(storage, root, topic, PARTITIONS);
+      if (![...high].every(([p, h]) => (committed.get(p) ?? 0) >= h)) done = false;
+    }
+    if (done) return;
+    if (sink.child.exitCode !== null) throw new Error(`sink exited: ${sink.output.join('').slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `preloading ${EVENTS} events (demo mix: 70% impressions, 20% engagements, 10% clicks) into ${PARTITIONS}-partition topics`,
+  );
+  await preload();
+  const targets = new Map<string, Map<number, number>>();
+  for (const t of Object.values(topics)) targets.set(t, await highWatermarks(t));
+
+  // Start-up cost: a sink on an empty topic, measured once it has joined its group.
+  const idleTopic = `${run}.idle`;
+  await createTopic(idleTopic, 1);
+  const idle = startSink('run', {
+    ...env(`/data/lake/bench/${run}-idle`, `${run}-idle`, [idleTopic]),
+    ADLAKE_SINK_TOPIC_CLASSES: `${idleTopic}=adserver.impressions`,
+  });
+  while (!idle.output.join('').includes('"event":"assignment"')) await new Promise((r) => setTimeout(r, 100));
+  const startupCpu = cpuSeconds(idle.child.pid ?? 0);
+  idle.child.kill('SIGTERM');
+  await idle.exited;
+
+  const root = `/data/lake/bench/${run}`;
+  const started = performance.now();
+  const sink = startSink('run', env(root, `${run}-sink`, Object.values(topics)));
+  await waitCommitted(sink, root, targets);
+  const wall = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(sink.child.pid ?? 0);
+  sink.child.kill('SIGTERM');
+  await sink.exited;
+
+  const result = {
+    events: EVENTS,
+    storage: values.storage,
+    partitions: PARTITIONS * 3,
+    sinkCpuSeconds: round(cpu),
+    startupCpuSeconds: round(startupCpu),
+    wallSeconds: round(wall),
+    eventsPerCpuSecond: Math.round(EVENTS / cpu),
+    eventsPerCpuSecondExcludingStartup: Math.round(EVENTS / Math.max(0.001, cpu - startupCpu)),
+    eventsPerWallSecond: Math.round(EVENTS / wall),
+  };
+  console.table(result);
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(`bench/results/sink-${run}.json`, `${JSON.stringify(result, null, 2)}\n`);
+
+  for (const t of [...Object.values(topics), idleTopic]) await deleteTopic(t).catch(() => undefined);
+  await storage
+    .delete(values.storage === 'local' ? '/' : `/data/lake/bench`, { recursive: true })
+    .catch(() => false);
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+await main();

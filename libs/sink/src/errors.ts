@@ -12,6 +12,10 @@ export const SinkErrorCodes = [
   'RECOVERY_FAILED',
   'OFFSET_OUT_OF_RANGE',
   'MEMORY_BUDGET',
+  /** A decoded value does not fit the Parquet columns derived from its schema (format/). */
+  'VALUE_INVALID',
+  /** A Parquet file writer was used after finish() (format/). */
+  'WRITER_CLOSED',
 ] as const;
 
 export type SinkErrorCode = (typeof SinkErrorCodes)[number];

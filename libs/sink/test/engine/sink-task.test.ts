@@ -71,16 +71,18 @@ function records(
   }));
 }
 
-async function storedOffsets(storage: Storage): Promise<number[]> {
+async function storedOffsets(storage: Storage, partition?: number): Promise<number[]> {
   const out: number[] = [];
   for (const day of await storage.list(`${ROOT}/topic=ads`)) {
-    for (const f of await storage.list(day.path))
+    for (const f of await storage.list(day.path)) {
+      if (partition !== undefined && !f.name.startsWith(`ads+${partition}+`)) continue;
       out.push(
         ...new TextDecoder()
           .decode(await storage.read(f.path))
           .split('\n')
           .map(Number),
       );
+    }
   }
   return out.sort((a, b) => a - b);
 }

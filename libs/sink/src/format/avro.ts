@@ -1,0 +1,207 @@
+// Reads an Avro schema document (JSON) into a resolved tree the Parquet mapping can walk: named types are
+// looked up by full name, logical types are kept only where the Avro spec says they apply, and constructs
+// the sink cannot store (recursion, empty records, unknown names) fail with the field path.
+import { SinkError } from '../errors.ts';
+
+export type AvroPrimitive = 'null' | 'boolean' | 'int' | 'long' | 'float' | 'double' | 'bytes' | 'string';
+
+/** A logical type that changes how the value is stored; any other (or misapplied) one is ignored, per the spec. */
+export type AvroLogical =
+  | { name: 'timestamp-millis' | 'timestamp-micros' | 'local-timestamp-millis' | 'local-timestamp-micros' }
+  | { name: 'date' | 'time-millis' | 'time-micros' | 'uuid' }
+  | { name: 'decimal'; precision: number; scale: number };
+
+export type AvroNode =
+  | { kind: 'primitive'; type: AvroPrimitive; logical?: AvroLogical }
+  | { kind: 'fixed'; fullname: string; size: number; logical?: AvroLogical }
+  | { kind: 'enum'; fullname: string; symbols: readonly string[] }
+  | { kind: 'record'; fullname: string; doc?: string; fields: AvroField[] }
+  | { kind: 'array'; items: AvroNode }
+  | { kind: 'map'; values: AvroNode }
+  | { kind: 'union'; branches: AvroNode[] };
+
+export interface AvroField {
+  name: string;
+  type: AvroNode;
+  doc?: string;
+}
+
+const PRIMITIVES = new Set<string>(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Resolves a schema document. `path` in errors is the field path (`device.ip_hash`, `viewability[]`). */
+export function resolveAvroSchema(schema: unknown): AvroNode {
+  const json = typeof schema === 'string' && /^\s*[[{"]/.test(schema) ? parseJson(schema) : schema;
+  const named = new Map<string, AvroNode>();
+  const inProgress = new Set<string>();
+
+  function fail(path: string, message: string): never {
+    throw new SinkError('SCHEMA_UNSUPPORTED', `${path === '' ? '<root>' : path}: ${message}`, {
+      context: { field: path },
+    });
+  }
+
+  function fullName(name: string, namespace: string | undefined): string {
+    if (name.startsWith('.')) return name.slice(1);
+    if (name.includes('.')) return name;
+    return namespace === undefined || namespace === '' ? name : `${namespace}.${name}`;
+  }
+
+  function lookup(name: string, namespace: string | undefined, path: string): AvroNode {
+    const full = fullName(name, namespace);
+    if (inProgress.has(full) || (!named.has(full) && inProgress.has(name))) {
+      fail(path, `recursive type ${full} cannot be stored as Parquet columns`);
+    }
+    const found = named.get(full) ?? named.get(name.startsWith('.') ? name.slice(1) : name);
+    if (found === undefined) fail(path, `unknown type name "${name}"`);
+    return found;
+  }
+
+  function walk(node: unknown, namespace: string | undefined, path: string): AvroNode {
+    if (typeof node === 'string') {
+      if (PRIMITIVES.has(node)) return { kind: 'primitive', type: node as AvroPrimitive };
+      return lookup(node, namespace, path);
+    }
+    if (Array.isArray(node)) {
+      if (node.length === 0) fail(path, 'empty union');
+      const branches = node.map((b) => walk(b, namespace, path));
+      if (branches.some((b) => b.kind === 'union')) fail(path, 'a union cannot contain a union');
+      return { kind: 'union', branches };
+    }
+    if (node === null || typeof node !== 'object') fail(path, `not a schema: ${JSON.stringify(node)}`);
+    const obj = node as Record<string, unknown>;
+    const type = obj['type'];
+    if (typeof type !== 'string') {
+      if (Array.isArray(type) || (type !== null && typeof type === 'object'))
+        return walk(type, namespace, path);
+      fail(path, 'schema object without a "type"');
+    }
+    switch (type) {
+      case 'record':
+      case 'error':
+        return record(obj, namespace, path);
+      case 'enum': {
+        const full = declare(obj, namespace, path);
+        const symbols = obj['symbols'];
+        if (!Array.isArray(symbols) || symbols.some((s) => typeof s !== 'string'))
+          fail(path, 'enum without symbols');
+        const n: AvroNode = { kind: 'enum', fullname: full, symbols: symbols as string[] };
+        named.set(full, n);
+        return n;
+      }
+      case 'fixed': {
+        const full = declare(obj, namespace, path);
+        const size = obj['size'];
+        if (typeof size !== 'number' || !Number.isInteger(size) || size < 0)
+          fail(path, 'fixed without a valid size');
+        const n: AvroNode = { kind: 'fixed', fullname: full, size };
+        const logical = logicalOf(obj, 'fixed', size);
+        if (logical !== undefined) n.logical = logical;
+        named.set(full, n);
+        return n;
+      }
+      case 'array':
+        return { kind: 'array', items: walk(obj['items'], namespace, `${path}[]`) };
+      case 'map':
+        return { kind: 'map', values: walk(obj['values'], namespace, `${path}{}`) };
+      default: {
+        if (PRIMITIVES.has(type)) {
+          const n: AvroNode = { kind: 'primitive', type: type as AvroPrimitive };
+          const logical = logicalOf(obj, type, 0);
+          if (logical !== undefined) n.logical = logical;
+          return n;
+        }
+        return lookup(type, namespace, path);
+      }
+    }
+  }
+
+  function declare(obj: Record<string, unknown>, namespace: string | undefined, path: string): string {
+    const name = obj['name'];
+    if (typeof name !== 'string' || name === '') fail(path, 'named type without a name');
+    const ns = typeof obj['namespace'] === 'string' ? obj['namespace'] : namespace;
+    const full = fullName(name, ns);
+    if (named.has(full) || inProgress.has(full)) fail(path, `type ${full} is defined twice`);
+    return full;
+  }
+
+  function record(obj: Record<string, unknown>, namespace: string | undefined, path: string): AvroNode {
+    const full = declare(obj, namespace, path);
+    const ns = full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : '';
+    const fieldsJson = obj['fields'];
+    if (!Array.isArray(fieldsJson)) fail(path, `record ${full} without fields`);
+    if (fieldsJson.length === 0)
+      fail(path, `record ${full} has no fields; Parquet groups need at least one column`);
+    inProgress.add(full);
+    const fields: AvroField[] = [];
+    for (const f of fieldsJson as unknown[]) {
+      const fo = (f ?? {}) as Record<string, unknown>;
+      const name = fo['name'];
+      if (typeof name !== 'string' || !NAME.test(name))
+        fail(path, `invalid field name ${JSON.stringify(name)}`);
+      const fieldPath = path === '' ? name : `${path}.${name}`;
+      const field: AvroField = { name, type: walk(fo['type'], ns, fieldPath) };
+      if (typeof fo['doc'] === 'string') field.doc = fo['doc'];
+      fields.push(field);
+    }
+    inProgress.delete(full);
+    const n: AvroNode = { kind: 'record', fullname: full, fields };
+    if (typeof obj['doc'] === 'string') n.doc = obj['doc'];
+    named.set(full, n);
+    return n;
+  }
+
+  return walk(json, undefined, '');
+}
+
+/** The logical type of a schema object when it applies to its underlying type; undefined otherwise (spec). */
+function logicalOf(obj: Record<string, unknown>, type: string, fixedSize: number): AvroLogical | undefined {
+  const name = obj['logicalType'];
+  switch (name) {
+    case 'timestamp-millis':
+    case 'timestamp-micros':
+    case 'local-timestamp-millis':
+    case 'local-timestamp-micros':
+    case 'time-micros':
+      return type === 'long' ? { name } : undefined;
+    case 'date':
+    case 'time-millis':
+      return type === 'int' ? { name } : undefined;
+    case 'uuid':
+      return type === 'string' ? { name } : undefined;
+    case 'decimal': {
+      if (type !== 'bytes' && type !== 'fixed') return undefined;
+      const precision = obj['precision'];
+      const scale = obj['scale'] ?? 0;
+      if (typeof precision !== 'number' || !Number.isInteger(precision) || precision <= 0) return undefined;
+      if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 0 || scale > precision)
+        return undefined;
+      if (type === 'fixed' && precision > maxDecimalPrecision(fixedSize)) return undefined;
+      return { name, precision, scale };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Largest precision a two's complement integer of `bytes` bytes can hold: floor(log10(2^(8n-1) - 1)). */
+export function maxDecimalPrecision(bytes: number): number {
+  return bytes <= 0 ? 0 : Math.floor(Math.log10(2) * (8 * bytes - 1));
+}
+
+/** Smallest number of bytes whose two's complement range holds every `precision`-digit unscaled value. */
+export function decimalBytes(precision: number): number {
+  let n = 1;
+  while (maxDecimalPrecision(n) < precision) n++;
+  return n;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SinkError('SCHEMA_UNSUPPORTED', `schema is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,99 @@
+// Parquet's value-independent encodings: the RLE / bit-packing hybrid used for repetition and definition
+// levels, and PLAIN bit-packing of booleans. Output goes into a caller-owned growable buffer.
+
+/** A growable byte buffer reused across pages, so encoding a page allocates nothing in the steady state. */
+export class Bytes {
+  buf: Buffer;
+  len = 0;
+  constructor(capacity = 1024) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+  ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+  varint(n: number): void {
+    this.ensure(5);
+    while (n >= 0x80) {
+      this.buf[this.len++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    this.buf[this.len++] = n;
+  }
+  view(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
+/** Bits needed for levels up to `max` (0 for max 0). */
+export function bitWidth(max: number): number {
+  return max === 0 ? 0 : 32 - Math.clz32(max);
+}
+
+// parquet-mr writes at most 63 groups of 8 per bit-packed run (its header is a single byte); we do the same.
+const MAX_GROUPS = 63;
+
+/**
+ * Appends `values[0..count)` in the RLE / bit-packing hybrid (without the 4-byte length prefix).
+ * Runs of 8 or more equal values become RLE runs; everything between them is bit-packed in groups of 8.
+ */
+export function encodeHybrid(out: Bytes, values: Uint8Array, count: number, width: number): void {
+  const valueBytes = (width + 7) >> 3;
+  let i = 0;
+  while (i < count) {
+    const v = values[i] as number;
+    let j = i + 1;
+    while (j < count && values[j] === v) j++;
+    if (j - i >= 8) {
+      out.varint((j - i) << 1);
+      out.ensure(valueBytes);
+      for (let b = 0; b < valueBytes; b++) out.buf[out.len++] = (v >>> (8 * b)) & 0xff;
+      i = j;
+      continue;
+    }
+    // Bit-pack groups of 8 until a run of 8 equal values starts at a group boundary.
+    const start = i;
+    let groups = 0;
+    do {
+      i += 8;
+      groups++;
+    } while (i < count && groups < MAX_GROUPS && !runOfEightAt(values, i, count));
+    const end = Math.min(i, count);
+    i = end;
+    out.varint((groups << 1) | 1);
+    const nbytes = groups * width;
+    out.ensure(nbytes);
+    const base = out.len;
+    out.buf.fill(0, base, base + nbytes);
+    let bit = 0;
+    for (let k = start; k < end; k++) {
+      const x = values[k] as number;
+      for (let b = 0; b < width; b++, bit++) {
+        if ((x >>> b) & 1)
+          out.buf[base + (bit >>> 3)] = (out.buf[base + (bit >>> 3)] as number) | (1 << (bit & 7));
+      }
+    }
+    out.len = base + nbytes;
+  }
+}
+
+function runOfEightAt(values: Uint8Array, i: number, count: number): boolean {
+  if (i + 8 > count) return false;
+  const v = values[i];
+  for (let k = i + 1; k < i + 8; k++) if (values[k] !== v) return false;
+  return true;
+}
+
+/** PLAIN booleans: one bit each, least significant bit first. */
+export function encodeBooleans(out: Bytes, values: Uint8Array, count: number): void {
+  const n = (count + 7) >> 3;
+  out.ensure(n);
+  const base = out.len;
+  out.buf.fill(0, base, base + n);
+  for (let k = 0; k < count; k++) {
+    if (values[k]) out.buf[base + (k >> 3)] = (out.buf[base + (k >> 3)] as number) | (1 << (k & 7));
+  }
+  out.len = base + n;
+}

@@ -1,0 +1,16 @@
+// The sink's Format: how a decoded Avro record becomes Parquet (schema mapping, file writer) and the Hive
+// table that reads the result. See docs/parquet.md.
+export { deriveParquetSchema, formatParquetSchema, LINEAGE_COLUMNS } from './schema.ts';
+export type {
+  DeriveOptions,
+  ParquetColumn,
+  ParquetField,
+  ParquetLogicalType,
+  ParquetPhysicalType,
+  ParquetRepetition,
+  ParquetSchema,
+} from './schema.ts';
+export { createParquetFileWriter, WRITER_DEFAULTS } from './writer.ts';
+export type { Compression, Lineage, ParquetFileWriter, ParquetWriterOptions } from './writer.ts';
+export { hiveCreateTable, hiveType } from './hive.ts';
+export type { HiveTableOptions } from './hive.ts';

@@ -1,0 +1,844 @@
+// Writes one Parquet file from decoded Avro values: each value is shredded (Dremel) straight into per-column
+// typed buffers, a column's buffer becomes a compressed PLAIN data page once it reaches the page size, and
+// `finish()` lays the pages out with the footer. No intermediate row objects, no Arrow, no async.
+import { SinkError } from '../errors.ts';
+import { COMPRESSIONS, CODEC_ID, compress } from './compression.ts';
+import type { Compression } from './compression.ts';
+import { Bytes, bitWidth, encodeBooleans, encodeHybrid } from './encoding.ts';
+import { ENCODING, dataPageHeader, fileMetaData } from './metadata.ts';
+import type { ChunkMeta, RowGroupMeta } from './metadata.ts';
+import { planSchema } from './schema.ts';
+import type { ParquetPhysicalType, ParquetSchema, PlanLeaf, PlanNode } from './schema.ts';
+
+export type { Compression } from './compression.ts';
+
+export interface ParquetWriterOptions {
+  /** The Avro record schema (JSON object or text) the values were decoded with. */
+  avroSchema: unknown;
+  /** Page compression. Default `snappy`. */
+  compression?: Compression;
+  /** Rows per row group. Default 100,000 (the sink setting `parquet.rowGroupRows` defaults to the same). */
+  rowGroupRows?: number;
+  /** Target uncompressed size of a data page, in bytes. Default 1 MiB. */
+  pageSizeBytes?: number;
+  /** Add the Kafka lineage columns. Default true. */
+  lineage?: boolean;
+  /** How the values' Avro longs are represented (avsc `number` or `bigint`); only affects multi-branch unions. */
+  longs?: 'number' | 'bigint';
+}
+
+/** Where a record came from; written to the lineage columns. */
+export interface Lineage {
+  topic: string;
+  partition: number;
+  /** Kafka offset (a safe integer, as everywhere in the sink). */
+  offset: number;
+  /** Kafka record timestamp in epoch milliseconds; null or negative is stored as null. */
+  timestamp: number | null;
+}
+
+export interface ParquetFileWriter {
+  readonly schema: ParquetSchema;
+  /** Rows appended so far. */
+  readonly rows: number;
+  /** Memory held by this writer in bytes: compressed pages plus the allocated column buffers. */
+  readonly estimatedBytes: number;
+  /**
+   * Appends one decoded value (avsc runtime representation). On a value that does not fit the schema it
+   * throws SinkError VALUE_INVALID (with `context.field`) and the file is left exactly as before the call.
+   */
+  append(value: unknown, lineage?: Lineage): void;
+  /** The complete Parquet file. The writer cannot be used afterwards. */
+  finish(): Uint8Array;
+}
+
+export const WRITER_DEFAULTS = {
+  compression: 'snappy',
+  rowGroupRows: 100_000,
+  pageSizeBytes: 1024 * 1024,
+} as const;
+
+const CREATED_BY = 'adlake-sink parquet writer 0.0.0';
+const INITIAL_CAPACITY = 256;
+const MS_PER_DAY = 86_400_000;
+const TWO_32 = 4294967296;
+
+/** One leaf column's buffered page plus the pages already finished in the current row group. */
+class Column {
+  readonly leaf: PlanLeaf;
+  readonly path: string[];
+  readonly type: ParquetPhysicalType;
+  readonly maxDef: number;
+  readonly maxRep: number;
+  readonly hasDef: boolean;
+  readonly hasRep: boolean;
+  /** Bytes per value in the typed buffers (0 for byte arrays). */
+  readonly width: number;
+
+  defs: Uint8Array;
+  reps: Uint8Array;
+  nLevels = 0;
+  nValues = 0;
+  i32: Int32Array;
+  f32: Float32Array;
+  f64: Float64Array;
+  u8: Uint8Array;
+  bytes: Buffer;
+  bytesLen = 0;
+
+  markLevels = 0;
+  markValues = 0;
+  markBytes = 0;
+
+  min: number | bigint = Infinity;
+  max: number | bigint = -Infinity;
+  nullCount = 0;
+  pages: Buffer[] = [];
+  chunkValues = 0;
+  chunkUncompressed = 0;
+  chunkCompressed = 0;
+
+  constructor(leaf: PlanLeaf, path: string[], maxDef: number, maxRep: number) {
+    this.leaf = leaf;
+    this.path = path;
+    this.type = leaf.field.type ?? 'BYTE_ARRAY';
+    this.maxDef = maxDef;
+    this.maxRep = maxRep;
+    this.hasDef = maxDef > 0;
+    this.hasRep = maxRep > 0;
+    this.defs = new Uint8Array(this.hasDef ? INITIAL_CAPACITY : 0);
+    this.reps = new Uint8Array(this.hasRep ? INITIAL_CAPACITY : 0);
+    const t = this.type;
+    this.width =
+      t === 'INT64' || t === 'DOUBLE' ? 8 : t === 'INT32' || t === 'FLOAT' ? 4 : t === 'BOOLEAN' ? 1 : 0;
+    this.i32 = new Int32Array(t === 'INT32' ? INITIAL_CAPACITY : t === 'INT64' ? 2 * INITIAL_CAPACITY : 0);
+    this.f32 = new Float32Array(t === 'FLOAT' ? INITIAL_CAPACITY : 0);
+    this.f64 = new Float64Array(t === 'DOUBLE' ? INITIAL_CAPACITY : 0);
+    this.u8 = new Uint8Array(t === 'BOOLEAN' ? INITIAL_CAPACITY : 0);
+    this.bytes = Buffer.allocUnsafe(
+      t === 'BYTE_ARRAY' || t === 'FIXED_LEN_BYTE_ARRAY' ? 16 * INITIAL_CAPACITY : 0,
+    );
+  }
+
+  /** Bytes of the page being buffered (levels at one byte each, values in PLAIN form). */
+  pageBytes(): number {
+    return (
+      this.nLevels * ((this.hasDef ? 1 : 0) + (this.hasRep ? 1 : 0)) +
+      this.nValues * this.width +
+      this.bytesLen
+    );
+  }
+
+  allocated(): number {
+    return (
+      this.defs.byteLength +
+      this.reps.byteLength +
+      this.i32.byteLength +
+      this.f32.byteLength +
+      this.f64.byteLength +
+      this.u8.byteLength +
+      this.bytes.byteLength
+    );
+  }
+}
+
+function grow<T extends Int32Array | Float32Array | Float64Array | Uint8Array>(a: T, need: number): T {
+  const next = new (a.constructor as new (n: number) => T)(Math.max(a.length * 2, need, INITIAL_CAPACITY));
+  next.set(a);
+  return next;
+}
+
+function level(c: Column, def: number, rep: number): void {
+  const n = c.nLevels;
+  if (n === c.defs.length) {
+    c.defs = grow(c.defs, n + 1);
+    if (c.hasRep) c.reps = grow(c.reps, n + 1);
+  }
+  c.defs[n] = def;
+  if (c.hasRep) c.reps[n] = rep;
+  c.nLevels = n + 1;
+}
+
+function ensureBytes(c: Column, extra: number): void {
+  const need = c.bytesLen + extra;
+  if (need <= c.bytes.length) return;
+  const next = Buffer.allocUnsafe(Math.max(c.bytes.length * 2, need));
+  c.bytes.copy(next, 0, 0, c.bytesLen);
+  c.bytes = next;
+}
+
+function pushI32(c: Column, v: number): void {
+  const n = c.nValues;
+  if (n === c.i32.length) c.i32 = grow(c.i32, n + 1);
+  c.i32[n] = v;
+  c.nValues = n + 1;
+  if (v < c.min) c.min = v;
+  if (v > c.max) c.max = v;
+}
+
+function pushI64(c: Column, v: number | bigint): void {
+  const n = c.nValues;
+  const i = 2 * n;
+  if (i + 2 > c.i32.length) c.i32 = grow(c.i32, i + 2);
+  if (typeof v === 'number') {
+    const hi = Math.floor(v / TWO_32);
+    c.i32[i] = (v - hi * TWO_32) | 0;
+    c.i32[i + 1] = hi;
+  } else {
+    c.i32[i] = Number(BigInt.asIntN(32, v));
+    c.i32[i + 1] = Number(BigInt.asIntN(32, v >> 32n));
+  }
+  c.nValues = n + 1;
+  if (v < c.min) c.min = v;
+  if (v > c.max) c.max = v;
+}
+
+function pushF32(c: Column, v: number): void {
+  const n = c.nValues;
+  if (n === c.f32.length) c.f32 = grow(c.f32, n + 1);
+  c.f32[n] = v;
+  c.nValues = n + 1;
+  if (v < c.min) c.min = Math.fround(v);
+  if (v > c.max) c.max = Math.fround(v);
+}
+
+function pushF64(c: Column, v: number): void {
+  const n = c.nValues;
+  if (n === c.f64.length) c.f64 = grow(c.f64, n + 1);
+  c.f64[n] = v;
+  c.nValues = n + 1;
+  if (v < c.min) c.min = v;
+  if (v > c.max) c.max = v;
+}
+
+function pushBool(c: Column, v: boolean): void {
+  const n = c.nValues;
+  if (n === c.u8.length) c.u8 = grow(c.u8, n + 1);
+  c.u8[n] = v ? 1 : 0;
+  c.nValues = n + 1;
+}
+
+function pushString(c: Column, s: string): void {
+  const len = s.length;
+  ensureBytes(c, 4 + 3 * len);
+  const b = c.bytes;
+  const p = c.bytesLen;
+  let n = 0;
+  // ASCII fast path: a JS loop beats a native call for the short strings events are made of.
+  if (len < 64) {
+    for (; n < len; n++) {
+      const ch = s.charCodeAt(n);
+      if (ch >= 0x80) break;
+      b[p + 4 + n] = ch;
+    }
+  }
+  if (n < len) n = b.write(s, p + 4, 'utf8');
+  b[p] = n & 0xff;
+  b[p + 1] = (n >>> 8) & 0xff;
+  b[p + 2] = (n >>> 16) & 0xff;
+  b[p + 3] = n >>> 24;
+  c.bytesLen = p + 4 + n;
+  c.nValues++;
+}
+
+function pushBinary(c: Column, v: Uint8Array): void {
+  const n = v.length;
+  ensureBytes(c, 4 + n);
+  const p = c.bytesLen;
+  c.bytes.writeUInt32LE(n, p);
+  c.bytes.set(v, p + 4);
+  c.bytesLen = p + 4 + n;
+  c.nValues++;
+}
+
+function pushFixed(c: Column, v: Uint8Array): void {
+  ensureBytes(c, v.length);
+  c.bytes.set(v, c.bytesLen);
+  c.bytesLen += v.length;
+  c.nValues++;
+}
+
+function invalid(path: string, expected: string, actual: unknown): SinkError {
+  return new SinkError('VALUE_INVALID', `${path}: expected ${expected}, got ${describe(actual)}`, {
+    context: { field: path },
+  });
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (v instanceof Date) return `Date(${Number.isNaN(v.getTime()) ? 'invalid' : v.toISOString()})`;
+  if (v instanceof Uint8Array) return `${v.constructor.name}(${v.length} bytes)`;
+  if (Array.isArray(v)) return `array(${v.length})`;
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'object') return 'object';
+  return `${typeof v} ${String(v)}`;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Stores one present value of a leaf column (levels are the caller's job). */
+function valueWriter(c: Column): (v: unknown) => void {
+  const leaf = c.leaf;
+  const path = leaf.path;
+  switch (leaf.conv) {
+    case 'boolean':
+      return (v) => {
+        if (typeof v !== 'boolean') throw invalid(path, 'boolean', v);
+        pushBool(c, v);
+      };
+    case 'int':
+      return (v) => {
+        if (typeof v !== 'number' || (v | 0) !== v) throw invalid(path, 'int (32-bit integer)', v);
+        pushI32(c, v);
+      };
+    case 'long':
+      return (v) => {
+        if (typeof v === 'number' && Number.isSafeInteger(v)) pushI64(c, v);
+        else if (typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX) pushI64(c, v);
+        else throw invalid(path, 'long (safe integer or 64-bit bigint)', v);
+      };
+    case 'timestamp-millis':
+      return (v) => {
+        const ms = v instanceof Date ? v.getTime() : v;
+        if (typeof ms === 'number' && Number.isSafeInteger(ms)) pushI64(c, ms);
+        else if (typeof ms === 'bigint' && ms >= INT64_MIN && ms <= INT64_MAX) pushI64(c, ms);
+        else throw invalid(path, 'timestamp-millis (valid Date or epoch milliseconds)', v);
+      };
+    case 'date':
+      return (v) => {
+        const days = v instanceof Date ? Math.floor(v.getTime() / MS_PER_DAY) : v;
+        if (typeof days !== 'number' || (days | 0) !== days)
+          throw invalid(path, 'date (Date or days since epoch)', v);
+        pushI32(c, days);
+      };
+    case 'float':
+      return (v) => {
+        if (typeof v !== 'number') throw invalid(path, 'float', v);
+        pushF32(c, v);
+      };
+    case 'double':
+      return (v) => {
+        if (typeof v !== 'number') throw invalid(path, 'double', v);
+        pushF64(c, v);
+      };
+    case 'string':
+      return (v) => {
+        if (typeof v !== 'string') throw invalid(path, 'string', v);
+        pushString(c, v);
+      };
+    case 'bytes':
+      return (v) => {
+        if (!(v instanceof Uint8Array)) throw invalid(path, 'bytes (Buffer)', v);
+        pushBinary(c, v);
+      };
+    case 'fixed': {
+      const size = leaf.size;
+      return (v) => {
+        if (!(v instanceof Uint8Array) || v.length !== size) throw invalid(path, `fixed (${size} bytes)`, v);
+        pushFixed(c, v);
+      };
+    }
+    case 'decimal': {
+      const scratch = Buffer.alloc(leaf.size);
+      return (v) => {
+        if (typeof v === 'string') {
+          if (!decimalTextToBytes(v, leaf.scale, leaf.precision, scratch)) {
+            throw invalid(path, `decimal(${leaf.precision},${leaf.scale}) text`, v);
+          }
+        } else if (v instanceof Uint8Array) {
+          if (!signExtend(v, scratch))
+            throw invalid(path, `decimal(${leaf.precision},${leaf.scale}) bytes`, v);
+        } else throw invalid(path, `decimal(${leaf.precision},${leaf.scale}) as string`, v);
+        pushFixed(c, scratch);
+      };
+    }
+  }
+}
+
+const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+
+/**
+ * Writes the unscaled value of decimal text (`"-12.30"`) as big-endian two's complement into `out`.
+ * False when it is not decimal text, has more than `scale` fraction digits (we never round) or more than
+ * `precision` digits.
+ */
+export function decimalTextToBytes(text: string, scale: number, precision: number, out: Uint8Array): boolean {
+  const m = DECIMAL_TEXT.exec(text);
+  if (m === null) return false;
+  const int = m[2] ?? '';
+  const frac = m[3] ?? '';
+  if (int === '' && frac === '') return false;
+  if (frac.length > scale) return false;
+  const digits = (int + frac.padEnd(scale, '0')).replace(/^0+/, '');
+  if (digits.length > precision) return false;
+  const negative = m[1] === '-';
+  if (digits.length <= 15) {
+    let v = digits === '' ? 0 : Number(digits);
+    if (negative) v = -v;
+    for (let i = out.length - 1; i >= 0; i--) {
+      out[i] = ((v % 256) + 256) % 256;
+      v = Math.floor(v / 256);
+    }
+  } else {
+    let v = BigInt(digits);
+    if (negative) v = -v;
+    for (let i = out.length - 1; i >= 0; i--) {
+      out[i] = Number(v & 0xffn);
+      v >>= 8n;
+    }
+  }
+  return true;
+}
+
+/** Copies a big-endian two's complement integer into `out`, sign-extended; false if it does not fit. */
+function signExtend(v: Uint8Array, out: Uint8Array): boolean {
+  const negative = v.length > 0 && ((v[0] as number) & 0x80) !== 0;
+  const fill = negative ? 0xff : 0;
+  let start = 0;
+  while (v.length - start > out.length) {
+    if (v[start] !== fill) return false;
+    start++;
+  }
+  const n = v.length - start;
+  out.fill(fill, 0, out.length - n);
+  out.set(v.subarray(start), out.length - n);
+  return n === 0 || start === 0 || (((v[start] as number) & 0x80) !== 0) === negative;
+}
+
+type Writer = (v: unknown, rep: number) => void;
+
+/** Builds the appender tree for a plan: one closure per node, record field reads generated as code. */
+function compile(node: PlanNode, defAbove: number, repAbove: number, cols: Column[]): Writer {
+  const def = defAbove + (node.optional ? 1 : 0);
+  const inner = compileInner(node, def, repAbove, cols);
+  if (!node.optional) return inner;
+  const under = leavesUnder(node).map((l) => cols[l.column] as Column);
+  return (v, rep) => {
+    if (v === null || v === undefined) {
+      for (let i = 0; i < under.length; i++) level(under[i] as Column, defAbove, rep);
+    } else inner(v, rep);
+  };
+}
+
+function compileInner(node: PlanNode, def: number, rep: number, cols: Column[]): Writer {
+  switch (node.kind) {
+    case 'leaf': {
+      const c = cols[node.column] as Column;
+      const write = valueWriter(c);
+      const path = node.path;
+      if (!c.hasDef) {
+        return (v) => {
+          if (v === null || v === undefined) throw invalid(path, 'a value (field is required)', v);
+          write(v);
+        };
+      }
+      return (v, r) => {
+        if (v === null || v === undefined) throw invalid(path, 'a value (field is required)', v);
+        write(v);
+        level(c, def, r);
+      };
+    }
+    case 'record': {
+      const writers = node.fields.map((f) => compile(f.node, def, rep, cols));
+      const path = node.path;
+      const args = node.fields.map((_, i) => `w${i}`);
+      // Field names are Avro names ([A-Za-z_][A-Za-z0-9_]*), safe to inline as property reads.
+      const body = node.fields.map((f, i) => `w${i}(v.${f.name}, r);`).join('\n');
+      const check = (v: unknown): void => {
+        if (v === null || typeof v !== 'object' || Array.isArray(v))
+          throw invalid(path || '<root>', 'a record', v);
+      };
+      const fn = new Function('check', ...args, `return function record(v, r) {\ncheck(v);\n${body}\n};`) as (
+        ...a: unknown[]
+      ) => Writer;
+      return fn(check, ...writers);
+    }
+    case 'list': {
+      const r = rep + 1;
+      const item = compile(node.item, def + 1, r, cols);
+      const under = leavesUnder(node).map((l) => cols[l.column] as Column);
+      const path = node.path;
+      return (v, rp) => {
+        if (!Array.isArray(v)) throw invalid(path, 'an array', v);
+        const n = v.length;
+        if (n === 0) {
+          for (let i = 0; i < under.length; i++) level(under[i] as Column, def, rp);
+          return;
+        }
+        item(v[0], rp);
+        for (let i = 1; i < n; i++) item(v[i], r);
+      };
+    }
+    case 'map': {
+      const r = rep + 1;
+      const key = compile(node.key, def + 1, r, cols);
+      const value = compile(node.value, def + 1, r, cols);
+      const under = leavesUnder(node).map((l) => cols[l.column] as Column);
+      const path = node.path;
+      return (v, rp) => {
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid(path, 'a map (object)', v);
+        let cur = rp;
+        const m = v as Record<string, unknown>;
+        for (const k in m) {
+          if (!Object.hasOwn(m, k)) continue;
+          key(k, cur);
+          value(m[k], cur);
+          cur = r;
+        }
+        if (cur === rp) for (let i = 0; i < under.length; i++) level(under[i] as Column, def, rp);
+      };
+    }
+    case 'union': {
+      const members = node.members.map((m) => ({
+        key: m.key,
+        match: m.match,
+        write: compile(m.node, def, rep, cols),
+        under: leavesUnder(m.node).map((l) => cols[l.column] as Column),
+      }));
+      const path = node.path;
+      const wrapped = node.wrapped;
+      return (v, rp) => {
+        let index = -1;
+        let inner: unknown = v;
+        if (wrapped) {
+          if (v !== null && typeof v === 'object') {
+            const keys = Object.keys(v);
+            if (keys.length === 1) {
+              index = members.findIndex((m) => m.key === keys[0]);
+              inner = (v as Record<string, unknown>)[keys[0] as string];
+            }
+          }
+        } else {
+          index = members.findIndex((m) => matches(m.match, v));
+        }
+        if (index < 0) {
+          throw invalid(
+            path,
+            `one of ${members.map((m) => m.key).join(' | ')}${wrapped ? ' wrapped as { branch: value }' : ''}`,
+            v,
+          );
+        }
+        for (let i = 0; i < members.length; i++) {
+          const m = members[i] as (typeof members)[number];
+          if (i === index) m.write(inner, rp);
+          else for (let j = 0; j < m.under.length; j++) level(m.under[j] as Column, def, rp);
+        }
+      };
+    }
+  }
+}
+
+function matches(match: string, v: unknown): boolean {
+  switch (match) {
+    case 'number':
+      return typeof v === 'number';
+    case 'bigint':
+      return typeof v === 'bigint';
+    case 'boolean':
+    case 'string':
+      return typeof v === match;
+    case 'buffer':
+      return v instanceof Uint8Array;
+    case 'date':
+      return v instanceof Date;
+    case 'array':
+      return Array.isArray(v);
+    default:
+      return (
+        v !== null &&
+        typeof v === 'object' &&
+        !Array.isArray(v) &&
+        !(v instanceof Uint8Array) &&
+        !(v instanceof Date)
+      );
+  }
+}
+
+function leavesUnder(node: PlanNode): PlanLeaf[] {
+  switch (node.kind) {
+    case 'leaf':
+      return [node];
+    case 'record':
+      return node.fields.flatMap((f) => leavesUnder(f.node));
+    case 'list':
+      return leavesUnder(node.item);
+    case 'map':
+      return [node.key, ...leavesUnder(node.value)];
+    case 'union':
+      return node.members.flatMap((m) => leavesUnder(m.node));
+  }
+}
+
+function option<T>(
+  value: T | undefined,
+  fallback: T,
+  key: string,
+  ok: (v: T) => boolean,
+  expected: string,
+): T {
+  if (value === undefined) return fallback;
+  if (!ok(value)) {
+    throw new SinkError(
+      'CONFIG_INVALID',
+      `/options/${key} must be ${expected}, got ${JSON.stringify(value)}`,
+      {
+        context: { configKey: key },
+      },
+    );
+  }
+  return value;
+}
+
+/** Opens a writer for one Parquet file. Throws SCHEMA_UNSUPPORTED or CONFIG_INVALID before any row is taken. */
+export function createParquetFileWriter(options: ParquetWriterOptions): ParquetFileWriter {
+  const compression = option<Compression>(
+    options.compression,
+    WRITER_DEFAULTS.compression,
+    'compression',
+    (v) => (COMPRESSIONS as readonly string[]).includes(v),
+    `one of ${COMPRESSIONS.join(', ')}`,
+  );
+  const positiveInt = (v: number): boolean => Number.isSafeInteger(v) && v > 0;
+  const rowGroupRows = option(
+    options.rowGroupRows,
+    WRITER_DEFAULTS.rowGroupRows,
+    'rowGroupRows',
+    positiveInt,
+    'a positive integer',
+  );
+  const pageSizeBytes = option(
+    options.pageSizeBytes,
+    WRITER_DEFAULTS.pageSizeBytes,
+    'pageSizeBytes',
+    positiveInt,
+    'a positive integer',
+  );
+  const lineage = options.lineage ?? true;
+  const plan = planSchema(options.avroSchema, {
+    lineage,
+    ...(options.longs === undefined ? {} : { longs: options.longs }),
+  });
+  const codec = CODEC_ID[compression];
+
+  const cols = plan.leaves.map((leaf) => {
+    const meta = plan.schema.columns[leaf.column];
+    if (meta === undefined) throw new Error('column plan out of sync');
+    return new Column(leaf, meta.path, meta.maxDefinitionLevel, meta.maxRepetitionLevel);
+  });
+  const recordFields = lineage ? plan.fields.slice(0, plan.fields.length - 4) : plan.fields;
+  const root = compileInner(
+    {
+      kind: 'record',
+      field: { name: plan.schema.name, repetition: 'REQUIRED' },
+      optional: false,
+      path: '',
+      fields: recordFields,
+    },
+    0,
+    0,
+    cols,
+  );
+  const lineageWriters = lineage
+    ? plan.fields.slice(plan.fields.length - 4).map((f) => compile(f.node, 0, 0, cols))
+    : [];
+  const [writeTopic, writePartition, writeOffset, writeTimestamp] = lineageWriters;
+
+  const scratch = new Bytes(64 * 1024);
+  const parts: Uint8Array[] = [Buffer.from('PAR1')];
+  let fileLength = 4;
+  const rowGroups: RowGroupMeta[] = [];
+  let rows = 0;
+  let groupRows = 0;
+  let pagesBytes = 0;
+  let finished = false;
+
+  function cutPage(c: Column): void {
+    scratch.len = 0;
+    for (const [has, levels, max] of [
+      [c.hasRep, c.reps, c.maxRep],
+      [c.hasDef, c.defs, c.maxDef],
+    ] as const) {
+      if (!has) continue;
+      scratch.ensure(4);
+      const at = scratch.len;
+      scratch.len += 4;
+      encodeHybrid(scratch, levels, c.nLevels, bitWidth(max));
+      scratch.buf.writeUInt32LE(scratch.len - at - 4, at);
+    }
+    switch (c.type) {
+      case 'BOOLEAN':
+        encodeBooleans(scratch, c.u8, c.nValues);
+        break;
+      case 'INT32':
+      case 'INT64':
+        appendView(scratch, c.i32.buffer, c.i32.byteOffset, c.nValues * c.width);
+        break;
+      case 'FLOAT':
+        appendView(scratch, c.f32.buffer, c.f32.byteOffset, c.nValues * 4);
+        break;
+      case 'DOUBLE':
+        appendView(scratch, c.f64.buffer, c.f64.byteOffset, c.nValues * 8);
+        break;
+      default:
+        appendView(scratch, c.bytes.buffer, c.bytes.byteOffset, c.bytesLen);
+    }
+    const body = compress(compression, scratch.view());
+    const numValues = c.hasDef ? c.nLevels : c.nValues;
+    const header = dataPageHeader({ uncompressedSize: scratch.len, compressedSize: body.length, numValues });
+    c.pages.push(header, body);
+    c.chunkValues += numValues;
+    c.chunkUncompressed += header.length + scratch.len;
+    c.chunkCompressed += header.length + body.length;
+    c.nullCount += numValues - c.nValues;
+    pagesBytes += header.length + body.length;
+    c.nLevels = 0;
+    c.nValues = 0;
+    c.bytesLen = 0;
+    c.markLevels = 0;
+    c.markValues = 0;
+    c.markBytes = 0;
+  }
+
+  function flushRowGroup(): void {
+    if (groupRows === 0) return;
+    const chunks: ChunkMeta[] = [];
+    const groupOffset = fileLength;
+    for (const c of cols) {
+      if (c.nLevels > 0 || c.nValues > 0) cutPage(c);
+      const chunk: ChunkMeta = {
+        type: c.type,
+        path: c.path,
+        codec,
+        encodings: c.hasDef ? [ENCODING.PLAIN, ENCODING.RLE] : [ENCODING.PLAIN],
+        numValues: c.chunkValues,
+        uncompressedSize: c.chunkUncompressed,
+        compressedSize: c.chunkCompressed,
+        dataPageOffset: fileLength,
+        nullCount: c.nullCount,
+      };
+      const stats = statBytes(c);
+      if (stats !== undefined) {
+        chunk.min = stats.min;
+        chunk.max = stats.max;
+      }
+      chunks.push(chunk);
+      for (const p of c.pages) parts.push(p);
+      fileLength += c.chunkCompressed;
+      pagesBytes -= c.chunkCompressed;
+      c.pages = [];
+      c.chunkValues = 0;
+      c.chunkUncompressed = 0;
+      c.chunkCompressed = 0;
+      c.nullCount = 0;
+      c.min = Infinity;
+      c.max = -Infinity;
+    }
+    rowGroups.push({ columns: chunks, numRows: groupRows, fileOffset: groupOffset });
+    groupRows = 0;
+  }
+
+  function rollback(): void {
+    for (const c of cols) {
+      c.nLevels = c.markLevels;
+      c.nValues = c.markValues;
+      c.bytesLen = c.markBytes;
+    }
+  }
+
+  return {
+    schema: plan.schema,
+    get rows() {
+      return rows;
+    },
+    get estimatedBytes() {
+      let n = fileLength + pagesBytes + scratch.buf.length;
+      for (const c of cols) n += c.allocated();
+      return n;
+    },
+    append(value: unknown, lin?: Lineage): void {
+      if (finished) throw new SinkError('WRITER_CLOSED', 'append after finish()');
+      try {
+        root(value, 0);
+        if (lineage) {
+          if (lin === undefined)
+            throw invalid('<lineage>', 'lineage { topic, partition, offset, timestamp }', lin);
+          (writeTopic as Writer)(lin.topic, 0);
+          (writePartition as Writer)(lin.partition, 0);
+          (writeOffset as Writer)(lin.offset, 0);
+          (writeTimestamp as Writer)(lin.timestamp === null || lin.timestamp < 0 ? null : lin.timestamp, 0);
+        }
+      } catch (error) {
+        rollback();
+        if (error instanceof SinkError) throw error;
+        throw new SinkError('VALUE_INVALID', `value does not fit the schema: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      rows++;
+      groupRows++;
+      for (let i = 0; i < cols.length; i++) {
+        const c = cols[i] as Column;
+        if (c.pageBytes() >= pageSizeBytes) cutPage(c);
+        else {
+          c.markLevels = c.nLevels;
+          c.markValues = c.nValues;
+          c.markBytes = c.bytesLen;
+        }
+      }
+      if (groupRows >= rowGroupRows) flushRowGroup();
+    },
+    finish(): Uint8Array {
+      if (finished) throw new SinkError('WRITER_CLOSED', 'finish() called twice');
+      finished = true;
+      flushRowGroup();
+      const footer = fileMetaData({
+        fields: plan.schema.fields,
+        rootName: plan.schema.name,
+        numRows: rows,
+        rowGroups,
+        keyValues: [{ key: 'adlake.avro.schema', value: avroSchemaText(options.avroSchema) }],
+        createdBy: CREATED_BY,
+        numColumns: cols.length,
+      });
+      const tail = Buffer.alloc(8);
+      tail.writeUInt32LE(footer.length, 0);
+      tail.write('PAR1', 4, 'latin1');
+      parts.push(footer, tail);
+      return Buffer.concat(parts);
+    },
+  };
+}
+
+function appendView(out: Bytes, buffer: ArrayBufferLike, offset: number, length: number): void {
+  out.ensure(length);
+  out.buf.set(new Uint8Array(buffer, offset, length), out.len);
+  out.len += length;
+}
+
+function statBytes(c: Column): { min: Uint8Array; max: Uint8Array } | undefined {
+  if (c.min === Infinity || c.max === -Infinity) return undefined;
+  const enc = (v: number | bigint, isMin: boolean): Uint8Array => {
+    const b = Buffer.alloc(c.type === 'INT32' || c.type === 'FLOAT' ? 4 : 8);
+    switch (c.type) {
+      case 'INT32':
+        b.writeInt32LE(Number(v));
+        break;
+      case 'INT64':
+        b.writeBigInt64LE(BigInt(v));
+        break;
+      case 'FLOAT':
+        b.writeFloatLE(v === 0 ? (isMin ? -0 : 0) : Number(v));
+        break;
+      default:
+        b.writeDoubleLE(v === 0 ? (isMin ? -0 : 0) : Number(v));
+    }
+    return b;
+  };
+  return { min: enc(c.min, true), max: enc(c.max, false) };
+}
+
+function avroSchemaText(schema: unknown): string {
+  return typeof schema === 'string' ? schema : JSON.stringify(schema);
+}

@@ -60,13 +60,15 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'run') {
     const log = jsonLogger('sink');
-    const sink = await runSink(settings, log);
+    const starting = runSink(settings, log);
+    // Installed before start-up finishes: a stop requested while connecting still ends gracefully.
     const shutdown = (signal: string): void => {
       log.info('sink.signal', { signal });
-      void sink.stop();
+      void starting.then((sink) => sink.stop()).catch(() => undefined);
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    const sink = await starting;
     await sink.done;
     return 0;
   }

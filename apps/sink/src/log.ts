@@ -23,3 +23,16 @@ export function jsonLogger(
     };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
+
+/**
+ * Routes process warnings into the structured log. kafkajs 2.2.4 sets a negative timeout once per client
+ * on Node 24, which Node reports as TimeoutNegativeWarning: harmless, and dropped so it is not mistaken
+ * for a fault.
+ */
+export function logProcessWarnings(log: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name === 'TimeoutNegativeWarning') return;
+    log.warn('process.warning', { name: warning.name, message: warning.message });
+  });
+}

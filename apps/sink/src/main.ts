@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { describeSettings, loadSettings, SinkError } from '@adlake/sink';
 import { auditTopic, formatAudit } from './audit.ts';
-import { jsonLogger } from './log.ts';
+import { jsonLogger, logProcessWarnings } from './log.ts';
 import { runSink } from './run.ts';
 import { buildStorage } from './wiring.ts';
 
@@ -60,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'run') {
     const log = jsonLogger('sink');
+    logProcessWarnings(log);
     const starting = runSink(settings, log);
     // Installed before start-up finishes: a stop requested while connecting still ends gracefully.
     const shutdown = (signal: string): void => {

@@ -122,9 +122,13 @@ test('undecodable and untimed records are dead-lettered, counted, and accounted 
   const o = options(storage);
   const task = new SinkTask(o);
   await task.assign('ads', 0);
-  const batch = records(0, 4);
-  batch[1] = { ...batch[1]!, value: Buffer.from('bad') };
-  batch[3] = { ...batch[3]!, value: Buffer.from('{}'), timestamp: -1 };
+  const batch = records(0, 4).map((r) =>
+    r.offset === 1
+      ? { ...r, value: Buffer.from('bad') }
+      : r.offset === 3
+        ? { ...r, value: Buffer.from('{}'), timestamp: -1 }
+        : r,
+  );
   await task.process('ads', 0, batch);
   await task.flushAll();
   assert.deepEqual(

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderMetrics, serveMetrics } from '../src/metrics.ts';
+
+test('counters and gauges in the Prometheus text format', () => {
+  assert.equal(
+    renderMetrics({ rows_total: 5, buffered_bytes: 1024 }),
+    '# TYPE adlake_sink_rows_total counter\nadlake_sink_rows_total 5\n# TYPE adlake_sink_buffered_bytes gauge\nadlake_sink_buffered_bytes 1024\n',
+  );
+});
+
+test('port 0 serves nothing; a port serves /metrics and /health on loopback', async () => {
+  assert.equal(await serveMetrics(0, () => ({})), undefined);
+  let rows = 1;
+  const server = await serveMetrics(39_000 + Math.floor(Math.random() * 1000), () => ({
+    rows_total: rows,
+  }));
+  assert.ok(server);
+  try {
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    rows = 7;
+    assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /adlake_sink_rows_total 7/);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/nope`)).status, 404);
+  } finally {
+    server.close();
+  }
+});

@@ -3,6 +3,7 @@
 // files back) must show every offset exactly once and as many rows as events were sent.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import type { AdImpression } from '@adlake/events';
 import { AdServerSimulator } from '@adlake/simulator';
 import {
   committedOffsets,
@@ -56,15 +57,20 @@ test(
   async () => {
     await createTopic(topic, PARTITIONS);
     const sim = new AdServerSimulator({ seed: 11, days: 2, now: Date.now() });
-    let produced = 0;
-    const producing = produceImpressions(topic, EVENTS, () => {
+    const impression = (): Parameters<typeof AdImpression.validate>[0] => {
       let e = sim.next();
       while (e.kind !== 'impression') e = sim.next();
       return e.value;
-    }).then((n) => (produced = n));
+    };
+    // Ingestion runs through every cycle: each one produces its slice while a sink works on the topic.
+    let produced = 0;
+    const slice = Math.ceil(EVENTS / KILLS);
 
     const kills: { afterMs: number; committed: number }[] = [];
     for (let i = 0; i < KILLS; i++) {
+      const producing = produceImpressions(topic, Math.min(slice, EVENTS - produced), impression).then(
+        (n) => (produced += n),
+      );
       const sink = startSink('run', env);
       // Two kills in three land while it works: after this run's first commit, at a random moment of the
       // batches, commits and renames that follow. The third lands anywhere in start-up and recovery.
@@ -79,8 +85,8 @@ test(
         0,
       );
       kills.push({ afterMs, committed });
+      await producing;
     }
-    await producing;
     assert.equal(produced, EVENTS);
     // The kills must have interrupted real work: commits happened between them, not only before the first.
     const progressed = kills.filter((k, n) => n > 0 && k.committed > (kills[n - 1]?.committed ?? 0)).length;

@@ -9,6 +9,13 @@ export interface NxAvroOptions {
   generatedDir?: string;
   /** Project name prefix; the namespace follows. */
   projectPrefix?: string;
+  /**
+   * Projects whose change re-checks every namespace, e.g. the governance core when it lives in the same
+   * workspace. Default none: in a workspace that installs avro-gov from a registry there is no such project.
+   */
+  coreProjects?: string[];
+  /** npm packages whose version is a cache input (they decide the results), if the lockfile lists them. */
+  externalDependencies?: string[];
 }
 
 export interface NamespaceProject {
@@ -48,14 +55,20 @@ export function namespaceProjects(files: readonly string[], options: NxAvroOptio
       });
       // `production` of a schema project is its own .avsc files (a nested namespace owns its files); of a
       // dependency, the schemas it defines or, for the governance core, the rules that judge them.
-      const inputs = ['production', '^production', configFile, { externalDependencies: ['avsc'] }];
+      const external = options.externalDependencies ?? [];
+      const inputs = [
+        'production',
+        '^production',
+        configFile,
+        ...(external.length > 0 ? [{ externalDependencies: external }] : []),
+      ];
       const config: ProjectConfiguration = {
         root,
         name: `${prefix}${namespace}`,
         projectType: 'library',
         tags: ['type:schemas', 'scope:governance'],
         // The core's rules decide the results, so a change to the core re-checks every namespace.
-        implicitDependencies: ['@adlake/governance'],
+        implicitDependencies: options.coreProjects ?? [],
         targets: {
           'avro-lint': { ...cli(`lint '${own}'`), cache: true, inputs, outputs: [] },
           'avro-compat': {

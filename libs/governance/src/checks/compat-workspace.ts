@@ -1,7 +1,6 @@
 // Checks every schema of a workspace against its previous versions (git history, a directory snapshot or
 // the registry) at its configured level, and turns the engine's pointers into file:line:col findings.
 import { gitHistory, readFilesAt } from '../baseline/git.ts';
-import type { HistoricVersion } from '../baseline/git.ts';
 import { checkCompatibility } from '../compat/check.ts';
 import type { CompatFinding, CompatWarningFinding, PreviousVersion } from '../compat/check.ts';
 import type { CompatibilityLevel } from '../compat/levels.ts';
@@ -288,31 +287,37 @@ async function gitVersions(
     files: docs.map((d) => d.file),
     ...(options.base === undefined ? {} : { base: options.base }),
   });
-  // Named types of an old version are read as they were at that version's commit, in one git call.
-  const wanted: { doc: SchemaDoc; version: HistoricVersion; dep: SchemaDoc }[] = [];
-  for (const doc of docs) {
-    const deps = workspace.closureOf(doc).filter((d) => d !== doc);
-    for (const version of history.get(doc.file) ?? []) {
-      for (const dep of deps) wanted.push({ doc, version, dep });
-    }
-  }
+  // Named types of an old version are read as they were at that version's commit: each shared file once
+  // per commit (one git call for all), parsed once per commit, whatever number of events use it.
+  const depFiles = new Map<string, SchemaDoc>();
+  for (const doc of docs)
+    for (const dep of workspace.closureOf(doc)) if (dep !== doc) depFiles.set(dep.file, dep);
+  const commits = new Set<string>();
+  for (const versions of history.values()) for (const v of versions) commits.add(v.commit ?? 'HEAD');
+  const pairs = [...commits].flatMap((commit) => [...depFiles.values()].map((dep) => ({ commit, dep })));
   const texts = await readFilesAt(
     options.cwd,
-    wanted.map((w) => ({ commit: w.version.commit ?? 'HEAD', file: w.dep.file })),
+    pairs.map((p) => ({ commit: p.commit, file: p.dep.file })),
   );
-  const depTexts = new Map<HistoricVersion, { file: string; text: string }[]>();
-  wanted.forEach((w, i) => {
-    const list = depTexts.get(w.version) ?? [];
+  const lookupAt = new Map<string, LookupNamedType>();
+  for (const commit of commits) {
     // A type file that did not exist yet at that commit: fall back to today's definition.
-    list.push({ file: w.dep.file, text: texts[i] ?? w.dep.text });
-    depTexts.set(w.version, list);
-  });
+    const sources = pairs.flatMap((p, i) =>
+      p.commit === commit ? [{ file: p.dep.file, text: texts[i] ?? p.dep.text }] : [],
+    );
+    lookupAt.set(commit, layered(createSchemaWorkspace(sources), workspace));
+  }
   const out = new Map<SchemaDoc, PreviousVersion[]>();
   for (const doc of docs) {
     const versions = history.get(doc.file) ?? [];
     out.set(
       doc,
-      versions.map((v) => toPrevious(workspace, doc, v.version, v.source, v.text, depTexts.get(v) ?? [])),
+      versions.map((v) => ({
+        version: v.version,
+        source: v.source,
+        schema: safeParse(v.text),
+        lookupNamedType: lookupAt.get(v.commit ?? 'HEAD') ?? namedTypeLookup(workspace),
+      })),
     );
   }
   return out;
@@ -403,20 +408,6 @@ function parseRegistered(schema: string, subject: string, version: number): unkn
       },
     );
   }
-}
-
-function toPrevious(
-  workspace: SchemaWorkspace,
-  doc: SchemaDoc,
-  version: string,
-  source: string,
-  text: string,
-  deps: { file: string; text: string }[],
-): PreviousVersion {
-  const old = createSchemaWorkspace([{ file: doc.file, text }, ...deps]);
-  const oldDoc = old.getDoc(doc.file);
-  const schema = oldDoc?.json ?? safeParse(text);
-  return { version, source, schema, lookupNamedType: layered(old, workspace) };
 }
 
 /** Named types as they were, falling back to today's for a type that did not exist then. */

@@ -149,3 +149,26 @@ test('dir baseline compares with a snapshot of the schema tree', (t) => {
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /TYPE_MISMATCH .*against released\/com\/acme\/ads\/AdShown\.avsc/);
 });
+
+test('git history: a shared type is compared as it was at each old commit, and the finding points into its file', (t) => {
+  const device = (osType: string): string =>
+    `${JSON.stringify({ type: 'record', name: 'Device', namespace: 'com.acme.common', doc: 'A device.', fields: [{ name: 'os', type: osType, doc: 'OS.' }] }, null, 2)}\n`;
+  const event = eventSchema('AdShown', NS, [{ name: 'device', type: 'com.acme.common.Device' }]);
+  const ws = gitWorkspace({
+    'schemas/com/acme/common/Device.avsc': device('string'),
+    'schemas/com/acme/ads/AdShown.avsc': event,
+    'schemas/avro-gov.json': configFor([{ schema: `${NS}.AdShown`, topic: 'ads.shown' }]),
+  });
+  t.after(() => ws.remove());
+  ws.commitAll('v1');
+  ws.git('checkout', '-q', '-b', 'feature');
+  const changed = device('int');
+  ws.write('schemas/com/acme/common/Device.avsc', changed);
+  const r = runCli(ws.dir, ['compat']);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const { line, column } = positionOf(changed, '"int"');
+  assert.match(
+    r.stdout,
+    new RegExp(`^schemas/com/acme/common/Device\\.avsc:${line}:${column} TYPE_MISMATCH `, 'm'),
+  );
+});

@@ -92,7 +92,7 @@ async function main(): Promise<number> {
     };
 
     await step('generate the event classes', () =>
-      run('avro-gov', ['generate', '--schemas', 'schemas', '--out', 'generated'], env),
+      run('avro-gov', ['generate', '--schemas', 'schemas', '--out', 'libs/events/generated'], env),
     );
     await step('register the schemas (CI release step)', () =>
       run('avro-gov', ['register', '--schemas', 'schemas'], env),

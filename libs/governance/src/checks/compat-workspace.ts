@@ -10,6 +10,7 @@ import type { Finding } from '../diagnostics/finding.ts';
 import { GovernanceError } from '../errors.ts';
 import type { JsonPositions } from '../json/parse.ts';
 import { joinPointer } from '../json/pointer.ts';
+import { parseRegistered } from '../registry/client.ts';
 import type { SchemaRegistryClient } from '../registry/client.ts';
 import { bindingFor } from '../workspace/config.ts';
 import { matchesPathSpec } from '../workspace/glob.ts';
@@ -393,21 +394,6 @@ async function registryVersions(
     out.set(doc, previous);
   }
   return out;
-}
-
-function parseRegistered(schema: string, subject: string, version: number): unknown {
-  try {
-    return JSON.parse(schema);
-  } catch (cause) {
-    throw new GovernanceError(
-      'REGISTRY_ERROR',
-      `subject "${subject}" version ${version} holds a schema that is not JSON`,
-      {
-        cause,
-        context: { subject },
-      },
-    );
-  }
 }
 
 /** Named types as they were, falling back to today's for a type that did not exist then. */

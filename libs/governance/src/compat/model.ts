@@ -1,18 +1,11 @@
 // Turns an .avsc JSON value into a graph of typed nodes with Avro's namespace rules applied, so the
 // compatibility checker and the canonical form never have to reason about names or raw JSON again.
+import { AVRO_PRIMITIVES as PRIMITIVE_TYPES } from '../workspace/names.ts';
+import type { AvroPrimitive as PrimitiveName } from '../workspace/names.ts';
 import { GovernanceError } from '../errors.ts';
 
-export const PRIMITIVE_TYPES = [
-  'null',
-  'boolean',
-  'int',
-  'long',
-  'float',
-  'double',
-  'bytes',
-  'string',
-] as const;
-export type PrimitiveName = (typeof PRIMITIVE_TYPES)[number];
+export { AVRO_PRIMITIVES as PRIMITIVE_TYPES } from '../workspace/names.ts';
+export type { AvroPrimitive as PrimitiveName } from '../workspace/names.ts';
 
 /** Resolves a named type defined in another file by its full name; returns its JSON, or undefined. */
 export type LookupNamedType = (fullname: string) => unknown;

@@ -361,3 +361,19 @@ function describe(cause: unknown): string {
   }
   return String(cause);
 }
+
+/** The schema text of a registered version, parsed; a registry holding non-JSON is a registry error. */
+export function parseRegistered(schema: string, subject: string, version: number): unknown {
+  try {
+    return JSON.parse(schema);
+  } catch (cause) {
+    throw new GovernanceError(
+      'REGISTRY_ERROR',
+      `subject "${subject}" version ${version} holds a schema that is not JSON`,
+      {
+        cause,
+        context: { subject },
+      },
+    );
+  }
+}

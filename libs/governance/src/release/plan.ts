@@ -3,7 +3,7 @@
 import { checkCompatibility } from '../compat/check.ts';
 import type { PreviousVersion } from '../compat/check.ts';
 import type { CompatibilityLevel } from '../compat/levels.ts';
-import { GovernanceError } from '../errors.ts';
+import { parseRegistered } from '../registry/client.ts';
 import type { SchemaReference, SchemaRegistryClient } from '../registry/client.ts';
 import type { SchemaWorkspace } from '../workspace/workspace.ts';
 import { contentSha256 } from './stable-json.ts';
@@ -242,19 +242,4 @@ function collectNamed(node: unknown, namespace: string, types: Map<string, unkno
   collectNamed(o['items'], ns, types);
   collectNamed(o['values'], ns, types);
   if (typeof o['type'] === 'object') collectNamed(o['type'], ns, types);
-}
-
-export function parseRegistered(schema: string, subject: string, version: number): unknown {
-  try {
-    return JSON.parse(schema);
-  } catch (cause) {
-    throw new GovernanceError(
-      'REGISTRY_ERROR',
-      `subject "${subject}" version ${version} holds a schema that is not JSON`,
-      {
-        cause,
-        context: { subject },
-      },
-    );
-  }
 }

@@ -36,7 +36,7 @@ export interface WorkspaceCompatOptions {
   registry?: SchemaRegistryClient;
   /** Check every schema at this level instead of its configured one. */
   level?: CompatibilityLevel;
-  /** Only schemas under these display paths (or globs), or depending on a file under them. */
+  /** Only schemas under these display paths (or globs); see `selectDocs`. */
   paths?: readonly string[];
 }
 
@@ -98,7 +98,11 @@ export async function checkWorkspaceCompatibility(
   return result;
 }
 
-/** Events, plus shared types no event uses; narrowed to what the given paths touch. */
+/**
+ * Events, plus shared types no event uses. With paths: the events under them, and each shared type under
+ * them checked against its own history. Events elsewhere that use such a type are not checked again here:
+ * their own namespaces depend on this one, so `nx affected` runs them too.
+ */
 function selectDocs(
   workspace: SchemaWorkspace,
   config: GovernanceConfig,
@@ -109,8 +113,11 @@ function selectDocs(
   const roots = workspace.docs.filter((doc) => bindingFor(doc, config).kind === 'event' || !used.has(doc));
   const specs = options.paths ?? [];
   if (specs.length === 0) return roots;
-  const under = (file: string): boolean => specs.some((spec) => matchesPathSpec(file, spec));
-  return roots.filter((doc) => under(doc.file) || workspace.closureOf(doc).some((d) => under(d.file)));
+  const under = (doc: SchemaDoc): boolean => specs.some((spec) => matchesPathSpec(doc.file, spec));
+  return [
+    ...roots.filter(under),
+    ...workspace.docs.filter((doc) => used.has(doc) && !roots.includes(doc) && under(doc)),
+  ];
 }
 
 async function checkOne(

@@ -172,3 +172,28 @@ test('git history: a shared type is compared as it was at each old commit, and t
     new RegExp(`^schemas/com/acme/common/Device\\.avsc:${line}:${column} TYPE_MISMATCH `, 'm'),
   );
 });
+
+test('paths: a shared type is checked against its own history; events elsewhere are left to their own namespaces', (t) => {
+  const device = (osType: string): string =>
+    `${JSON.stringify({ type: 'record', name: 'Device', namespace: 'com.acme.common', doc: 'A device.', fields: [{ name: 'os', type: osType, doc: 'OS.' }] }, null, 2)}\n`;
+  const ws = gitWorkspace({
+    'schemas/com/acme/common/Device.avsc': device('string'),
+    'schemas/com/acme/ads/AdShown.avsc': eventSchema('AdShown', NS, [
+      { name: 'device', type: 'com.acme.common.Device' },
+    ]),
+    'schemas/avro-gov.json': configFor([{ schema: `${NS}.AdShown`, topic: 'ads.shown' }]),
+  });
+  t.after(() => ws.remove());
+  ws.commitAll('v1');
+  ws.write('schemas/com/acme/common/Device.avsc', device('int'));
+  const common = runCli(ws.dir, ['compat', 'schemas/com/acme/common/*.avsc']);
+  assert.equal(common.code, 1, common.stdout + common.stderr);
+  assert.match(
+    common.stderr,
+    /schemas\/com\/acme\/common\/Device\.avsc: com\.acme\.common\.Device BACKWARD vs git: incompatible/,
+  );
+  assert.doesNotMatch(common.stderr, /AdShown/);
+  const ads = runCli(ws.dir, ['compat', 'schemas/com/acme/ads/*.avsc']);
+  assert.equal(ads.code, 1, 'the event namespace still sees the break through the type it uses');
+  assert.match(ads.stderr, /AdShown\.avsc: ads\.shown-value BACKWARD vs git: incompatible/);
+});

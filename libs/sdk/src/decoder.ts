@@ -1,12 +1,12 @@
 // Decodes Confluent-framed records into a reader class's values: writer schema fetched by id (cached), resolved
 // to the reader schema, every failure returned as a code and a reason instead of thrown. Used by the consumer
-// and, on its own, by the sink.
-import type avro from 'avsc';
+// (values as the class represents them) and by the sink (lossless values: nothing converted, nothing rounded).
+import avro from 'avsc';
 import type { EventCodec } from '@adlake/events';
 import { errorMessage } from './errors.ts';
 import type { RegistryClient } from './registry/client.ts';
 import { fingerprint, parseResolved, resolveReferences } from './registry/resolve.ts';
-import { writerParseOptions } from './avro-types.ts';
+import type { ResolvedSchema } from './registry/resolve.ts';
 import { HEADER_SIZE, readSchemaId } from './wire.ts';
 
 export const DecodeFailureCodes = {
@@ -18,6 +18,11 @@ export const DecodeFailureCodes = {
   TRUNCATED: 'TRUNCATED',
   /** The body does not decode with the writer schema (bad union index, trailing bytes, unrepresentable long...). */
   MALFORMED_BODY: 'MALFORMED_BODY',
+  /**
+   * A valid value that the reader class's representation cannot hold (a long beyond ±(2^53−1) in a class
+   * with number longs, a timestamp beyond a Date). The reason names the field path; never a changed value.
+   */
+  UNREPRESENTABLE: 'UNREPRESENTABLE',
   /** The writer schema cannot be resolved to the reader class's schema. */
   INCOMPATIBLE_WRITER: 'INCOMPATIBLE_WRITER',
   /** `decodeSync` met an id that `prepare` has not loaded yet. Not a poison record: call `prepare` first. */
@@ -38,6 +43,8 @@ export interface DecodeFailure {
   reason: string;
   /** Present when the header could be read. */
   schemaId?: number;
+  /** For UNREPRESENTABLE: the field path of the value, e.g. `segments[2]` or `device.geo.ts`. */
+  field?: string;
 }
 
 export type DecodeResult<V> = DecodeSuccess<V> | DecodeFailure;
@@ -64,19 +71,29 @@ export interface WireDecoderOptions<V> {
   readerClass: EventCodec<V, any>;
   /** How long an id the registry does not know stays known-unknown before it is asked again (default 60 000 ms). */
   unknownIdTtlMs?: number;
+  /**
+   * `class` (default): values as the reader class represents them. `lossless`: longs as numbers when safe and
+   * bigints beyond, logical types left as their underlying values (timestamps as epoch numbers, decimals as
+   * two's complement bytes, dates as day numbers): every valid value decodes, unchanged.
+   */
+  values?: 'class' | 'lossless';
 }
 
 type Writer =
-  | { state: 'ready'; resolver: avro.Resolver | undefined }
+  | { state: 'ready'; resolver: avro.Resolver | undefined; documents: ResolvedSchema | undefined }
   | { state: 'incompatible'; reason: string }
   | { state: 'unknown'; until: number };
 
 export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecoder<V> {
   const { registry, readerClass } = options;
   const unknownIdTtlMs = options.unknownIdTtlMs ?? 60_000;
-  const reader = readerClass.type;
+  const values = options.values ?? 'class';
+  const parseOptions = (): avro.ForSchemaOptions => readerClass.avroOptions(values) as avro.ForSchemaOptions;
+  const reader =
+    values === 'class'
+      ? readerClass.type
+      : avro.Type.forSchema(readerClass.schema as avro.Schema, parseOptions());
   const readerFingerprint = fingerprint([readerClass.schema]);
-  const writerOptions = writerParseOptions(reader);
   const writers = new Map<number, Writer>();
   const loading = new Map<number, Promise<void>>();
 
@@ -90,10 +107,10 @@ export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecode
     let writer: Writer;
     try {
       if (fingerprint(documents) === readerFingerprint) {
-        writer = { state: 'ready', resolver: undefined };
+        writer = { state: 'ready', resolver: undefined, documents: undefined };
       } else {
-        const writerType = parseResolved(documents, writerOptions);
-        writer = { state: 'ready', resolver: reader.createResolver(writerType) };
+        const writerType = parseResolved(documents, parseOptions());
+        writer = { state: 'ready', resolver: reader.createResolver(writerType), documents };
       }
     } catch (error) {
       writer = { state: 'incompatible', reason: errorMessage(error) };
@@ -169,6 +186,7 @@ export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecode
     try {
       decoded = reader.decode(bytes, HEADER_SIZE, writer.resolver);
     } catch (error) {
+      if (isRangeError(error)) return unrepresentable(bytes, id, writer, error);
       return {
         ok: false,
         code: 'MALFORMED_BODY',
@@ -195,6 +213,47 @@ export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecode
     return { ok: true, value: decoded.value as V, schemaId: id };
   }
 
+  let lossless: { reader: avro.Type; resolvers: WeakMap<ResolvedSchema, avro.Resolver> } | undefined;
+
+  /** Decodes again losslessly to name the field whose valid value the class cannot hold. */
+  function unrepresentable(
+    bytes: Buffer,
+    id: number,
+    writer: Extract<Writer, { state: 'ready' }>,
+    error: RangeError & { value: unknown },
+  ): DecodeFailure {
+    let field: string | undefined;
+    try {
+      lossless ??= {
+        reader: avro.Type.forSchema(
+          readerClass.schema as avro.Schema,
+          readerClass.avroOptions('lossless') as avro.ForSchemaOptions,
+        ),
+        resolvers: new WeakMap(),
+      };
+      let resolver: avro.Resolver | undefined;
+      if (writer.documents !== undefined) {
+        resolver = lossless.resolvers.get(writer.documents);
+        if (resolver === undefined) {
+          const writerType = parseResolved(writer.documents, readerClass.avroOptions('lossless'));
+          resolver = lossless.reader.createResolver(writerType);
+          lossless.resolvers.set(writer.documents, resolver);
+        }
+      }
+      field = findField(lossless.reader.decode(bytes, HEADER_SIZE, resolver).value, error.value);
+    } catch {
+      field = undefined;
+    }
+    const failure: DecodeFailure = {
+      ok: false,
+      code: 'UNREPRESENTABLE',
+      reason: `${field === undefined ? 'a field' : field}: ${error.message} (schema ${id})`,
+      schemaId: id,
+    };
+    if (field !== undefined) failure.field = field;
+    return failure;
+  }
+
   return {
     readerClass,
     prepare,
@@ -208,4 +267,34 @@ export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecode
       return buffers.map(decodeSync);
     },
   };
+}
+
+function isRangeError(error: unknown): error is RangeError & { value: unknown } {
+  return error instanceof RangeError && (error as { code?: unknown }).code === 'VALUE_OUT_OF_RANGE';
+}
+
+/** The accessor path of the first leaf equal to `target` in a decoded value (`a.b[2]["k"]`), if any. */
+export function findField(value: unknown, target: unknown, path = ''): string | undefined {
+  if (value === target) return path;
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findField(value[i], target, `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = findField(
+      item,
+      target,
+      /^[A-Za-z_$][\w$]*$/.test(key)
+        ? path === ''
+          ? key
+          : `${path}.${key}`
+        : `${path}[${JSON.stringify(key)}]`,
+    );
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
-import { encodingType, writerParseOptions } from '../src/avro-types.ts';
+import { encodingType } from '../src/avro-types.ts';
 
-test('writer parse options carry the class logical types', () => {
-  const options = writerParseOptions(AdImpression.type);
+test('class parse options carry the class logical types; lossless ones none', () => {
+  const options = AdImpression.avroOptions('class');
   assert.deepEqual(Object.keys(options.logicalTypes ?? {}).sort(), [
     'date',
     'decimal',
@@ -13,6 +13,7 @@ test('writer parse options carry the class logical types', () => {
     'uuid',
   ]);
   assert.equal(options.wrapUnions, 'auto');
+  assert.equal(AdImpression.avroOptions('lossless').logicalTypes, undefined);
 });
 
 test('the encoding type writes exactly the bytes of the class type', () => {

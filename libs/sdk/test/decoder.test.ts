@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import avro from 'avsc';
 import { AdImpression } from '@adlake/events';
 import type { AdImpressionInput } from '@adlake/events';
-import { writerParseOptions } from '../src/avro-types.ts';
 import { createWireDecoder } from '../src/decoder.ts';
 import { SdkError } from '../src/errors.ts';
 import { frame } from '../src/wire.ts';
@@ -33,7 +32,7 @@ const olderSchema: Schema = {
   ...readerSchema,
   fields: readerSchema.fields.filter((f) => f.name !== 'is_test'),
 };
-const olderType = avro.Type.forSchema(olderSchema as never, writerParseOptions(AdImpression.type));
+const olderType = avro.Type.forSchema(olderSchema as never, AdImpression.avroOptions());
 
 function setup() {
   const registry = new MemoryRegistry();

@@ -252,9 +252,9 @@ function emitIndex(events: readonly PlannedEvent[], defs: readonly NamedDef[], c
   }
   if (typeNames.length > 0) lines.push(`export type { ${typeNames.join(', ')} } from './types.ts';\n`);
   if (valueNames.length > 0) lines.push(`export { ${valueNames.join(', ')} } from './types.ts';\n`);
-  lines.push(`export { EventCodecError } from './_runtime.ts';\n`);
+  lines.push(`export { AvroRangeError, EventCodecError } from './_runtime.ts';\n`);
   lines.push(
-    `export type { EventCodec, ValidationError, ValidationResult, ValidateOptions } from './_runtime.ts';\n`,
+    `export type { AvroTypeOptions, EventCodec, ValidationError, ValidationResult, ValidateOptions } from './_runtime.ts';\n`,
   );
   return lines.join('');
 }

@@ -49,8 +49,17 @@ export interface EventCodec<Value, Input = Value> {
   isValid(value: unknown): value is Input;
   /** Avro binary; omitted fields that have a default are written with it. Throws EventCodecError on bad input. */
   encode(value: Input): Buffer;
-  /** Decodes Avro binary written with this exact schema. Records come back as avsc record instances. */
+  /**
+   * Decodes Avro binary written with this exact schema. Records come back as avsc record instances. A valid
+   * value this class cannot represent (a long beyond ±(2^53−1) with number longs, a timestamp beyond a Date)
+   * is an EventCodecError whose cause is an AvroRangeError, never a different value.
+   */
   decode(buffer: Uint8Array): Value;
+  /**
+   * avsc options to parse other schemas of this event (writer versions) into this class's values (`class`),
+   * or into `lossless` values: longs as numbers when safe and bigints beyond, logical types not applied.
+   */
+  avroOptions(values?: 'class' | 'lossless'): AvroTypeOptions;
 }
 
 export interface EventDefinition {
@@ -139,21 +148,34 @@ function requireLogical(schema: LogicalSchema, name: SupportedLogicalType): void
 const MAX_DATE_MS = 8.64e15;
 const DAY_MS = 86_400_000;
 
+/** A Date, or an AvroRangeError where a valid Avro value lies beyond a Date's ±8.64e15 ms (never Invalid Date). */
+function toDate(ms: number, logicalType: string, value: number): Date {
+  if (Math.abs(ms) > MAX_DATE_MS) {
+    throw new AvroRangeError(
+      `${logicalType} ${value} is beyond the range of a JavaScript Date (±8.64e15 ms)`,
+      value,
+    );
+  }
+  return new Date(ms);
+}
+
 /** timestamp-millis ↔ Date. Millisecond precision is exactly a Date's; invalid Dates are rejected. */
 class TimestampMillisType extends avro.types.LogicalType {
   constructor(schema: LogicalSchema, opts?: unknown) {
     requireLogical(schema, 'timestamp-millis');
+    pendingUnderlying = schema as object;
     super(schema, opts);
   }
   protected override _fromValue(value: number): Date {
-    return new Date(value);
+    return toDate(value, 'timestamp-millis', value);
   }
   protected override _toValue(value: unknown): number | undefined {
     return value instanceof Date && Number.isFinite(value.getTime()) ? value.getTime() : undefined;
   }
   protected override _resolve(type: Type): ((value: unknown) => unknown) | undefined {
     if (type.typeName === this.typeName) return (value) => value;
-    if (type.typeName === 'long' || type.typeName === 'int') return (value) => new Date(value as number);
+    if (type.typeName === 'long' || type.typeName === 'int')
+      return (value) => toDate(value as number, 'timestamp-millis', value as number);
     return undefined;
   }
 }
@@ -165,7 +187,7 @@ class DateType extends avro.types.LogicalType {
     super(schema, opts);
   }
   protected override _fromValue(value: number): Date {
-    return new Date(value * DAY_MS);
+    return toDate(value * DAY_MS, 'date', value);
   }
   protected override _toValue(value: unknown): number | undefined {
     if (!(value instanceof Date)) return undefined;
@@ -174,7 +196,8 @@ class DateType extends avro.types.LogicalType {
   }
   protected override _resolve(type: Type): ((value: unknown) => unknown) | undefined {
     if (type.typeName === this.typeName) return (value) => value;
-    if (type.typeName === 'int') return (value) => new Date((value as number) * DAY_MS);
+    if (type.typeName === 'int')
+      return (value) => toDate((value as number) * DAY_MS, 'date', value as number);
     return undefined;
   }
 }
@@ -280,43 +303,282 @@ const LOGICAL_TYPES = {
   decimal: DecimalType,
 };
 
+// ---------------------------------------------------------------------------------------------------------
+// Longs. avsc 5.7 reads and writes `long` through a double: its zigzag arithmetic loses the low bit of values
+// beyond ±2^52, which turns some negative longs into different positive ones without an error, and it refuses
+// everything beyond ±(2^53−2). Every long this runtime reads or writes goes through the exact varint code
+// below instead, in all three value representations:
+//   number    a safe integer; a value beyond ±(2^53−1) is an AvroRangeError, never a nearby number;
+//   bigint    the full signed 64-bit range;
+//   lossless  a number when it is safe and a bigint beyond, logical types left as their underlying values
+//             (what the sink writes to Parquet: no conversion can change a value).
+
+/** A valid Avro value that the chosen JavaScript representation cannot hold. */
+export class AvroRangeError extends RangeError {
+  readonly code = 'VALUE_OUT_OF_RANGE';
+  /** The value as read (a bigint for a long beyond the safe range). */
+  readonly value: number | bigint;
+  constructor(message: string, value: number | bigint) {
+    super(message);
+    this.name = 'AvroRangeError';
+    this.value = value;
+  }
+}
+
+/** avsc's cursor over a buffer; only these two fields are used. */
+interface Tap {
+  buf: Buffer;
+  pos: number;
+}
+
+const TWO_27 = 134_217_728;
+const TWO_26 = 67_108_864;
+
+/**
+ * Reads one zigzag varint exactly: a number when it is a safe integer, a bigint otherwise. A varint longer
+ * than the 10 bytes of a 64-bit value is malformed. Past the end of the buffer it returns 0 and leaves
+ * `pos` beyond the end, which avsc reports as truncated.
+ */
+export function readLongExact(tap: Tap): number | bigint {
+  const buf = tap.buf;
+  let pos = tap.pos;
+  let b = buf[pos++] ?? 0;
+  let lo = b & 0x7f;
+  if (b < 0x80) {
+    tap.pos = pos;
+    return (lo >>> 1) ^ -(lo & 1);
+  }
+  let shift = 7;
+  // The low 28 bits in a 32-bit integer, the rest (up to 36 bits) in a double, where they are exact.
+  while (shift < 28) {
+    b = buf[pos++] ?? 0;
+    lo |= (b & 0x7f) << shift;
+    shift += 7;
+    if (b < 0x80) {
+      tap.pos = pos;
+      return (lo >>> 1) ^ -(lo & 1);
+    }
+  }
+  let hi = 0;
+  let scale = 1;
+  let bytes = 4;
+  do {
+    b = buf[pos++] ?? 0;
+    hi += (b & 0x7f) * scale;
+    scale *= 128;
+    bytes += 1;
+    if (bytes > 10 && b >= 0x80) throw new RangeError('invalid long: varint longer than 10 bytes');
+  } while (b >= 0x80);
+  tap.pos = pos;
+  const negative = (lo & 1) === 1;
+  // value = negative ? -(m + 1) : m, with m = u >>> 1 = hi * 2^27 + (lo >>> 1).
+  if (hi < TWO_26) {
+    const m = hi * TWO_27 + (lo >>> 1);
+    // m <= 2^53 - 1: exact; -(2^53) is the one negative that is not safe.
+    if (!negative) return m;
+    if (m < Number.MAX_SAFE_INTEGER) return -m - 1;
+  }
+  if (hi >= 2 ** 37) throw new RangeError('invalid long: more than 64 bits');
+  const m = (BigInt(hi) << 27n) | BigInt(lo >>> 1);
+  return negative ? -m - 1n : m;
+}
+
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
-/** avsc's hook for a custom long: every `long` becomes a `bigint` covering the full signed 64-bit range. */
-const BIGINT_LONG = avro.types.LongType.__with({
-  fromBuffer: (buffer: Buffer): bigint => buffer.readBigInt64LE(),
-  toBuffer: (value: bigint): Buffer => {
-    const buffer = Buffer.alloc(8);
-    buffer.writeBigInt64LE(value);
-    return buffer;
+/** Writes a safe integer or a 64-bit bigint as a zigzag varint, exactly. */
+export function writeLongExact(tap: Tap, value: number | bigint): void {
+  const buf = tap.buf;
+  if (typeof value === 'number' && value >= -0x40000000 && value < 0x40000000) {
+    let z = ((value << 1) ^ (value >> 31)) >>> 0;
+    while (z > 0x7f) {
+      buf[tap.pos++] = (z & 0x7f) | 0x80;
+      z >>>= 7;
+    }
+    buf[tap.pos++] = z;
+    return;
+  }
+  const negative = value < 0;
+  if (
+    typeof value === 'bigint' &&
+    (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER) - 1n)
+  ) {
+    // u = 2m + sign, written 7 bits at a time.
+    let u = negative ? ((-value - 1n) << 1n) | 1n : value << 1n;
+    while (u > 0x7fn) {
+      buf[tap.pos++] = Number(u & 0x7fn) | 0x80;
+      u >>= 7n;
+    }
+    buf[tap.pos++] = Number(u);
+    return;
+  }
+  // m = magnitude without the sign bit, at most 2^53: exact in a double, so are m % 64 and m / 64.
+  const n = Number(value);
+  let m = negative ? -n - 1 : n;
+  const first = ((m % 64) << 1) | (negative ? 1 : 0);
+  m = Math.floor(m / 64);
+  if (m === 0) {
+    buf[tap.pos++] = first;
+    return;
+  }
+  buf[tap.pos++] = first | 0x80;
+  while (m > 0x7f) {
+    buf[tap.pos++] = (m % 128) | 0x80;
+    m = Math.floor(m / 128);
+  }
+  buf[tap.pos++] = m;
+}
+
+type AvscType = new () => Type;
+type Hook = (value: unknown, type: unknown) => void;
+interface Resolver {
+  _read: (tap: Tap) => unknown;
+}
+
+function invalidLong(value: unknown): Error {
+  return new Error(`invalid "long": ${typeof value === 'bigint' ? `${value}n` : String(value)}`);
+}
+
+function isInt64(value: unknown): value is bigint {
+  return typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX;
+}
+
+/** `long` as a safe-integer number, read and written exactly; a wider value is an AvroRangeError. */
+class SafeLongType extends (avro.types.LongType as unknown as AvscType) {
+  _check(value: unknown, _flags: unknown, hook?: Hook): boolean {
+    const ok = Number.isSafeInteger(value);
+    if (!ok && hook) hook(value, this);
+    return ok;
+  }
+  // Resolvers call `_read` detached from the type, so it must not use `this`.
+  _read(tap: Tap): number {
+    const value = readLongExact(tap);
+    if (typeof value === 'bigint') {
+      throw new AvroRangeError(
+        `long ${value} is beyond ±(2^53−1), the range of a number: use bigint longs to read it`,
+        value,
+      );
+    }
+    return value;
+  }
+  _write(tap: Tap, value: unknown): void {
+    if (!Number.isSafeInteger(value)) throw invalidLong(value);
+    writeLongExact(tap, value as number);
+  }
+}
+
+/** `long` as a number when it is safe and a bigint beyond: every 64-bit value, unchanged. */
+class LosslessLongType extends (avro.types.LongType as unknown as AvscType) {
+  _check(value: unknown, _flags: unknown, hook?: Hook): boolean {
+    const ok = Number.isSafeInteger(value) || isInt64(value);
+    if (!ok && hook) hook(value, this);
+    return ok;
+  }
+  _read(tap: Tap): number | bigint {
+    return readLongExact(tap);
+  }
+  _write(tap: Tap, value: unknown): void {
+    if (!Number.isSafeInteger(value) && !isInt64(value)) throw invalidLong(value);
+    writeLongExact(tap, value as number | bigint);
+  }
+}
+
+/** Reading a long writer as float or double is a promotion: the nearest double of the exact value. */
+function readsLongExactly(resolver: Resolver, writer: Type): boolean {
+  if (writer.typeName !== 'long' && writer.typeName !== 'abstract:long') return false;
+  resolver._read = (tap) => Number(readLongExact(tap));
+  return true;
+}
+
+type Update = (this: unknown, resolver: Resolver, writer: Type) => void;
+const doubleUpdate = (avro.types.DoubleType.prototype as unknown as { _update: Update })._update;
+const floatUpdate = (avro.types.FloatType.prototype as unknown as { _update: Update })._update;
+
+class PromotingDoubleType extends (avro.types.DoubleType as unknown as AvscType) {
+  _update(resolver: Resolver, writer: Type): void {
+    if (!readsLongExactly(resolver, writer)) doubleUpdate.call(this, resolver, writer);
+  }
+}
+
+class PromotingFloatType extends (avro.types.FloatType as unknown as AvscType) {
+  _update(resolver: Resolver, writer: Type): void {
+    if (!readsLongExactly(resolver, writer)) floatUpdate.call(this, resolver, writer);
+  }
+}
+
+const BIGINT_SCRATCH = Buffer.alloc(10);
+
+/** `long` as a bigint over the full signed 64-bit range (avsc's hook for a custom long, on our varint code). */
+const BIGINT_LONG = avro.types.LongType.__with(
+  {
+    fromBuffer: (varint: Buffer): bigint => BigInt(readLongExact({ buf: varint, pos: 0 })),
+    toBuffer: (value: bigint): Buffer => {
+      const tap = { buf: BIGINT_SCRATCH, pos: 0 };
+      writeLongExact(tap, value);
+      return BIGINT_SCRATCH.subarray(0, tap.pos);
+    },
+    // Defaults in schema JSON arrive as numbers (or strings); the JSON form is a number when it is safe.
+    fromJSON: (value: unknown): bigint => BigInt(value as number | string),
+    toJSON: (value: bigint): number | string =>
+      value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(value)
+        : String(value),
+    isValid: isInt64,
+    compare: (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0),
   },
-  // Defaults in schema JSON arrive as numbers (or strings); the JSON form is a number when it is safe.
-  fromJSON: (value: unknown): bigint => BigInt(value as number | string),
-  toJSON: (value: bigint): number | string =>
-    value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-      ? Number(value)
-      : String(value),
-  isValid: (value: unknown): boolean => typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX,
-  compare: (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0),
-});
+  true,
+);
+const SAFE_LONG = new SafeLongType();
+const LOSSLESS_LONG = new LosslessLongType();
+const DOUBLE = new PromotingDoubleType();
+const FLOAT = new PromotingFloatType();
+
+/** How values are represented in JavaScript: a class's long representation, or `lossless` (see Longs). */
+export type ValueRepresentation = LongRepresentation | 'lossless';
+
+export type AvroTypeOptions = NonNullable<Parameters<typeof avro.Type.forSchema>[1]>;
+
+// Set by TimestampMillisType just before avsc builds its underlying long, so the hook can hand it the exact one.
+let pendingUnderlying: object | undefined;
 
 /**
- * Builds the avsc Type for a self-contained schema. `wrapUnions: 'auto'` is explicit on purpose: the generated
- * TypeScript mirrors it (unambiguous unions unwrapped, ambiguous ones wrapped as `{ branchName: value }`).
+ * avsc options for parsing a schema (a class's own or a writer's) into values of one representation. Writer
+ * schemas must be parsed with the reader's options: avsc only resolves a logical type from the same one.
+ * `wrapUnions: 'auto'` is explicit on purpose: the generated TypeScript mirrors it (unambiguous unions
+ * unwrapped, ambiguous ones wrapped as `{ branchName: value }`).
  */
-export function createType(schema: AvroSchemaJson, longs: LongRepresentation = 'number'): Type {
-  const options: NonNullable<Parameters<typeof avro.Type.forSchema>[1]> = {
+export function avroTypeOptions(values: ValueRepresentation = 'number'): AvroTypeOptions {
+  const long = values === 'bigint' ? BIGINT_LONG : values === 'lossless' ? LOSSLESS_LONG : SAFE_LONG;
+  const options: AvroTypeOptions = {
     wrapUnions: 'auto',
-    logicalTypes: LOGICAL_TYPES,
+    // `"long"` references go through the registry (fresh for each parse: avsc adds named types to it);
+    // `{ "type": "long", … }` objects through the type hook.
+    registry: { long, double: DOUBLE, float: FLOAT },
+    typeHook: (s: unknown) => {
+      if (!isObject(s)) return undefined;
+      if (s === pendingUnderlying) {
+        pendingUnderlying = undefined;
+        return SAFE_LONG;
+      }
+      switch (s['type']) {
+        case 'long':
+          return values !== 'lossless' && supportedLogicalType(s) !== undefined ? undefined : long;
+        case 'double':
+          return DOUBLE;
+        case 'float':
+          return FLOAT;
+        default:
+          return undefined;
+      }
+    },
   };
-  if (longs === 'bigint') {
-    // `"long"` references go through the registry; `{ "type": "long", … }` objects through the type hook.
-    options.registry = { long: BIGINT_LONG };
-    options.typeHook = (s: unknown) =>
-      isObject(s) && s['type'] === 'long' && supportedLogicalType(s) === undefined ? BIGINT_LONG : undefined;
-  }
-  return avro.Type.forSchema(schema as Parameters<typeof avro.Type.forSchema>[0], options);
+  if (values !== 'lossless') options.logicalTypes = LOGICAL_TYPES;
+  return options;
+}
+
+/** Builds the avsc Type for a self-contained schema in one value representation. */
+export function createType(schema: AvroSchemaJson, values: ValueRepresentation = 'number'): Type {
+  return avro.Type.forSchema(schema as Parameters<typeof avro.Type.forSchema>[0], avroTypeOptions(values));
 }
 
 interface AvscInternals {
@@ -412,8 +674,7 @@ export function describeType(type: Type): string {
     case 'abstract:long':
       return 'long (bigint)';
     case 'long':
-      // avsc's own bound, slightly inside Number.MAX_SAFE_INTEGER.
-      return 'long (integer within ±9007199254740990)';
+      return 'long (safe integer, within ±(2^53−1))';
     case 'int':
       return 'int (32-bit integer)';
     case 'float':
@@ -541,6 +802,10 @@ class Codec<Value, Input> implements EventCodec<Value, Input> {
       });
     }
     return this.type.toBuffer(value);
+  }
+
+  avroOptions(values: 'class' | 'lossless' = 'class'): AvroTypeOptions {
+    return avroTypeOptions(values === 'class' ? this.longs : 'lossless');
   }
 
   decode(buffer: Uint8Array): Value {

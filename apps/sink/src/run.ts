@@ -15,6 +15,7 @@ import {
   buildRegistry,
   buildStorage,
   eventClassesByTopic,
+  loadEventModules,
   resolveTopics,
   withTopicAliases,
 } from './wiring.ts';
@@ -30,7 +31,10 @@ export interface RunningSink {
 export async function runSink(settings: SinkSettings, log: Logger): Promise<RunningSink> {
   // Producers compress with zstd by default: the consumer must be able to read it.
   registerCompressionCodecs();
-  const classes = withTopicAliases(settings, eventClassesByTopic());
+  const classes = withTopicAliases(
+    settings,
+    eventClassesByTopic(await loadEventModules(settings.eventModules)),
+  );
   const topics = resolveTopics(settings, classes);
   const storage = buildStorage(settings);
   const registry = buildRegistry(settings);
@@ -46,7 +50,8 @@ export async function runSink(settings: SinkSettings, log: Logger): Promise<Runn
   for (const topic of topics) {
     const readerClass = classes.get(topic);
     if (readerClass !== undefined)
-      decoders.set(topic, createWireDecoder({ registry, readerClass: readerClass as never }));
+      // Lossless: every valid value reaches Parquet unchanged, whatever long representation the classes use.
+      decoders.set(topic, createWireDecoder({ registry, readerClass: readerClass as never, values: 'lossless' }));
   }
 
   const admin = kafka.admin();
@@ -99,6 +104,7 @@ export async function runSink(settings: SinkSettings, log: Logger): Promise<Runn
       const c = classes.get(topic);
       return createParquetFileWriter({
         avroSchema: c?.schema,
+        values: 'lossless',
         compression: settings['parquet.compression'],
         rowGroupRows: settings['parquet.rowGroupRows'],
         pageSizeBytes: settings['parquet.pageSizeBytes'],

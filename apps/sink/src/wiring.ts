@@ -1,5 +1,7 @@
 // The app builds every client from the settings and hands them to the libraries: Kafka, the schema
 // registry, the storage backend, and the event classes that decide how each topic is read and written.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as events from '@adlake/events';
 import { createRegistryClient } from '@adlake/sdk';
 import type { RegistryClient } from '@adlake/sdk';
@@ -17,12 +19,30 @@ export interface EventClass {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any value type
   readonly type: any;
   decode(buffer: Uint8Array): unknown;
+  avroOptions(values?: 'class' | 'lossless'): unknown;
 }
 
-/** Every generated class that names a topic, by topic. */
-export function eventClassesByTopic(): Map<string, EventClass> {
+/** Imports the `eventModules` setting: package names as they are, paths relative to the working directory. */
+export async function loadEventModules(specifiers: readonly string[]): Promise<Record<string, unknown>[]> {
+  const modules: Record<string, unknown>[] = [];
+  for (const specifier of specifiers) {
+    const target = /^[./]/.test(specifier) ? pathToFileURL(resolve(specifier)).href : specifier;
+    try {
+      modules.push(specifier === '@adlake/events' ? events : ((await import(target)) as Record<string, unknown>));
+    } catch (error) {
+      throw new SinkError('CONFIG_INVALID', `eventModules: cannot import "${specifier}": ${String(error)}`, {
+        context: { configKey: 'eventModules' },
+        cause: error,
+      });
+    }
+  }
+  return modules;
+}
+
+/** Every generated class that names a topic, by topic; a later module's class wins a topic. */
+export function eventClassesByTopic(modules: readonly Record<string, unknown>[] = [events]): Map<string, EventClass> {
   const out = new Map<string, EventClass>();
-  for (const value of Object.values(events)) {
+  for (const value of modules.flatMap((m) => Object.values(m))) {
     const c = value as Partial<EventClass> | null;
     if (
       c !== null &&

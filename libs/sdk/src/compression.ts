@@ -1,19 +1,25 @@
-// Registers the compression codecs kafkajs lacks: zstd from node:zlib (Node >= 22.15) and snappy from the
-// napi-rs `snappy` package (prebuilt binaries shipped inside npm packages). gzip is built into kafkajs.
+// Registers the compression codecs kafkajs lacks, so every Kafka codec works on both sides: zstd from
+// node:zlib (Node >= 22.15), snappy from the napi-rs `snappy` package and lz4 (the LZ4 frame format, which is
+// what Kafka's v2 record batches carry) from the napi-rs `lz4-napi` package; both ship prebuilt binaries
+// inside npm packages, so nothing is downloaded or compiled at install time. gzip is built into kafkajs.
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import kafkajs from 'kafkajs';
+import lz4 from 'lz4-napi';
 import snappy from 'snappy';
 
 // kafkajs is CommonJS and these two are not detected as named exports by Node's ESM loader.
 const { CompressionCodecs, CompressionTypes } = kafkajs;
 
-export type Compression = 'none' | 'gzip' | 'snappy' | 'zstd';
+export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export const COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 export const COMPRESSION_TYPES: Readonly<Record<Compression, kafkajs.CompressionTypes>> = {
   none: CompressionTypes.None,
   gzip: CompressionTypes.GZIP,
   snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
   zstd: CompressionTypes.ZSTD,
 };
 
@@ -57,5 +63,9 @@ export function registerCompressionCodecs(): void {
   CompressionCodecs[CompressionTypes.Snappy] = () => ({
     compress: async (encoder: KafkaEncoder) => snappy.compress(encoder.buffer),
     decompress: snappyDecompress,
+  });
+  CompressionCodecs[CompressionTypes.LZ4] = () => ({
+    compress: (encoder: KafkaEncoder) => lz4.compressFrame(encoder.buffer),
+    decompress: (buffer: Buffer) => lz4.decompressFrame(buffer),
   });
 }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { IHeaders, Message, Producer as KafkaProducer, TopicMessages } from 'kafkajs';
 import type { EventCodec } from '@adlake/events';
 import { encodingType } from './avro-types.ts';
-import { COMPRESSION_TYPES, registerCompressionCodecs } from './compression.ts';
+import { COMPRESSION_TYPES, COMPRESSIONS, registerCompressionCodecs } from './compression.ts';
 import type { Compression } from './compression.ts';
 import { SdkError, SdkErrorCodes, errorMessage, invalidEventError, isRetriable } from './errors.ts';
 import type { InvalidField } from './errors.ts';
@@ -40,9 +40,9 @@ export const PRODUCER_OPTIONS = {
     check: integer(1024),
   },
   compression: {
-    doc: 'Batch compression: none, gzip, snappy or zstd. Consumers of snappy/zstd need the codecs (this SDK registers them).',
+    doc: 'Batch compression: none, gzip, snappy, lz4 or zstd. Consumers of snappy, lz4 and zstd need the codecs (this SDK registers them).',
     default: 'zstd' as Compression,
-    check: oneOf('none', 'gzip', 'snappy', 'zstd'),
+    check: oneOf(...COMPRESSIONS),
   },
   acks: {
     doc: 'Acknowledgements: -1 (all in-sync replicas), 1 (leader) or 0. The idempotent producer needs -1.',

@@ -6,9 +6,10 @@ import { registerCompressionCodecs, snappyDecompress } from '../src/compression.
 
 const data = Buffer.from('adlake '.repeat(1000));
 
-test('registers zstd and snappy codecs that round-trip', async () => {
+test('registers zstd, snappy and lz4 codecs that round-trip', async () => {
   registerCompressionCodecs();
-  for (const type of [kafkajs.CompressionTypes.ZSTD, kafkajs.CompressionTypes.Snappy] as const) {
+  const types = [kafkajs.CompressionTypes.ZSTD, kafkajs.CompressionTypes.Snappy, kafkajs.CompressionTypes.LZ4] as const;
+  for (const type of types) {
     const codec = kafkajs.CompressionCodecs[type]();
     const compressed: Buffer = await codec.compress({ buffer: data });
     assert.ok(compressed.length < data.length / 10);
@@ -28,4 +29,11 @@ test('reads xerial-framed snappy as written by Java clients', async () => {
     ]),
   ]);
   assert.deepEqual(await snappyDecompress(framed), data);
+});
+
+test('lz4 writes the LZ4 frame format Kafka batches carry (magic 0x184D2204)', async () => {
+  registerCompressionCodecs();
+  const codec = kafkajs.CompressionCodecs[kafkajs.CompressionTypes.LZ4]();
+  const compressed: Buffer = await codec.compress({ buffer: data });
+  assert.equal(compressed.readUInt32LE(0), 0x184d2204);
 });

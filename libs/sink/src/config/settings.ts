@@ -53,6 +53,12 @@ export const SETTINGS = [
     doc: 'Topics read with the event class of another topic, as `topic=classTopic` (e.g. a mirrored `dr.adserver.impressions=adserver.impressions`).',
   }),
   spec({
+    key: 'eventModules',
+    kind: 'list',
+    default: ['@adlake/events'],
+    doc: 'Modules the event classes are imported from: package names (such as a published `@acme/events-adserver`) or paths to a generated package\'s index.ts. Every exported class that names a topic is sunk from that topic.',
+  }),
+  spec({
     key: 'registry.url',
     kind: 'string',
     default: 'http://127.0.0.1:8081/apis/ccompat/v7',

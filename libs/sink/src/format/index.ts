@@ -9,6 +9,7 @@ export type {
   ParquetPhysicalType,
   ParquetRepetition,
   ParquetSchema,
+  ValueRepresentation,
 } from './schema.ts';
 export { createParquetFileWriter, WRITER_DEFAULTS } from './writer.ts';
 export type { Compression, Lineage, ParquetFileWriter, ParquetWriterOptions } from './writer.ts';

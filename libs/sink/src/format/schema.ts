@@ -118,7 +118,24 @@ export interface PlanUnion {
 export type PlanNode = PlanLeaf | PlanRecord | PlanList | PlanMap | PlanUnion;
 
 /** What JavaScript value an unwrapped union branch holds. */
-export type UnionMatch = 'boolean' | 'number' | 'bigint' | 'string' | 'buffer' | 'date' | 'array' | 'object';
+export type UnionMatch =
+  | 'boolean'
+  | 'number'
+  | 'bigint'
+  | 'integer'
+  | 'string'
+  | 'buffer'
+  | 'date'
+  | 'array'
+  | 'object';
+
+/**
+ * How the values to write are represented: avsc values of a generated class with `number` or `bigint` longs
+ * (logical types as Date and decimal text), or the SDK's `lossless` values (longs as numbers when safe and
+ * bigints beyond, logical types as their underlying values). It only changes how multi-branch unions are
+ * told apart: every leaf accepts every representation.
+ */
+export type ValueRepresentation = 'number' | 'bigint' | 'lossless';
 
 export interface SchemaPlan {
   schema: ParquetSchema;
@@ -129,8 +146,8 @@ export interface SchemaPlan {
 }
 
 export interface PlanOptions extends DeriveOptions {
-  /** The avsc long representation the values come in; only changes how multi-branch unions are wrapped. */
-  longs?: 'number' | 'bigint';
+  /** The representation the values come in (default `number`). */
+  values?: ValueRepresentation;
 }
 
 /** The Parquet schema an Avro record schema is written with. Throws SinkError SCHEMA_UNSUPPORTED with the field path. */
@@ -149,7 +166,7 @@ export function planSchema(avroSchema: unknown, options: PlanOptions = {}): Sche
       },
     );
   }
-  const longs = options.longs ?? 'number';
+  const values = options.values ?? 'number';
   const leaves: PlanLeaf[] = [];
 
   function fail(path: string, message: string): never {
@@ -311,11 +328,11 @@ export function planSchema(avroSchema: unknown, options: PlanOptions = {}): Sche
         const hasNull = nonNull.length < avro.branches.length;
         if (nonNull.length === 0) fail(path, 'a union of only "null" has no Parquet column type');
         if (nonNull.length === 1) return map(nonNull[0] as AvroNode, name, path, optional || hasNull);
-        const buckets = nonNull.map((b) => bucketOf(b, longs));
+        const buckets = nonNull.map((b) => bucketOf(b, values));
         const wrapped = new Set(buckets).size < buckets.length;
         const members = nonNull.map((b, i) => ({
           key: branchKey(b),
-          match: matchOf(b, longs),
+          match: matchOf(b, values),
           node: map(b, `member${i}`, `${path}<member${i}>`, true),
         }));
         return {
@@ -384,14 +401,14 @@ export function planSchema(avroSchema: unknown, options: PlanOptions = {}): Sche
 }
 
 /** avsc's bucket of a union branch (wrapUnions 'auto'): two branches in one bucket make the union wrapped. */
-function bucketOf(b: AvroNode, longs: 'number' | 'bigint'): string {
-  const logical = 'logical' in b ? b.logical : undefined;
+function bucketOf(b: AvroNode, values: ValueRepresentation): string {
+  const logical = values === 'lossless' ? undefined : 'logical' in b ? b.logical : undefined;
   if (logical !== undefined && ['timestamp-millis', 'date', 'decimal', 'uuid'].includes(logical.name)) {
     return `logical:${logical.name}`;
   }
   switch (b.kind) {
     case 'primitive':
-      if (b.type === 'long' && longs === 'bigint') return 'bigint';
+      if (b.type === 'long' && values === 'bigint') return 'bigint';
       if (b.type === 'int' || b.type === 'long' || b.type === 'float' || b.type === 'double') return 'number';
       if (b.type === 'bytes') return 'buffer';
       return b.type;
@@ -407,11 +424,13 @@ function bucketOf(b: AvroNode, longs: 'number' | 'bigint'): string {
   }
 }
 
-function matchOf(b: AvroNode, longs: 'number' | 'bigint'): UnionMatch {
-  const logical = 'logical' in b ? b.logical : undefined;
+function matchOf(b: AvroNode, values: ValueRepresentation): UnionMatch {
+  // A lossless long is alone in avsc's number bucket of its union, and it is a bigint when it is not safe.
+  if (values === 'lossless' && b.kind === 'primitive' && b.type === 'long') return 'integer';
+  const logical = values === 'lossless' ? undefined : 'logical' in b ? b.logical : undefined;
   if (logical?.name === 'timestamp-millis' || logical?.name === 'date') return 'date';
   if (logical?.name === 'decimal' || logical?.name === 'uuid') return 'string';
-  const bucket = bucketOf(b, longs);
+  const bucket = bucketOf(b, values);
   if (bucket === 'null') return 'object';
   return bucket as UnionMatch;
 }

@@ -8,7 +8,7 @@ import { Bytes, bitWidth, encodeBooleans, encodeHybrid } from './encoding.ts';
 import { ENCODING, dataPageHeader, fileMetaData } from './metadata.ts';
 import type { ChunkMeta, RowGroupMeta } from './metadata.ts';
 import { planSchema } from './schema.ts';
-import type { ParquetPhysicalType, ParquetSchema, PlanLeaf, PlanNode } from './schema.ts';
+import type { ParquetPhysicalType, ParquetSchema, PlanLeaf, PlanNode, ValueRepresentation } from './schema.ts';
 
 export type { Compression } from './compression.ts';
 
@@ -23,8 +23,8 @@ export interface ParquetWriterOptions {
   pageSizeBytes?: number;
   /** Add the Kafka lineage columns. Default true. */
   lineage?: boolean;
-  /** How the values' Avro longs are represented (avsc `number` or `bigint`); only affects multi-branch unions. */
-  longs?: 'number' | 'bigint';
+  /** How the values are represented (default `number`): see ValueRepresentation. */
+  values?: ValueRepresentation;
 }
 
 /** Where a record came from; written to the lineage columns. */
@@ -536,6 +536,8 @@ function matches(match: string, v: unknown): boolean {
       return typeof v === 'number';
     case 'bigint':
       return typeof v === 'bigint';
+    case 'integer':
+      return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
     case 'boolean':
     case 'string':
       return typeof v === match;
@@ -618,7 +620,7 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
   const lineage = options.lineage ?? true;
   const plan = planSchema(options.avroSchema, {
     lineage,
-    ...(options.longs === undefined ? {} : { longs: options.longs }),
+    ...(options.values === undefined ? {} : { values: options.values }),
   });
   const codec = CODEC_ID[compression];
 

@@ -47,7 +47,7 @@ interface TypeCase {
   /** SQL over the column `col`, one output per value, in order. */
   select?: string;
   expected: unknown[];
-  longs?: 'number' | 'bigint';
+  representation?: 'number' | 'bigint' | 'lossless';
 }
 
 const TYPES: TypeCase[] = [
@@ -69,7 +69,7 @@ const TYPES: TypeCase[] = [
   {
     name: 'long (bigint, full 64-bit range)',
     type: 'long',
-    longs: 'bigint',
+    representation: 'bigint',
     values: [2n ** 63n - 1n, -(2n ** 63n), 5n],
     duckdb: 'BIGINT',
     expected: ['9223372036854775807', '-9223372036854775808', '5'],
@@ -404,7 +404,7 @@ describe('createParquetFileWriter: every Avro type read back by DuckDB', () => {
       const bytes = writeFile(
         single(c.type),
         c.values.map((col) => ({ col })),
-        c.longs === undefined ? {} : { longs: c.longs },
+        c.representation === undefined ? {} : { values: c.representation },
       );
       lake.put(topic, '2026-11-23', 'part-0.parquet', bytes);
       const described = await lake.query(`DESCRIBE SELECT col FROM ${lake.table(topic)}`);

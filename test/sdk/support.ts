@@ -12,6 +12,7 @@ import type {
   EventCodec,
   ValidationResult,
 } from '@adlake/events';
+import { AdImpression } from '@adlake/events';
 import { endpoints, loadStackConfig } from '@adlake/stack';
 import { createRegistryClient } from '@adlake/sdk';
 import { uniqueName } from '../support/unique.ts';
@@ -91,12 +92,18 @@ export function renamed<V, I>(
     isValid: (value): value is I => eventClass.isValid(value),
     encode: (value) => eventClass.encode(value),
     decode: (bytes) => eventClass.decode(bytes),
+    avroOptions: (values) => eventClass.avroOptions(values),
   };
 }
 
-/** A minimal generated-like codec over a plain avsc Type, for schema-evolution tests. */
+/**
+ * A minimal generated-like codec over an avsc Type, for schema-evolution tests. The avsc options (exact longs,
+ * logical types) are the generated runtime's, which do not depend on the schema.
+ */
 export function codecFor<V>(schema: object, subject: string, topic: string): EventCodec<V, V> {
-  const type: Type = avro.Type.forSchema(schema as never, { wrapUnions: 'auto' });
+  const avroOptions = (values?: 'class' | 'lossless'): ReturnType<EventCodec<V, V>['avroOptions']> =>
+    AdImpression.avroOptions(values);
+  const type: Type = avro.Type.forSchema(schema as never, avroOptions() as never);
   const validate = (value: unknown): ValidationResult => {
     const errors: ValidationResult['errors'] = [];
     type.isValid(value, {
@@ -116,6 +123,7 @@ export function codecFor<V>(schema: object, subject: string, topic: string): Eve
     isValid: (value): value is V => type.isValid(value),
     encode: (value) => type.toBuffer(value),
     decode: (bytes) => type.fromBuffer(Buffer.from(bytes)) as V,
+    avroOptions,
   };
 }
 

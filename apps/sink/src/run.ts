@@ -51,7 +51,10 @@ export async function runSink(settings: SinkSettings, log: Logger): Promise<Runn
     const readerClass = classes.get(topic);
     if (readerClass !== undefined)
       // Lossless: every valid value reaches Parquet unchanged, whatever long representation the classes use.
-      decoders.set(topic, createWireDecoder({ registry, readerClass: readerClass as never, values: 'lossless' }));
+      decoders.set(
+        topic,
+        createWireDecoder({ registry, readerClass: readerClass as never, values: 'lossless' }),
+      );
   }
 
   const admin = kafka.admin();

@@ -28,7 +28,9 @@ export async function loadEventModules(specifiers: readonly string[]): Promise<R
   for (const specifier of specifiers) {
     const target = /^[./]/.test(specifier) ? pathToFileURL(resolve(specifier)).href : specifier;
     try {
-      modules.push(specifier === '@adlake/events' ? events : ((await import(target)) as Record<string, unknown>));
+      modules.push(
+        specifier === '@adlake/events' ? events : ((await import(target)) as Record<string, unknown>),
+      );
     } catch (error) {
       throw new SinkError('CONFIG_INVALID', `eventModules: cannot import "${specifier}": ${String(error)}`, {
         context: { configKey: 'eventModules' },
@@ -40,7 +42,9 @@ export async function loadEventModules(specifiers: readonly string[]): Promise<R
 }
 
 /** Every generated class that names a topic, by topic; a later module's class wins a topic. */
-export function eventClassesByTopic(modules: readonly Record<string, unknown>[] = [events]): Map<string, EventClass> {
+export function eventClassesByTopic(
+  modules: readonly Record<string, unknown>[] = [events],
+): Map<string, EventClass> {
   const out = new Map<string, EventClass>();
   for (const value of modules.flatMap((m) => Object.values(m))) {
     const c = value as Partial<EventClass> | null;

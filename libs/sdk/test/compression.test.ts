@@ -8,7 +8,11 @@ const data = Buffer.from('adlake '.repeat(1000));
 
 test('registers zstd, snappy and lz4 codecs that round-trip', async () => {
   registerCompressionCodecs();
-  const types = [kafkajs.CompressionTypes.ZSTD, kafkajs.CompressionTypes.Snappy, kafkajs.CompressionTypes.LZ4] as const;
+  const types = [
+    kafkajs.CompressionTypes.ZSTD,
+    kafkajs.CompressionTypes.Snappy,
+    kafkajs.CompressionTypes.LZ4,
+  ] as const;
   for (const type of types) {
     const codec = kafkajs.CompressionCodecs[type]();
     const compressed: Buffer = await codec.compress({ buffer: data });

@@ -56,7 +56,7 @@ export const SETTINGS = [
     key: 'eventModules',
     kind: 'list',
     default: ['@adlake/events'],
-    doc: 'Modules the event classes are imported from: package names (such as a published `@acme/events-adserver`) or paths to a generated package\'s index.ts. Every exported class that names a topic is sunk from that topic.',
+    doc: "Modules the event classes are imported from: package names (such as a published `@acme/events-adserver`) or paths to a generated package's index.ts. Every exported class that names a topic is sunk from that topic.",
   }),
   spec({
     key: 'registry.url',

@@ -1,5 +1,7 @@
 // The sink's Format: how a decoded Avro record becomes Parquet (schema mapping, file writer) and the Hive
 // table that reads the result. See docs/parquet.md.
+export { resolveAvroSchema } from './avro.ts';
+export type { AvroField, AvroLogical, AvroNode, AvroPrimitive } from './avro.ts';
 export { deriveParquetSchema, formatParquetSchema, LINEAGE_COLUMNS } from './schema.ts';
 export type {
   DeriveOptions,

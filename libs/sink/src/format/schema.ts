@@ -119,15 +119,7 @@ export type PlanNode = PlanLeaf | PlanRecord | PlanList | PlanMap | PlanUnion;
 
 /** What JavaScript value an unwrapped union branch holds. */
 export type UnionMatch =
-  | 'boolean'
-  | 'number'
-  | 'bigint'
-  | 'integer'
-  | 'string'
-  | 'buffer'
-  | 'date'
-  | 'array'
-  | 'object';
+  'boolean' | 'number' | 'bigint' | 'integer' | 'string' | 'buffer' | 'date' | 'array' | 'object';
 
 /**
  * How the values to write are represented: avsc values of a generated class with `number` or `bigint` longs

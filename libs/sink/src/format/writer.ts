@@ -8,7 +8,13 @@ import { Bytes, bitWidth, encodeBooleans, encodeHybrid } from './encoding.ts';
 import { ENCODING, dataPageHeader, fileMetaData } from './metadata.ts';
 import type { ChunkMeta, RowGroupMeta } from './metadata.ts';
 import { planSchema } from './schema.ts';
-import type { ParquetPhysicalType, ParquetSchema, PlanLeaf, PlanNode, ValueRepresentation } from './schema.ts';
+import type {
+  ParquetPhysicalType,
+  ParquetSchema,
+  PlanLeaf,
+  PlanNode,
+  ValueRepresentation,
+} from './schema.ts';
 
 export type { Compression } from './compression.ts';
 

@@ -6,11 +6,12 @@ import { after, test } from 'node:test';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
 import type { EventCodec } from '@adlake/events';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { createConsumer, createProducer, readSchemaId, SchemaIdCache } from '@adlake/sdk';
+import { COMPRESSIONS, createConsumer, createProducer, readSchemaId, SchemaIdCache } from '@adlake/sdk';
 import type { ConsumedEvent } from '@adlake/sdk';
 import {
   collector,
   kafka,
+  kafkaBrokers,
   readRaw,
   registry,
   registryUrl,
@@ -20,6 +21,7 @@ import {
   sampleImpression,
   Scratch,
 } from './support.ts';
+import { runPython } from '../support/python.ts';
 import { uniqueName } from '../support/unique.ts';
 
 const scratch = new Scratch();
@@ -164,5 +166,48 @@ test(
     await dev.send(cls, sampleClick());
     await dev.close();
     assert.equal((await registry.versions(cls.subject))?.length, 1);
+  },
+);
+
+test(
+  'every Kafka codec: what the SDK producer compresses, the typed consumer and Confluent’s client both read',
+  { timeout: 240_000 },
+  async () => {
+    for (const compression of COMPRESSIONS) {
+      const topic = await scratch.topic(`codec-${compression}`);
+      const cls = renamed(AdImpression, scratch.subject(`codec-${compression}`), topic);
+      await registry.register(cls.subject, JSON.stringify(cls.schema));
+      const producer = createProducer({ kafka, registry: { url: registryUrl }, compression, lingerMs: 5 });
+      const inputs = Array.from({ length: 50 }, (_, i) => sampleImpression(i));
+      await producer.sendBatch(cls, inputs);
+      await producer.close();
+
+      const got = collector<ConsumedEvent<AdImpression>>(inputs.length);
+      const consumer = createConsumer({ kafka, registry, groupId: uniqueName(`sdk-${compression}`) });
+      consumer.subscribe(cls, (e) => got.push(e), { fromBeginning: true });
+      await consumer.run();
+      const events = await got.done.finally(() => consumer.close());
+      assert.deepEqual(
+        events.map((e) => e.value.event_id).sort(),
+        inputs.map((e) => e.event_id).sort(),
+        `${compression}: typed consumer`,
+      );
+
+      const lines = await runPython('consume.py', [
+        kafkaBrokers.join(','),
+        registryUrl,
+        topic,
+        String(inputs.length),
+      ]);
+      const witnessed = lines
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as { event_id: string; ad_id: number });
+      assert.deepEqual(
+        witnessed.map((v) => `${v.event_id}/${v.ad_id}`).sort(),
+        inputs.map((e) => `${e.event_id}/${e.ad_id}`).sort(),
+        `${compression}: Confluent's Python client`,
+      );
+    }
   },
 );

@@ -41,11 +41,18 @@ function run(command: string, args: string[], what: string): void {
   }
 }
 
-/** Runs test/python/<script> with the witnesses; resolves with stdout, rejects with stderr on a non-zero exit. */
-export function runPython(script: string, args: readonly string[], stdin = ''): Promise<string> {
+/**
+ * Runs test/python/<script> with the witnesses; resolves with stdout, rejects with stderr on a non-zero exit
+ * or when it runs longer than `timeoutMs` (default 3 minutes).
+ */
+export function runPython(script: string, args: readonly string[], stdin = '', timeoutMs = 180_000): Promise<string> {
   const python = witnessPython();
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [join(PYTHON_DIR, script), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(python, [join(PYTHON_DIR, script), ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -39,7 +39,7 @@ export { backoffDelay, DEFAULT_RETRY_POLICY, retry } from './retry.ts';
 export type { RetryPolicy } from './retry.ts';
 export { CHANNEL_NAMES, collectMetrics } from './instrumentation.ts';
 export type { SdkMetrics } from './instrumentation.ts';
-export { registerCompressionCodecs } from './compression.ts';
+export { COMPRESSIONS, registerCompressionCodecs } from './compression.ts';
 export type { Compression } from './compression.ts';
 export { encodingType } from './avro-types.ts';
 export { createPartitioner, murmur2 } from './partitioner.ts';

@@ -71,10 +71,23 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', () => shutdown('SIGINT'));
     const sink = await starting;
     await sink.done;
-    return 0;
+    if (sink.fatal !== undefined) {
+      log.error('sink.exit', { code: 1, reason: sink.fatal });
+      return exitNow(1);
+    }
+    return exitNow(0);
   }
   console.error(`adlake-sink: unknown command "${command}"; expected run, audit or settings`);
   return 2;
+}
+
+/**
+ * Sets the exit code and makes sure the process ends: a stop that timed out may leave a socket or a retry
+ * timer behind, and a sink that can no longer work must not stay up.
+ */
+function exitNow(code: number): number {
+  setTimeout(() => process.exit(code), 2_000).unref();
+  return code;
 }
 
 try {

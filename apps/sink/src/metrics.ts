@@ -14,13 +14,23 @@ export function renderMetrics(values: Record<string, number>): string {
     .concat('\n');
 }
 
-export async function serveMetrics(port: number, source: MetricsSource): Promise<Server | undefined> {
+export type HealthSource = () => { status: 'ok' | 'failing'; reason?: string };
+
+/** `/health` answers 200 while the sink can do its job and 503 with the reason once it cannot. */
+export async function serveMetrics(
+  port: number,
+  source: MetricsSource,
+  health: HealthSource = () => ({ status: 'ok' }),
+): Promise<Server | undefined> {
   if (port === 0) return undefined;
   const server = createServer((req, res) => {
     if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderMetrics(source()));
     } else if (req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      const h = health();
+      res
+        .writeHead(h.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(h));
     } else {
       res.writeHead(404).end();
     }

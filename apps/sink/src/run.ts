@@ -9,6 +9,7 @@ import { createParquetFileWriter, DailyPartitioner, ddlPath, hiveCreateTable, Si
 import type { SinkRecord, SinkSettings } from '@adlake/sink';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Logger } from './log.ts';
+import { Lifecycle } from './lifecycle.ts';
 import { serveMetrics } from './metrics.ts';
 import {
   buildKafka,
@@ -22,13 +23,19 @@ import {
 
 export interface RunningSink {
   task: SinkTask;
-  /** Commits everything buffered, leaves the group and disconnects. */
+  /** Commits everything buffered, leaves the group and disconnects, within `shutdown.timeoutMs`. */
   stop(): Promise<void>;
-  /** Resolves when the consumer has stopped for good (after stop, or a fatal error). */
+  /** Resolves when the sink has stopped for good (after stop, or a fatal error). */
   done: Promise<void>;
+  /** Why the sink failed (the process must exit non-zero), or undefined after a requested stop. */
+  readonly fatal: string | undefined;
 }
 
-export async function runSink(settings: SinkSettings, log: Logger): Promise<RunningSink> {
+export async function runSink(
+  settings: SinkSettings,
+  log: Logger,
+  lifecycle: Lifecycle = new Lifecycle(log, settings['shutdown.timeoutMs']),
+): Promise<RunningSink> {
   // Producers compress with zstd by default: the consumer must be able to read it.
   registerCompressionCodecs();
   const classes = withTopicAliases(
@@ -146,10 +153,24 @@ export async function runSink(settings: SinkSettings, log: Logger): Promise<Runn
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     const assignment = event.payload.memberAssignment as Record<string, number[]>;
+    // A partition that cannot recover would never be consumed again by this member: fatal.
     void onAssignment(assignment).catch((error: unknown) =>
-      log.error('assignment.failed', { message: String(error) }),
+      lifecycle.fail('assignment failed', { message: String(error), code: errorCode(error) }),
     );
   });
+  /** Recovery waits out a storage outage (about three minutes); a partition that cannot recover is fatal. */
+  async function assignWithRetry(topic: string, partition: number): Promise<number | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await task.assign(topic, partition);
+      } catch (error) {
+        if (!isRetriable(error) || attempt >= 10) throw error;
+        log.warn('partition.recovery-retry', { topic, partition, attempt, message: String(error) });
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+      }
+    }
+  }
+
   async function onAssignment(assignment: Record<string, number[]>): Promise<void> {
     const wanted = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${t}-${p}`)));
     for (const { topic, partition } of task.assigned())
@@ -158,7 +179,7 @@ export async function runSink(settings: SinkSettings, log: Logger): Promise<Runn
     for (const [topic, partitions] of Object.entries(assignment)) {
       for (const partition of partitions) {
         if (have.has(`${topic}-${partition}`)) continue;
-        const next = await task.assign(topic, partition);
+        const next = await assignWithRetry(topic, partition);
         // Start where the ledger says; a batch already in flight from elsewhere is corrected by the engine.
         if (next !== null) consumer.seek({ topic, partition, offset: String(next) });
       }
@@ -166,30 +187,40 @@ export async function runSink(settings: SinkSettings, log: Logger): Promise<Runn
     log.info('assignment', { partitions: [...wanted] });
   }
 
-  const metrics = await serveMetrics(settings['metrics.port'], () => ({
-    records_total: task.stats.records,
-    rows_total: task.stats.rows,
-    dead_lettered_total: task.stats.deadLettered,
-    replayed_skipped_total: task.stats.skippedAlreadyCommitted,
-    timestamp_from_kafka_total: task.stats.timestampFromKafka,
-    commits_total: task.stats.commits,
-    commit_failures_total: task.stats.commitFailures,
-    files_written_total: task.stats.filesWritten,
-    bytes_written_total: task.stats.bytesWritten,
-    buffered_bytes: task.bufferedBytes,
-    assigned_partitions: task.assigned().length,
-  }));
+  const metrics = await serveMetrics(
+    settings['metrics.port'],
+    () => ({
+      records_total: task.stats.records,
+      rows_total: task.stats.rows,
+      dead_lettered_total: task.stats.deadLettered,
+      replayed_skipped_total: task.stats.skippedAlreadyCommitted,
+      timestamp_from_kafka_total: task.stats.timestampFromKafka,
+      commits_total: task.stats.commits,
+      commit_failures_total: task.stats.commitFailures,
+      files_written_total: task.stats.filesWritten,
+      bytes_written_total: task.stats.bytesWritten,
+      buffered_bytes: task.bufferedBytes,
+      assigned_partitions: task.assigned().length,
+      up: lifecycle.fatal === undefined ? 1 : 0,
+    }),
+    () => lifecycle.health(),
+  );
 
   const tickEvery = Math.max(100, Math.min(1000, Math.floor(settings['rotation.intervalMs'] / 4)));
   const timer = setInterval(() => {
-    task.tick().catch((error: unknown) => log.error('tick.failed', { message: String(error) }));
+    task.tick().catch((error: unknown) => {
+      // Storage outages are retried inside the commit; an error that reaches here will not go away.
+      if (isRetriable(error)) log.warn('tick.failed', { message: String(error) });
+      else lifecycle.fail('tick failed', { message: String(error), code: errorCode(error) });
+    });
   }, tickEvery);
 
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   consumer.on(consumer.events.CRASH, (event) => {
     log.error('consumer.crashed', { message: String(event.payload.error), restart: event.payload.restart });
-    if (!event.payload.restart) resolveDone();
+    // kafkajs will not consume again: every topic has stopped.
+    if (!event.payload.restart) lifecycle.fail('consumer crashed', { message: String(event.payload.error) });
   });
 
   await consumer.subscribe({ topics, fromBeginning: true });
@@ -237,9 +268,8 @@ export async function runSink(settings: SinkSettings, log: Logger): Promise<Runn
     writerId,
   });
 
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
+  lifecycle.onStop(
+    async () => {
       clearInterval(timer);
       try {
         await consumer.stop();
@@ -248,12 +278,32 @@ export async function runSink(settings: SinkSettings, log: Logger): Promise<Runn
         // Whatever was not committed is read again by the next owner: report, do not crash half-way.
         log.error('sink.flush-failed', { message: error instanceof Error ? error.message : String(error) });
       }
-      await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
+    },
+    async () => {
+      clearInterval(timer);
+      await Promise.race([
+        Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]),
+        new Promise((r) => setTimeout(r, 5_000).unref()),
+      ]);
       metrics?.close();
-      log.info('sink.stopped', { ...task.stats });
+      const fatal = lifecycle.fatal;
+      log.info('sink.stopped', { ...task.stats, ...(fatal === undefined ? {} : { fatal }) });
       resolveDone();
-    })());
-  return { task, stop, done };
+    },
+  );
+  return {
+    task,
+    stop: () => lifecycle.stop(),
+    done,
+    get fatal() {
+      return lifecycle.fatal;
+    },
+  };
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 async function ensureTopic(

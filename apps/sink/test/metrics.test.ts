@@ -27,3 +27,24 @@ test('port 0 serves nothing; a port serves /metrics and /health on loopback', as
     server.close();
   }
 });
+
+test('/health answers 503 with the reason once the sink cannot do its job', async () => {
+  let health: { status: 'ok' | 'failing'; reason?: string } = { status: 'ok' };
+  const server = await serveMetrics(
+    39_000 + Math.floor(Math.random() * 1000),
+    () => ({}),
+    () => health,
+  );
+  assert.ok(server);
+  try {
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
+    health = { status: 'failing', reason: 'consumer crashed' };
+    const response = await fetch(`http://127.0.0.1:${port}/health`);
+    assert.equal(response.status, 503);
+    assert.deepEqual(await response.json(), { status: 'failing', reason: 'consumer crashed' });
+  } finally {
+    server.close();
+  }
+});

@@ -105,7 +105,12 @@ export function isRetriable(error: unknown): boolean {
   if (error instanceof SdkError) return error.retriable;
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { name?: unknown; retriable?: unknown; cause?: unknown; originalError?: unknown };
-  if (e.name === 'KafkaJSNumberOfRetriesExceeded') return isRetriable(e.cause ?? e.originalError);
+  // kafkajs wraps the error that ended its own retries (a broker restarting: a connection error, a leader
+  // election) in these two; what counts is the cause.
+  if (e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSNonRetriableError') {
+    const cause = e.cause ?? e.originalError;
+    return cause !== undefined && cause !== error && isRetriable(cause);
+  }
   if (typeof e.name === 'string' && e.name.startsWith('KafkaJS')) return e.retriable === true;
   return false;
 }

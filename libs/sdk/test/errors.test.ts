@@ -37,7 +37,7 @@ test('a batch error counts the bad events and prefixes each line with the index'
   assert.deepEqual(error.errors, errors);
 });
 
-test('retriable: our flag, kafkajs flags, the cause of kafkajs "retries exceeded", never programmer errors', () => {
+test('retriable: our flag, kafkajs flags, the cause of kafkajs wrappers, never programmer errors', () => {
   const cases: [string, unknown, boolean][] = [
     ['retriable SdkError', new SdkError('REGISTRY_UNAVAILABLE', 'x', { retriable: true }), true],
     ['SdkError default', new SdkError('INVALID_EVENT', 'x'), false],
@@ -59,6 +59,25 @@ test('retriable: our flag, kafkajs flags, the cause of kafkajs "retries exceeded
         cause: Object.assign(new Error('c'), { name: 'KafkaJSConnectionError', retriable: true }),
       }),
       true,
+    ],
+    [
+      // A broker SIGKILLed and restarting, as kafkajs reports it once its own retries end.
+      'non-retriable wrapper of a connection error',
+      Object.assign(new Error('x'), {
+        name: 'KafkaJSNonRetriableError',
+        retriable: false,
+        cause: Object.assign(new Error('c'), { name: 'KafkaJSConnectionError', retriable: true }),
+      }),
+      true,
+    ],
+    [
+      'non-retriable wrapper of a non-retriable cause',
+      Object.assign(new Error('x'), {
+        name: 'KafkaJSNonRetriableError',
+        retriable: false,
+        cause: Object.assign(new Error('c'), { name: 'KafkaJSProtocolError', retriable: false }),
+      }),
+      false,
     ],
     ['TypeError', new TypeError('undefined is not a function'), false],
     ['plain object with retriable', { retriable: true }, false],

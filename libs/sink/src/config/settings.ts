@@ -176,6 +176,14 @@ export const SETTINGS = [
     doc: 'Partitions processed at the same time.',
   }),
   spec({
+    key: 'shutdown.timeoutMs',
+    kind: 'integer',
+    unit: 'ms',
+    min: 1000,
+    default: 30_000,
+    doc: 'How long a stop (SIGTERM, or a fatal error) may spend committing buffered records before the process exits anyway; what was not committed is read again by the next owner.',
+  }),
+  spec({
     key: 'metrics.port',
     kind: 'integer',
     min: 0,

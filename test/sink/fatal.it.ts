@@ -1,0 +1,85 @@
+// A sink that can no longer do its job exits non-zero and says why, with /health red before it: here a
+// partition whose newest committed file has vanished from HDFS, which recovery cannot repair.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import type { AdImpression } from '@adlake/events';
+import { AdServerSimulator } from '@adlake/simulator';
+import { readLedger } from '@adlake/sink';
+import {
+  createTopic,
+  deleteTopic,
+  hdfsStorage,
+  produceImpressions,
+  sinkEnv,
+  startSink,
+} from '../support/sink-harness.ts';
+import { uniqueName } from '../support/unique.ts';
+
+const topic = uniqueName('fatal');
+const root = `/data/lake/test/${topic}`;
+const storage = hdfsStorage();
+
+after(async () => {
+  await deleteTopic(topic).catch(() => undefined);
+  await deleteTopic(`${topic}.dlq`).catch(() => undefined);
+  await storage.delete(root, { recursive: true }).catch(() => false);
+});
+
+function env(metricsPort: number): Record<string, string> {
+  return sinkEnv({
+    ADLAKE_SINK_TOPICS: topic,
+    ADLAKE_SINK_TOPIC_CLASSES: `${topic}=adserver.impressions`,
+    ADLAKE_SINK_OUTPUT_ROOT: root,
+    ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-sink`,
+    ADLAKE_SINK_DLQ_TOPIC: `${topic}.dlq`,
+    ADLAKE_SINK_ROTATION_INTERVAL_MS: '1000',
+    ADLAKE_SINK_METRICS_PORT: String(metricsPort),
+  });
+}
+
+test(
+  'an unrecoverable partition turns /health red and the sink exits 1, naming the cause',
+  { timeout: 180_000 },
+  async () => {
+    await createTopic(topic, 1);
+    const sim = new AdServerSimulator({ seed: 11, days: 1, now: Date.now() });
+    await produceImpressions(topic, 20, (): Parameters<typeof AdImpression.validate>[0] => {
+      let e = sim.next();
+      while (e.kind !== 'impression') e = sim.next();
+      return e.value;
+    });
+
+    const first = startSink('run', env(0));
+    const deadline = Date.now() + 90_000;
+    while (((await readLedger(storage, root, topic, 0)).at(-1)?.nextOffset ?? 0) < 20) {
+      assert.ok(Date.now() < deadline, `not committed:\n${first.output.join('').slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0, 'a requested stop exits 0');
+
+    const newest = (await readLedger(storage, root, topic, 0)).at(-1);
+    for (const file of newest?.files ?? []) await storage.delete(file.path);
+
+    const port = 39_900 + Math.floor(Math.random() * 90);
+    const second = startSink('run', env(port));
+    let sawRed: unknown;
+    let code: number | null | undefined;
+    void second.exited.then((c) => (code = c));
+    const limit = Date.now() + 90_000;
+    while (code === undefined) {
+      assert.ok(Date.now() < limit, `still running:\n${second.output.join('').slice(-3000)}`);
+      const health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+      if (health?.status === 503) sawRed ??= await health.json();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const log = second.output.join('');
+    assert.equal(code, 1, log.slice(-3000));
+    assert.match(log, /"event":"sink\.fatal"[^\n]*"reason":"assignment failed"[^\n]*RECOVERY_FAILED/);
+    assert.deepEqual(
+      sawRed,
+      { status: 'failing', reason: 'assignment failed' },
+      'red /health before the exit',
+    );
+  },
+);

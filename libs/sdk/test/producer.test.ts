@@ -195,7 +195,7 @@ test('options are validated at start-up and name the key', () => {
     [{ lingerMs: -1 }, /\/options\/lingerMs must be an integer/],
     [
       { compression: 'brotli' },
-      /\/options\/compression must be one of "none", "gzip", "snappy", "zstd", got "brotli"/,
+      /\/options\/compression must be one of "none", "gzip", "snappy", "lz4", "zstd", got "brotli"/,
     ],
     [{ acks: 1 }, /\/options\/acks must be -1 when \/options\/idempotent is true/],
     [{ lingerMS: 5 }, /\/options\/lingerMS is not an option/],

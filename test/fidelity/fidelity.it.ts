@@ -397,7 +397,11 @@ function fromClass(node: AvroNode, v: unknown): Canonical {
 function at(value: Model, field: string): Model | undefined {
   let v: Model | undefined = value;
   for (const part of field.match(/[^.[\]"]+/g) ?? []) {
-    if (v instanceof Branch) v = v.value;
+    if (v instanceof Branch) {
+      v = v.value;
+      // A wrapped union's branch key (`multi.long`): the value is already that branch's.
+      if (v === null || typeof v !== 'object' || v instanceof Uint8Array || v instanceof Decimal) continue;
+    }
     v =
       v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof Decimal)
         ? (v as Record<string, Model>)[part]

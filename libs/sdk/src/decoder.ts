@@ -7,6 +7,8 @@ import { errorMessage } from './errors.ts';
 import type { RegistryClient } from './registry/client.ts';
 import { fingerprint, parseResolved, resolveReferences } from './registry/resolve.ts';
 import type { ResolvedSchema } from './registry/resolve.ts';
+import { findField } from './field-path.ts';
+import type { RangeKind } from './field-path.ts';
 import { HEADER_SIZE, readSchemaId } from './wire.ts';
 
 export const DecodeFailureCodes = {
@@ -220,7 +222,7 @@ export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecode
     bytes: Buffer,
     id: number,
     writer: Extract<Writer, { state: 'ready' }>,
-    error: RangeError & { value: unknown },
+    error: RangeError & { kind: RangeKind; value: number | bigint },
   ): DecodeFailure {
     let field: string | undefined;
     try {
@@ -240,7 +242,8 @@ export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecode
           lossless.resolvers.set(writer.documents, resolver);
         }
       }
-      field = findField(lossless.reader.decode(bytes, HEADER_SIZE, resolver).value, error.value);
+      const value = lossless.reader.decode(bytes, HEADER_SIZE, resolver).value;
+      field = findField(readerClass.schema, value, error.kind, error.value);
     } catch {
       field = undefined;
     }
@@ -269,32 +272,6 @@ export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecode
   };
 }
 
-function isRangeError(error: unknown): error is RangeError & { value: unknown } {
+function isRangeError(error: unknown): error is RangeError & { kind: RangeKind; value: number | bigint } {
   return error instanceof RangeError && (error as { code?: unknown }).code === 'VALUE_OUT_OF_RANGE';
-}
-
-/** The accessor path of the first leaf equal to `target` in a decoded value (`a.b[2]["k"]`), if any. */
-export function findField(value: unknown, target: unknown, path = ''): string | undefined {
-  if (value === target) return path;
-  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findField(value[i], target, `${path}[${i}]`);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const found = findField(
-      item,
-      target,
-      /^[A-Za-z_$][\w$]*$/.test(key)
-        ? path === ''
-          ? key
-          : `${path}.${key}`
-        : `${path}[${JSON.stringify(key)}]`,
-    );
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }

@@ -149,10 +149,12 @@ const MAX_DATE_MS = 8.64e15;
 const DAY_MS = 86_400_000;
 
 /** A Date, or an AvroRangeError where a valid Avro value lies beyond a Date's ±8.64e15 ms (never Invalid Date). */
-function toDate(ms: number, logicalType: string, value: number): Date {
-  if (Math.abs(ms) > MAX_DATE_MS) {
+function toDate(ms: number | bigint, logicalType: 'timestamp-millis' | 'date', value: number | bigint): Date {
+  // A bigint here is a stored long beyond ±(2^53−1): beyond a Date as well.
+  if (typeof ms === 'bigint' || Math.abs(ms) > MAX_DATE_MS) {
     throw new AvroRangeError(
       `${logicalType} ${value} is beyond the range of a JavaScript Date (±8.64e15 ms)`,
+      logicalType,
       value,
     );
   }
@@ -166,7 +168,7 @@ class TimestampMillisType extends avro.types.LogicalType {
     pendingUnderlying = schema as object;
     super(schema, opts);
   }
-  protected override _fromValue(value: number): Date {
+  protected override _fromValue(value: number | bigint): Date {
     return toDate(value, 'timestamp-millis', value);
   }
   protected override _toValue(value: unknown): number | undefined {
@@ -175,7 +177,7 @@ class TimestampMillisType extends avro.types.LogicalType {
   protected override _resolve(type: Type): ((value: unknown) => unknown) | undefined {
     if (type.typeName === this.typeName) return (value) => value;
     if (type.typeName === 'long' || type.typeName === 'int')
-      return (value) => toDate(value as number, 'timestamp-millis', value as number);
+      return (value) => toDate(value as number | bigint, 'timestamp-millis', value as number | bigint);
     return undefined;
   }
 }
@@ -316,11 +318,14 @@ const LOGICAL_TYPES = {
 /** A valid Avro value that the chosen JavaScript representation cannot hold. */
 export class AvroRangeError extends RangeError {
   readonly code = 'VALUE_OUT_OF_RANGE';
+  /** The Avro type whose value does not fit: `long`, `timestamp-millis` or `date`. */
+  readonly kind: 'long' | 'timestamp-millis' | 'date';
   /** The value as read (a bigint for a long beyond the safe range). */
   readonly value: number | bigint;
-  constructor(message: string, value: number | bigint) {
+  constructor(message: string, kind: AvroRangeError['kind'], value: number | bigint) {
     super(message);
     this.name = 'AvroRangeError';
+    this.kind = kind;
     this.value = value;
   }
 }
@@ -456,6 +461,7 @@ class SafeLongType extends (avro.types.LongType as unknown as AvscType) {
     if (typeof value === 'bigint') {
       throw new AvroRangeError(
         `long ${value} is beyond ±(2^53−1), the range of a number: use bigint longs to read it`,
+        'long',
         value,
       );
     }
@@ -557,8 +563,9 @@ export function avroTypeOptions(values: ValueRepresentation = 'number'): AvroTyp
     typeHook: (s: unknown) => {
       if (!isObject(s)) return undefined;
       if (s === pendingUnderlying) {
+        // A timestamp's long, read losslessly so that a value beyond a Date is named as a timestamp.
         pendingUnderlying = undefined;
-        return SAFE_LONG;
+        return LOSSLESS_LONG;
       }
       switch (s['type']) {
         case 'long':

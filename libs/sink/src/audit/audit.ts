@@ -133,7 +133,8 @@ function auditPartition(
 
 /** Within one root's ledger, each entry must start where the previous one ended. */
 function ledgerBreaks(root: string, entries: readonly LedgerEntry[]): string[] {
-  const sorted = [...entries].sort((a, b) => a.seq - b.seq);
+  // Fences (a new owner taking the partition) hold no offsets: only commits must continue each other.
+  const sorted = entries.filter((e) => e.fence !== true).sort((a, b) => a.seq - b.seq);
   const breaks: string[] = [];
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];

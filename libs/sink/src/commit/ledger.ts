@@ -4,6 +4,11 @@
 // each temporary file to its final, offset-named place. The ledger entry is the commit point: recovery
 // rolls the newest entry forward, deletes leftovers of commits that never reached it, and resumes at its
 // `nextOffset`. Nothing is appended to an open file, so a crashed writer can never wedge a partition.
+//
+// Owners are fenced by the ledger itself (decision 0008): before a new owner deletes anything, it publishes
+// a fence entry under the next sequence number. A previous owner whose commit is still in flight would
+// publish that same number, so its rename now fails and its commit ends in COMMIT_CONFLICT; the temporary
+// files the new owner then deletes belong to commits that can never be published.
 import { dayDir, fileName, ledgerDir, ledgerName, parseLedgerName, tempDir } from '../layout.ts';
 import { SinkError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -55,6 +60,12 @@ export interface LedgerEntry {
   skipped: OffsetRange[];
   writer: string;
   committedAt: string;
+  /**
+   * A fence: published by a new owner's recovery to take the next sequence number from any previous owner.
+   * No files and an empty range (`fromOffset` = `nextOffset` = the previous entry's `nextOffset`, 0 when
+   * there is none); readers that follow offsets skip it.
+   */
+  fence?: true;
 }
 
 export interface RecoveryResult {
@@ -107,30 +118,72 @@ export class PartitionLedger {
 
   async recover(): Promise<RecoveryResult> {
     const dir = ledgerDir(this.#root, this.topic, this.partition);
-    const entries = await this.#storage.list(dir);
+    let fenced: { fence: LedgerEntry; newest: LedgerEntry | undefined } | undefined;
+    for (let attempt = 1; fenced === undefined; attempt++) {
+      const seqs = (await this.#storage.list(dir)).flatMap((e) => {
+        const seq = parseLedgerName(e.name);
+        return seq === undefined ? [] : [seq];
+      });
+      const latest = seqs.length === 0 ? 0 : Math.max(...seqs);
+      const newest = await this.#newestCommit(dir, seqs);
+      const fence: LedgerEntry = {
+        version: 1,
+        topic: this.topic,
+        partition: this.partition,
+        seq: latest + 1,
+        fromOffset: newest?.nextOffset ?? 0,
+        nextOffset: newest?.nextOffset ?? 0,
+        files: [],
+        deadLettered: [],
+        skipped: [],
+        writer: this.#writer,
+        committedAt: new Date().toISOString(),
+        fence: true,
+      };
+      if (await this.#tryPublish(fence)) fenced = { fence, newest };
+      else if (attempt >= 20) {
+        throw new SinkError(
+          'RECOVERY_FAILED',
+          `${this.topic}-${this.partition}: another writer took every sequence number this recovery tried (${attempt} times)`,
+          { retriable: true, context: { topic: this.topic, partition: this.partition } },
+        );
+      }
+      // Otherwise an older owner published that number just now: look again, it may be the newest commit.
+    }
+    // From here no previous owner can publish: what is left unpublished is garbage.
     let removedLeftovers = 0;
-    let latest: number | undefined;
-    for (const e of entries) {
-      const seq = parseLedgerName(e.name);
-      if (seq !== undefined) latest = latest === undefined ? seq : Math.max(latest, seq);
-      else if (e.name.includes('.tmp-') && (await this.#storage.delete(e.path))) removedLeftovers++;
+    for (const e of await this.#storage.list(dir)) {
+      if (e.name.includes('.tmp-') && (await this.#storage.delete(e.path))) removedLeftovers++;
     }
-    let rolledForward = 0;
-    if (latest === undefined) {
-      this.#seq = 0;
-      this.#nextOffset = null;
-    } else {
-      const entry = await readLedgerEntry(this.#storage, `${dir}/${ledgerName(latest)}`);
-      rolledForward = await this.#rollForward(entry);
-      this.#seq = entry.seq;
-      this.#nextOffset = entry.nextOffset;
-    }
+    const rolledForward = fenced.newest === undefined ? 0 : await this.#rollForward(fenced.newest);
+    this.#seq = fenced.fence.seq;
+    this.#nextOffset = fenced.newest?.nextOffset ?? null;
     const temp = tempDir(this.#root, this.topic, this.partition);
     removedLeftovers += (await this.#storage.list(temp)).length;
     await this.#storage.delete(temp, { recursive: true });
     this.#unfinished = undefined;
     this.#recovered = true;
     return { nextOffset: this.#nextOffset, seq: this.#seq, rolledForward, removedLeftovers };
+  }
+
+  /** The newest entry that is a commit rather than a fence, reading back from the newest. */
+  async #newestCommit(dir: string, seqs: readonly number[]): Promise<LedgerEntry | undefined> {
+    for (const seq of [...seqs].sort((a, b) => b - a)) {
+      const entry = await readLedgerEntry(this.#storage, `${dir}/${ledgerName(seq)}`);
+      if (entry.fence !== true) return entry;
+    }
+    return undefined;
+  }
+
+  /** Publishes a fence; false when another writer holds that sequence number. */
+  async #tryPublish(entry: LedgerEntry): Promise<boolean> {
+    try {
+      await this.#publish(entry);
+      return true;
+    } catch (error) {
+      if (error instanceof SinkError && error.code === 'COMMIT_CONFLICT') return false;
+      throw error;
+    }
   }
 
   /**

@@ -292,14 +292,16 @@ export class SinkTask {
       );
     } catch (error) {
       if (error instanceof SinkError && error.code === 'COMMIT_CONFLICT') {
-        // Another writer owns this partition now: forget ours and take its word from the ledger.
+        // A newer owner fenced this partition: drop ours without recovering (a recovery would fence the new
+        // owner in turn). If Kafka still gives us the partition, its next batch recovers it from the ledger.
         this.#o.log.warn('partition.fenced', {
           topic: state.topic,
           partition: state.partition,
           message: error.message,
         });
         state.buffer = undefined;
-        await state.ledger.recover();
+        const key = `${state.topic}-${state.partition}`;
+        if (this.#partitions.get(key) === state) this.#partitions.delete(key);
         return;
       }
       throw error;

@@ -79,7 +79,8 @@ export function storageContract(runner: TestRunner, options: StorageContractOpti
       const d = `${dir()}/topic=adserver.impressions/dt=2026-11-23`;
       const names = ['adserver.impressions+3+100+199.parquet', 'a b.txt', 'ü€😀', 'semi;colon', 'pct%41'];
       for (const name of names) await storage.writeFile(`${d}/${name}.tmp`, text(name));
-      for (const name of names) assert.equal(await storage.rename(`${d}/${name}.tmp`, `${d}/${name}`), true, name);
+      for (const name of names)
+        assert.equal(await storage.rename(`${d}/${name}.tmp`, `${d}/${name}`), true, name);
       assert.deepEqual((await storage.list(d)).map((e) => e.name).sort(), [...names].sort());
       for (const name of names) assert.equal(decode(await storage.read(`${d}/${name}`)), name);
     });
@@ -161,10 +162,17 @@ export function storageContract(runner: TestRunner, options: StorageContractOpti
         ['10', '9', 'B', 'a', 'b', 'dir', 'topic=x', 'z', 'é'],
       );
       const b = listed.find((e) => e.name === 'topic=x');
-      assert.deepEqual({ ...b, modificationTime: 0 }, { name: 'topic=x', path: `${d}/topic=x`, type: 'file', length: 21, modificationTime: 0 });
+      assert.deepEqual(
+        { ...b, modificationTime: 0 },
+        { name: 'topic=x', path: `${d}/topic=x`, type: 'file', length: 21, modificationTime: 0 },
+      );
       assert.equal(listed.find((e) => e.name === 'dir')?.type, 'directory');
       assert.equal(listed.find((e) => e.name === 'dir')?.length, 0);
-      for (const e of listed) assert.ok(Math.abs(e.modificationTime - Date.now()) < 120_000, `${e.name} mtime ${e.modificationTime}`);
+      for (const e of listed)
+        assert.ok(
+          Math.abs(e.modificationTime - Date.now()) < 120_000,
+          `${e.name} mtime ${e.modificationTime}`,
+        );
     });
 
     test('list of a missing directory is empty; list of a file throws', async () => {
@@ -178,7 +186,8 @@ export function storageContract(runner: TestRunner, options: StorageContractOpti
       const d = dir();
       await storage.mkdirs(`${d}/a/b/c`);
       await storage.mkdirs(`${d}/a/b/c`);
-      for (const p of [`${d}/a`, `${d}/a/b`, `${d}/a/b/c`]) assert.equal((await storage.stat(p))?.type, 'directory', p);
+      for (const p of [`${d}/a`, `${d}/a/b`, `${d}/a/b/c`])
+        assert.equal((await storage.stat(p))?.type, 'directory', p);
       await storage.writeFile(`${d}/file`, text('x'));
       await assert.rejects(storage.mkdirs(`${d}/file/sub`), isSinkError('STORAGE_FAILED', false));
     });
@@ -187,7 +196,10 @@ export function storageContract(runner: TestRunner, options: StorageContractOpti
       const d = dir();
       await storage.writeFile(`${d}/f.txt`, text('12345'));
       const f = await storage.stat(`${d}/f.txt`);
-      assert.deepEqual({ ...f, modificationTime: 0 }, { name: 'f.txt', path: `${d}/f.txt`, type: 'file', length: 5, modificationTime: 0 });
+      assert.deepEqual(
+        { ...f, modificationTime: 0 },
+        { name: 'f.txt', path: `${d}/f.txt`, type: 'file', length: 5, modificationTime: 0 },
+      );
       assert.equal((await storage.stat(d))?.type, 'directory');
       assert.equal(await storage.stat(`${d}/none`), null);
       assert.equal(await storage.stat(`${d}/none/deeper`), null);

@@ -135,9 +135,13 @@ export class LocalStorage implements Storage {
   }
 
   #missingParent(from: string, to: string): SinkError {
-    return new SinkError('RENAME_FAILED', `storage rename ${from} -> ${to} on ${this.description}: the destination's parent ${parentOf(to)} does not exist`, {
-      context: { path: to },
-    });
+    return new SinkError(
+      'RENAME_FAILED',
+      `storage rename ${from} -> ${to} on ${this.description}: the destination's parent ${parentOf(to)} does not exist`,
+      {
+        context: { path: to },
+      },
+    );
   }
 
   async delete(path: string, options: { recursive?: boolean } = {}): Promise<boolean> {
@@ -164,10 +168,14 @@ export class LocalStorage implements Storage {
     } catch (error) {
       if (backendCode(error) === 'ENOENT') return [];
       if (backendCode(error) === 'ENOTDIR') {
-        throw new SinkError('STORAGE_FAILED', `storage list ${dir} on ${this.description} failed: not a directory`, {
-          context: { path: dir },
-          cause: error,
-        });
+        throw new SinkError(
+          'STORAGE_FAILED',
+          `storage list ${dir} on ${this.description} failed: not a directory`,
+          {
+            context: { path: dir },
+            cause: error,
+          },
+        );
       }
       throw this.#fail('list', dir, error);
     }

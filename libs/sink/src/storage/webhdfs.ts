@@ -65,7 +65,14 @@ export class WebHdfsStorage implements Storage {
     const permission = this.#filePermission;
     try {
       // CREATE with overwrite is idempotent: a retry after a lost answer writes the same bytes again.
-      await this.#run(() => this.#client.create(normal, bytes, { overwrite: true, ...(permission === undefined ? {} : { permission }) }), true);
+      await this.#run(
+        () =>
+          this.#client.create(normal, bytes, {
+            overwrite: true,
+            ...(permission === undefined ? {} : { permission }),
+          }),
+        true,
+      );
     } catch (error) {
       throw this.#fail('writeFile', path, error);
     }
@@ -118,7 +125,10 @@ export class WebHdfsStorage implements Storage {
   async delete(path: string, options: { recursive?: boolean } = {}): Promise<boolean> {
     const normal = normalizeStoragePath(path);
     try {
-      return await this.#run(() => this.#client.delete(normal, { recursive: options.recursive ?? false }), false);
+      return await this.#run(
+        () => this.#client.delete(normal, { recursive: options.recursive ?? false }),
+        false,
+      );
     } catch (error) {
       throw this.#fail('delete', path, error);
     }
@@ -139,11 +149,17 @@ export class WebHdfsStorage implements Storage {
       throw this.#fail('list', dir, error);
     }
     if (statuses.length === 1 && statuses[0]?.pathSuffix === '') {
-      throw new SinkError('STORAGE_FAILED', `storage list ${dir} on ${this.description} failed: not a directory`, {
-        context: { path: dir },
-      });
+      throw new SinkError(
+        'STORAGE_FAILED',
+        `storage list ${dir} on ${this.description} failed: not a directory`,
+        {
+          context: { path: dir },
+        },
+      );
     }
-    return statuses.map((s) => entryOf(childOf(base, s.pathSuffix), s)).sort((a, b) => compareNames(a.name, b.name));
+    return statuses
+      .map((s) => entryOf(childOf(base, s.pathSuffix), s))
+      .sort((a, b) => compareNames(a.name, b.name));
   }
 
   async stat(path: string): Promise<StorageEntry | null> {
@@ -165,10 +181,18 @@ export class WebHdfsStorage implements Storage {
     const permission = this.#directoryPermission;
     let made: boolean;
     try {
-      made = await this.#run(() => this.#client.mkdirs(normal, permission === undefined ? {} : { permission }), true);
+      made = await this.#run(
+        () => this.#client.mkdirs(normal, permission === undefined ? {} : { permission }),
+        true,
+      );
     } catch (error) {
       throw this.#fail('mkdirs', path, error);
     }
-    if (!made) throw new SinkError('STORAGE_FAILED', `storage mkdirs ${path} on ${this.description}: HDFS answered false`, { context: { path } });
+    if (!made)
+      throw new SinkError(
+        'STORAGE_FAILED',
+        `storage mkdirs ${path} on ${this.description}: HDFS answered false`,
+        { context: { path } },
+      );
   }
 }

@@ -55,9 +55,10 @@ function failing(storage: Storage, op: 'rename' | 'writeFile', when: (path: stri
 test('a commit publishes offset-named files in daily partitions and recovery resumes after it', async (t) => {
   const storage = setup(t);
   const a = ledger(storage);
-  assert.deepEqual(await a.recover(), { nextOffset: null, seq: 0, rolledForward: 0, removedLeftovers: 0 });
+  // Recovery takes the next sequence number with a fence before anything else.
+  assert.deepEqual(await a.recover(), { nextOffset: null, seq: 1, rolledForward: 0, removedLeftovers: 0 });
   const entry = await a.commit(request(0, 10, { '2026-11-22': [0, 4], '2026-11-23': [5, 9] }));
-  assert.equal(entry.seq, 1);
+  assert.equal(entry.seq, 2);
   assert.deepEqual(
     (await storage.list(`${ROOT}/topic=ads/dt=2026-11-23`)).map((e) => e.name),
     ['ads+3+00000000000000000005+00000000000000000009.parquet'],
@@ -65,13 +66,21 @@ test('a commit publishes offset-named files in daily partitions and recovery res
   assert.deepEqual(await storage.list(`${ROOT}/_tmp/topic=ads/partition=3`), []);
 
   const b = ledger(storage, 'w2');
-  assert.deepEqual(await b.recover(), { nextOffset: 10, seq: 1, rolledForward: 0, removedLeftovers: 0 });
+  assert.deepEqual(await b.recover(), { nextOffset: 10, seq: 3, rolledForward: 0, removedLeftovers: 0 });
   await b.commit(request(10, 12, { '2026-11-23': [10, 11] }));
   assert.deepEqual(
-    (await readLedger(storage, ROOT, 'ads', 3)).map((e) => [e.seq, e.fromOffset, e.nextOffset, e.writer]),
+    (await readLedger(storage, ROOT, 'ads', 3)).map((e) => [
+      e.seq,
+      e.fromOffset,
+      e.nextOffset,
+      e.writer,
+      e.fence ?? false,
+    ]),
     [
-      [1, 0, 10, 'w1'],
-      [2, 10, 12, 'w2'],
+      [1, 0, 0, 'w1', true],
+      [2, 0, 10, 'w1', false],
+      [3, 10, 10, 'w2', true],
+      [4, 10, 12, 'w2', false],
     ],
   );
 });
@@ -82,7 +91,8 @@ test('crash before the ledger entry: nothing is committed, leftovers are removed
   await first.recover();
   await first.commit(request(0, 5, { '2026-11-23': [0, 4] }));
 
-  const crashing = ledger(failing(storage, 'rename', (p) => p.endsWith('.json.tmp-w1')));
+  // Entries so far: #1 fence, #2 commit; the crashing writer fences #3 and dies publishing #4.
+  const crashing = ledger(failing(storage, 'rename', (p) => p.endsWith('00000000000000000004.json.tmp-w1')));
   await crashing.recover();
   await assert.rejects(crashing.commit(request(5, 9, { '2026-11-23': [5, 8] })), /injected rename failure/);
 
@@ -125,13 +135,14 @@ test('the same writer finishes its own half-done commit before the next one', as
 test('retrying a commit whose ledger entry did get published (answer lost) is recognised as ours', async (t) => {
   const storage = setup(t);
   let calls = 0;
-  // The first ledger rename goes through but reports failure, as a lost HTTP answer would.
+  // The commit's ledger rename (the second: the first is recovery's fence) goes through but reports failure,
+  // as a lost HTTP answer would.
   const lossy = new Proxy(storage, {
     get(target, prop) {
       if (prop === 'rename') {
         return async (from: string, to: string) => {
           const done = await target.rename(from, to);
-          if (from.includes('.json.tmp-') && calls++ === 0) throw new Error('connection reset');
+          if (from.includes('.json.tmp-') && calls++ === 1) throw new Error('connection reset');
           return done;
         };
       }
@@ -144,28 +155,123 @@ test('retrying a commit whose ledger entry did get published (answer lost) is re
   const req = request(0, 5, { '2026-11-23': [0, 4] });
   await assert.rejects(l.commit(req), /connection reset/);
   const entry = await l.commit(req);
-  assert.equal(entry.seq, 1);
-  assert.equal((await readLedger(storage, ROOT, 'ads', 3)).length, 1);
+  assert.equal(entry.seq, 2);
+  assert.deepEqual(
+    (await readLedger(storage, ROOT, 'ads', 3)).map((e) => e.fence ?? false),
+    [true, false],
+    'the fence and one commit',
+  );
 });
 
-test('a second writer for the same partition loses the race and is told to recover', async (t) => {
+test('the previous owner is fenced by the new owner’s recovery: its next commit fails and publishes nothing', async (t) => {
   const storage = setup(t);
   const a = ledger(storage, 'a');
   const b = ledger(storage, 'b');
   await a.recover();
   await b.recover();
-  await a.commit(request(0, 5, { '2026-11-23': [0, 4] }));
-  await assert.rejects(b.commit(request(0, 6, { '2026-11-23': [0, 5] })), (error: unknown) => {
+  await assert.rejects(a.commit(request(0, 5, { '2026-11-23': [0, 4] })), (error: unknown) => {
     assert.ok(error instanceof SinkError);
     assert.equal(error.code, 'COMMIT_CONFLICT');
-    assert.match(error.message, /another writer \(a\) committed ads-3 #1 first/);
+    assert.match(error.message, /another writer \(b\) committed ads-3 #2 first/);
     return true;
   });
+  await b.commit(request(0, 6, { '2026-11-23': [0, 5] }));
   assert.deepEqual(
     (await storage.list(`${ROOT}/topic=ads/dt=2026-11-23`)).map((e) => e.name),
-    ['ads+3+00000000000000000000+00000000000000000004.parquet'],
-    'the loser published nothing',
+    ['ads+3+00000000000000000000+00000000000000000005.parquet'],
+    'only the new owner published',
   );
+});
+
+/** Storage whose writes of matching paths wait until the returned function is called. */
+function gated(
+  storage: Storage,
+  match: (path: string) => boolean,
+): { storage: Storage; open: () => void; reached: Promise<void> } {
+  let open: () => void = () => undefined;
+  let reach: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (open = r));
+  const reached = new Promise<void>((r) => (reach = r));
+  const wrapped = new Proxy(storage, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (prop !== 'writeFile' || typeof value !== 'function')
+        return typeof value === 'function' ? value.bind(target) : value;
+      return async (p: string, bytes: Uint8Array) => {
+        if (match(p)) {
+          reach();
+          await gate;
+        }
+        return target.writeFile(p, bytes);
+      };
+    },
+  });
+  return { storage: wrapped, open, reached };
+}
+
+/** Every file a commit entry names exists with its recorded length; commits continue each other. */
+async function assertLedgerHolds(storage: Storage): Promise<void> {
+  const commits = (await readLedger(storage, ROOT, 'ads', 3)).filter((e) => e.fence !== true);
+  for (const [i, e] of commits.entries()) {
+    if (i > 0)
+      assert.equal(e.fromOffset, commits[i - 1]?.nextOffset, `#${e.seq} continues the previous commit`);
+    for (const f of e.files) assert.equal((await storage.stat(f.path))?.length, f.length, f.path);
+  }
+}
+
+test('race: an old owner’s commit in flight while a new owner recovers can never publish, and nothing committed is lost', async (t) => {
+  const storage = setup(t);
+  // The old owner's recovery fences #1 and it commits #2; its next commit writes its temp Parquet file and
+  // is held before publishing ledger entry #3.
+  const held = gated(storage, (p) => p.includes('00000000000000000003.json.tmp-old'));
+  const owner = ledger(held.storage, 'old');
+  await owner.recover();
+  await owner.commit(request(0, 5, { '2026-11-23': [0, 4] }));
+  const inFlight = owner.commit(request(5, 9, { '2026-11-23': [5, 8] }));
+  await held.reached;
+
+  const next = ledger(storage, 'new');
+  const recovery = await next.recover();
+  assert.equal(recovery.nextOffset, 5, 'the new owner resumes after the last published commit');
+  held.open();
+  await assert.rejects(
+    inFlight,
+    (error: unknown) => error instanceof SinkError && error.code === 'COMMIT_CONFLICT',
+  );
+  await next.commit(request(5, 7, { '2026-11-23': [5, 6] }));
+  await assertLedgerHolds(storage);
+  // A later owner recovers cleanly from what both left.
+  assert.equal((await ledger(storage, 'later').recover()).nextOffset, 7);
+});
+
+test('race: an old owner that publishes just before the new owner’s fence keeps its commit, rolled forward', async (t) => {
+  const storage = setup(t);
+  let crash = false;
+  const owner = ledger(
+    failing(storage, 'rename', (p) => crash && p.endsWith('.parquet')),
+    'old',
+  );
+  await owner.recover();
+  await owner.commit(request(0, 5, { '2026-11-23': [0, 4] }));
+  // The new owner lists the ledger (newest #2) and is held before publishing its fence #3.
+  const held = gated(storage, (p) => p.includes('00000000000000000003.json.tmp-new'));
+  const next = ledger(held.storage, 'new');
+  const recovering = next.recover();
+  await held.reached;
+  // Meanwhile the old owner publishes #3 and dies before renaming its file into place.
+  crash = true;
+  await assert.rejects(owner.commit(request(5, 9, { '2026-11-23': [5, 8] })), /injected rename failure/);
+  held.open();
+  const recovery = await recovering;
+  const entries = await readLedger(storage, ROOT, 'ads', 3);
+  const published = entries.filter((e) => e.writer === 'old' && e.fence !== true).at(-1);
+  assert.ok(published !== undefined);
+  assert.equal(
+    recovery.nextOffset,
+    published.nextOffset,
+    'the new owner resumes after the old owner’s last commit',
+  );
+  await assertLedgerHolds(storage);
 });
 
 test('a commit that does not continue the last one, or holds offsets outside its range, is refused', async (t) => {

@@ -139,7 +139,7 @@ test('undecodable and untimed records are dead-lettered, counted, and accounted 
     ],
   );
   assert.equal(task.stats.deadLettered, 2);
-  const [entry] = await readLedger(storage, ROOT, 'ads', 0);
+  const [entry] = (await readLedger(storage, ROOT, 'ads', 0)).filter((e) => e.fence !== true);
   assert.deepEqual(entry?.deadLettered, [
     { from: 1, to: 1, reason: 'DECODE_FAILED' },
     { from: 3, to: 3, reason: 'NO_TIMESTAMP' },
@@ -176,14 +176,14 @@ test('offsets Kafka no longer has are recorded as a gap; offsets it still has ma
   low = 8;
   assert.deepEqual(await task.process('ads', 0, records(8, 9)), {});
   await task.flushAll();
-  const [entry] = await readLedger(storage, ROOT, 'ads', 0);
+  const [entry] = (await readLedger(storage, ROOT, 'ads', 0)).filter((e) => e.fence !== true);
   assert.deepEqual(entry?.skipped, [{ from: 5, to: 7, reason: 'OFFSET_OUT_OF_RANGE' }]);
   assert.equal(entry?.nextOffset, 10);
 });
 
 test('a storage outage stalls the commit and retries until it works, losing and skipping nothing', async (t) => {
   const storage = setup(t);
-  let failures = 3;
+  let failures = 0;
   const flaky = new Proxy(storage, {
     get(target, prop) {
       const value = Reflect.get(target, prop) as unknown;
@@ -200,6 +200,7 @@ test('a storage outage stalls the commit and retries until it works, losing and 
     options(flaky, { rotation: { maxRecords: 5, maxFileBytes: 1 << 30, intervalMs: 60_000 } }),
   );
   await task.assign('ads', 0);
+  failures = 3;
   await task.process('ads', 0, records(0, 4));
   assert.equal(task.stats.commitFailures, 3);
   assert.equal(task.stats.commits, 1);

@@ -15,15 +15,24 @@ export interface TopicAudit extends AuditReport {
   roots: string[];
 }
 
+export interface AuditOptions {
+  /** Kafka's log start and end per partition, to hold the ledger against; undefined skips that check. */
+  kafka?: ReadonlyMap<number, { low: number; high: number }>;
+  /** Uncommitted offsets per partition above which the audit fails. */
+  maxLag?: number;
+}
+
 export async function auditTopic(
   storage: Storage,
   roots: readonly string[],
   topic: string,
+  options: AuditOptions = {},
 ): Promise<TopicAudit> {
   const work = mkdtempSync(path.join(tmpdir(), 'adlake-audit-'));
   try {
     const localToStored = new Map<string, { path: string; dt: string; partition: number }>();
     const ledgers: { root: string; entries: LedgerEntry[] }[] = [];
+    const stored: { path: string; length: number }[] = [];
     let bytes = 0;
     for (const [i, root] of roots.entries()) {
       for (const p of await storage.list(ledgerTopicDir(root, topic))) {
@@ -37,6 +46,7 @@ export async function auditTopic(
         for (const file of await storage.list(day.path)) {
           const parsed = parseFileName(file.name);
           if (parsed === undefined || parsed.topic !== topic) continue;
+          stored.push({ path: file.path, length: file.length });
           const dir = path.join(work, String(i), `topic=${topic}`, `dt=${dt}`);
           mkdirSync(dir, { recursive: true });
           const local = path.join(dir, file.name);
@@ -83,7 +93,15 @@ export async function auditTopic(
         instance.closeSync();
       }
     }
-    return { ...audit({ topic, files, ledgers }), duckdbRowsPerDay, bytes, roots: [...roots] };
+    const report = audit({
+      topic,
+      files,
+      ledgers,
+      stored,
+      ...(options.kafka === undefined ? {} : { kafka: options.kafka }),
+      ...(options.maxLag === undefined ? {} : { maxLag: options.maxLag }),
+    });
+    return { ...report, duckdbRowsPerDay, bytes, roots: [...roots] };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -102,13 +120,18 @@ export function formatAudit(report: TopicAudit): string {
       lines.push(
         `    DUPLICATES: ${p.duplicateCount} (first: ${p.duplicates.map((d) => `${d.offset}x${d.count}`).join(', ')})`,
       );
+    if (p.kafka !== undefined)
+      lines.push(`    kafka: log ${p.kafka.low}..${p.kafka.high - 1}; uncommitted (lag): ${p.lag ?? 0}`);
     if (p.holes.length > 0) lines.push(`    HOLES: ${p.holes.map((h) => `${h.from}..${h.to}`).join(', ')}`);
     for (const b of p.ledgerBreaks) lines.push(`    LEDGER BREAK: ${b}`);
+    for (const m of p.missingFiles) lines.push(`    FILE: ${m}`);
   }
   lines.push('  rows per day (DuckDB, hive partitioning):');
   for (const [dt, n] of Object.entries(report.duckdbRowsPerDay)) lines.push(`    dt=${dt}: ${n}`);
   lines.push(
-    report.ok ? '  OK: every offset exactly once' : '  FAILED: duplicates, holes or ledger breaks above',
+    report.ok
+      ? '  OK: every offset exactly once'
+      : '  FAILED: duplicates, holes, ledger breaks, missing files or lag above the limit (see above)',
   );
   return lines.join('\n');
 }

@@ -2,6 +2,8 @@
 // adlake-sink: run the sink, audit what it wrote, or list its settings.
 import { parseArgs } from 'node:util';
 import { describeSettings, loadSettings, SinkError } from '@adlake/sink';
+import type { SinkSettings } from '@adlake/sink';
+import { Kafka, logLevel } from 'kafkajs';
 import { auditTopic, formatAudit } from './audit.ts';
 import { jsonLogger, logProcessWarnings } from './log.ts';
 import { runSink } from './run.ts';
@@ -11,7 +13,8 @@ const HELP = `Usage: adlake-sink <command> [options]
 
 Commands:
   run                 consume the configured topics and write Parquet exactly once
-  audit --topic <t>   list committed offset ranges per partition, duplicates, holes, rows per day
+  audit --topic <t>   prove a topic's output: committed offset ranges per partition, duplicates, holes,
+                      files the ledger names that are missing or differ, lag against Kafka, rows per day
   settings            list every setting with its doc, unit, default and environment variable
 
 Options:
@@ -19,9 +22,38 @@ Options:
   --topic <t>         topic to audit
   --also-root <dir>   audit: another output root of the same topic (e.g. the DR root); repeatable
   --format <f>        audit: text or json (default text)
+  --max-lag <n>       audit: fail when a partition has more than n offsets in Kafka not yet committed
+  --no-kafka          audit: do not ask Kafka for its log start and end (storage only)
   -h, --help          show this text
 
-Exit codes: 0 ok, 1 audit found duplicates or holes, 2 bad configuration or usage.`;
+Exit codes: 0 ok, 1 audit found duplicates, holes, ledger breaks, missing files or too much lag,
+2 bad configuration or usage, or Kafka unreachable for the audit.`;
+
+/** Kafka's log start and end per partition of the audited topic. */
+async function kafkaOffsets(
+  settings: SinkSettings,
+  topic: string,
+): Promise<Map<number, { low: number; high: number }>> {
+  const admin = new Kafka({
+    clientId: `${settings['kafka.clientId']}-audit`,
+    brokers: settings['kafka.brokers'],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  }).admin();
+  try {
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]));
+  } catch (error) {
+    throw new SinkError(
+      'CONFIG_INVALID',
+      `audit: cannot read ${topic}'s offsets from Kafka at ${settings['kafka.brokers'].join(',')} (kafka.brokers): ${String(error)}; use --no-kafka to audit storage only`,
+      { context: { configKey: 'kafka.brokers' }, cause: error },
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -32,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
       topic: { type: 'string' },
       'also-root': { type: 'string', multiple: true },
       format: { type: 'string' },
+      'max-lag': { type: 'string' },
+      'no-kafka': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,16 +78,30 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Settings (file keys; environment variables win):\n${describeSettings()}`);
     return 0;
   }
-  const settings = loadSettings(values.config === undefined ? {} : { file: values.config });
+  const settings = loadSettings({
+    ...(values.config === undefined ? {} : { file: values.config }),
+    forRun: command !== 'audit',
+  });
   if (command === 'audit') {
     if (values.topic === undefined)
       throw new SinkError('CONFIG_INVALID', 'audit needs --topic <topic>', {
         context: { configKey: '--topic' },
       });
+    const maxLag = values['max-lag'] === undefined ? undefined : Number(values['max-lag']);
+    if (maxLag !== undefined && !(Number.isInteger(maxLag) && maxLag >= 0))
+      throw new SinkError(
+        'CONFIG_INVALID',
+        `--max-lag: "${values['max-lag']}" is not a non-negative integer`,
+        {
+          context: { configKey: '--max-lag' },
+        },
+      );
+    const kafka = values['no-kafka'] === true ? undefined : await kafkaOffsets(settings, values.topic);
     const report = await auditTopic(
       buildStorage(settings),
       [settings['output.root'], ...(values['also-root'] ?? [])],
       values.topic,
+      { ...(kafka === undefined ? {} : { kafka }), ...(maxLag === undefined ? {} : { maxLag }) },
     );
     console.log(values.format === 'json' ? JSON.stringify(report, null, 2) : formatAudit(report));
     return report.ok ? 0 : 1;

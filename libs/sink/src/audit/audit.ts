@@ -1,6 +1,9 @@
 // The exactly-once check: every offset of a partition appears in exactly one committed file, or is
 // accounted for by a recorded reason (dead-lettered, gone from Kafka). Works from the offsets actually
-// stored in the files, so it also holds after the DR merger has moved files between roots.
+// stored in the files, so it also holds after the DR merger has moved files between roots. It proves rather
+// than trusts: every file a ledger entry names must be stored with the recorded length and row count, and
+// the accounted offsets are held against what Kafka has (its log start and end), so an uncommitted tail
+// shows as lag and a missing start as a hole.
 import type { LedgerEntry, OffsetRange } from '../commit/ledger.ts';
 
 export interface AuditedFile {
@@ -16,6 +19,12 @@ export interface AuditInput {
   files: readonly AuditedFile[];
   /** The ledger of every root the topic was written from (production, DR), entries in any order. */
   ledgers: readonly { root: string; entries: readonly LedgerEntry[] }[];
+  /** Every Parquet file in storage under the topic, with its length; files are matched by name across roots. */
+  stored?: readonly { path: string; length: number }[];
+  /** Kafka's log start (`low`) and end (`high`, the next offset) per partition. */
+  kafka?: ReadonlyMap<number, { low: number; high: number }>;
+  /** Uncommitted offsets per partition above which the audit fails (default: no limit). */
+  maxLag?: number;
 }
 
 export interface Range {
@@ -37,6 +46,12 @@ export interface PartitionAudit {
   holes: Range[];
   /** Ledger entries that do not continue the previous one (only within one writer's ledger). */
   ledgerBreaks: string[];
+  /** Files a ledger entry names that storage does not hold, or holds with another length or row count. */
+  missingFiles: string[];
+  /** Kafka's log start and end, when Kafka was asked. */
+  kafka?: { low: number; high: number };
+  /** Offsets Kafka holds beyond the last accounted one: written to Kafka, not yet committed. */
+  lag?: number;
 }
 
 export interface AuditReport {
@@ -69,11 +84,26 @@ export function audit(input: AuditInput): AuditReport {
   const rowsPerDay: Record<string, number> = {};
   for (const f of input.files) rowsPerDay[f.dt] = (rowsPerDay[f.dt] ?? 0) + f.offsets.length;
 
+  for (const partition of input.kafka?.keys() ?? []) slot(partition);
+  const stored =
+    input.stored === undefined ? undefined : new Map(input.stored.map((f) => [baseName(f.path), f]));
+  const rowsByName = new Map(input.files.map((f) => [baseName(f.path), f.offsets.length]));
   const partitions = [...byPartition.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([partition, { files, ledgers }]) => auditPartition(partition, files, ledgers));
+    .map(([partition, { files, ledgers }]) => {
+      const p = auditPartition(partition, files, ledgers);
+      if (stored !== undefined) p.missingFiles = missingFiles(ledgers, stored, rowsByName);
+      const kafka = input.kafka?.get(partition);
+      if (kafka !== undefined) holdAgainstKafka(p, kafka);
+      return p;
+    });
   const ok = partitions.every(
-    (p) => p.duplicateCount === 0 && p.holes.length === 0 && p.ledgerBreaks.length === 0,
+    (p) =>
+      p.duplicateCount === 0 &&
+      p.holes.length === 0 &&
+      p.ledgerBreaks.length === 0 &&
+      p.missingFiles.length === 0 &&
+      (input.maxLag === undefined || (p.lag ?? 0) <= input.maxLag),
   );
   return { topic: input.topic, partitions, rowsPerDay: sortKeys(rowsPerDay), files: input.files.length, ok };
 }
@@ -128,7 +158,50 @@ function auditPartition(
     duplicateCount,
     holes,
     ledgerBreaks: [...ledgersByRoot.entries()].flatMap(([root, entries]) => ledgerBreaks(root, entries)),
+    missingFiles: [],
   };
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Every file a commit names must be stored (under any root) with its recorded length and row count. */
+function missingFiles(
+  ledgersByRoot: ReadonlyMap<string, LedgerEntry[]>,
+  stored: ReadonlyMap<string, { path: string; length: number }>,
+  rowsByName: ReadonlyMap<string, number>,
+): string[] {
+  const out: string[] = [];
+  for (const entries of ledgersByRoot.values()) {
+    for (const e of entries) {
+      for (const f of e.files) {
+        const name = baseName(f.path);
+        const found = stored.get(name);
+        if (found === undefined) out.push(`${f.path} (ledger #${e.seq}): missing`);
+        else if (found.length !== f.length)
+          out.push(`${f.path} (ledger #${e.seq}): ${found.length} bytes, the ledger says ${f.length}`);
+        else if (rowsByName.has(name) && rowsByName.get(name) !== f.rows)
+          out.push(`${f.path} (ledger #${e.seq}): ${rowsByName.get(name)} rows, the ledger says ${f.rows}`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Offsets Kafka still has, from its log start up to the last accounted one, must all be accounted for: a
+ * missing start is a hole. What lies beyond, up to Kafka's end, is the uncommitted tail (lag).
+ */
+function holdAgainstKafka(p: PartitionAudit, kafka: { low: number; high: number }): void {
+  p.kafka = { ...kafka };
+  const first = p.committed[0];
+  const last = p.committed.at(-1);
+  const accountedEnd = last === undefined ? kafka.low : last.to + 1;
+  if (first !== undefined && first.from > kafka.low) {
+    p.holes.unshift({ from: kafka.low, to: first.from - 1 });
+  }
+  p.lag = Math.max(0, kafka.high - Math.max(accountedEnd, kafka.low));
 }
 
 /** Within one root's ledger, each entry must start where the previous one ended. */

@@ -219,7 +219,13 @@ export function envName(key: string): string {
  * Reads the settings: defaults, then the JSON file (flat dotted keys or nested objects), then the
  * environment. Every problem is reported at once, each naming the key, the value and where it came from.
  */
-export function loadSettings(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): SinkSettings {
+/**
+ * Reads every setting from the file and the environment and reports every problem at once. `forRun: false`
+ * (the audit) does not require the topics to consume.
+ */
+export function loadSettings(
+  options: { file?: string; env?: NodeJS.ProcessEnv; forRun?: boolean } = {},
+): SinkSettings {
   const env = options.env ?? process.env;
   const fromFile = options.file === undefined ? {} : readJson(options.file);
   const problems: string[] = [];
@@ -248,7 +254,7 @@ export function loadSettings(options: { file?: string; env?: NodeJS.ProcessEnv }
     else out[s.key] = parsed;
   }
   const settings = out as SinkSettings;
-  if (settings.topics.length === 0 && settings.topicPattern === undefined) {
+  if (options.forRun !== false && settings.topics.length === 0 && settings.topicPattern === undefined) {
     problems.push(`topics: set topics (${envName('topics')}) or topicPattern (${envName('topicPattern')})`);
   }
   try {

@@ -106,3 +106,97 @@ test('a ledger entry that does not continue its predecessor is reported with its
   assert.deepEqual(report.partitions[0]?.ledgerBreaks, ['/raw: #2 starts at 6 but #1 ended before 5']);
   assert.equal(report.ok, false);
 });
+
+const file = (path: string, first: number, last: number, length: number) => ({
+  path,
+  temp: `${path}.tmp`,
+  dt: 'd',
+  firstOffset: first,
+  lastOffset: last,
+  rows: last - first + 1,
+  length,
+});
+
+test('every file a commit names must be stored with its length and row count; fences are skipped', () => {
+  const ledgers = [
+    {
+      root: '/raw',
+      entries: [
+        entry(1, 0, 0, { fence: true }),
+        entry(2, 0, 10, {
+          files: [
+            file('/raw/topic=t/dt=d/t+0+0+4.parquet', 0, 4, 100),
+            file('/raw/topic=t/dt=d/t+0+5+9.parquet', 5, 9, 120),
+          ],
+        }),
+        entry(3, 10, 10, { fence: true }),
+        entry(4, 10, 13, { files: [file('/raw/topic=t/dt=d/t+0+10+12.parquet', 10, 12, 90)] }),
+      ],
+    },
+  ];
+  const files = [
+    { path: '/raw/topic=t/dt=d/t+0+0+4.parquet', dt: 'd', partition: 0, offsets: range(0, 4) },
+    { path: '/raw/topic=t/dt=d/t+0+5+9.parquet', dt: 'd', partition: 0, offsets: range(5, 8) },
+  ];
+  const report = audit({
+    topic: 't',
+    files,
+    ledgers,
+    stored: [
+      { path: '/raw/topic=t/dt=d/t+0+0+4.parquet', length: 100 },
+      { path: '/raw/topic=t/dt=d/t+0+5+9.parquet', length: 120 },
+    ],
+  });
+  assert.equal(report.ok, false);
+  assert.deepEqual(report.partitions[0]?.ledgerBreaks, [], 'fences do not break the chain');
+  assert.deepEqual(report.partitions[0]?.missingFiles, [
+    '/raw/topic=t/dt=d/t+0+5+9.parquet (ledger #2): 4 rows, the ledger says 5',
+    '/raw/topic=t/dt=d/t+0+10+12.parquet (ledger #4): missing',
+  ]);
+  const resized = audit({
+    topic: 't',
+    files: files.slice(0, 1),
+    ledgers: [
+      {
+        root: '/raw',
+        entries: [entry(1, 0, 5, { files: [file('/raw/topic=t/dt=d/t+0+0+4.parquet', 0, 4, 100)] })],
+      },
+    ],
+    stored: [{ path: '/dr/topic=t/dt=d/t+0+0+4.parquet', length: 99 }],
+  });
+  assert.deepEqual(resized.partitions[0]?.missingFiles, [
+    '/raw/topic=t/dt=d/t+0+0+4.parquet (ledger #1): 99 bytes, the ledger says 100',
+  ]);
+});
+
+test('held against Kafka: a missing start is a hole, the uncommitted tail is lag, and too much lag fails', () => {
+  const base = {
+    topic: 't',
+    files: [{ path: 'a', dt: 'd', partition: 0, offsets: range(5, 9) }],
+    ledgers: [{ root: '/raw', entries: [entry(1, 5, 10)] }],
+  };
+  const behind = audit({
+    ...base,
+    kafka: new Map([
+      [0, { low: 5, high: 25 }],
+      [1, { low: 0, high: 3 }],
+    ]),
+  });
+  assert.equal(behind.ok, true, 'lag alone is not a failure without a limit');
+  assert.deepEqual(
+    behind.partitions.map((p) => [p.partition, p.lag, p.holes]),
+    [
+      [0, 15, []],
+      [1, 3, []],
+    ],
+    'partition 1 has nothing committed yet: all of it is lag',
+  );
+  assert.equal(audit({ ...base, kafka: new Map([[0, { low: 5, high: 25 }]]), maxLag: 14 }).ok, false);
+  const gap = audit({ ...base, kafka: new Map([[0, { low: 2, high: 10 }]]) });
+  assert.equal(gap.ok, false);
+  assert.deepEqual(
+    gap.partitions[0]?.holes,
+    [{ from: 2, to: 4 }],
+    'Kafka still has 2..4 and nothing accounts for them',
+  );
+});

@@ -81,7 +81,13 @@ export async function runSink(
   await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
   await ensureTopic(admin, settings['dlq.topic'], log);
 
+  // kafkajs heartbeats only from its fetch loop or from inside eachBatch: a commit retrying through an HDFS
+  // outage keeps the membership alive through the latest batch's heartbeat.
+  let latestHeartbeat: (() => Promise<void>) | undefined;
   const task = new SinkTask({
+    heartbeat: async () => {
+      await latestHeartbeat?.();
+    },
     storage,
     root,
     writerId,
@@ -229,6 +235,7 @@ export async function runSink(
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: settings['consumer.partitionsConcurrently'],
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      latestHeartbeat = heartbeat;
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const decoder = decoders.get(batch.topic);
       // A registry outage is no reason to dead-letter: wait for it.

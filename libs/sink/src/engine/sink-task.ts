@@ -56,6 +56,8 @@ export interface SinkTaskOptions {
   retry?: { initialMs: number; maxMs: number };
   /** Called while a commit is being retried, so the app can keep its group membership alive. */
   heartbeat?: () => Promise<void>;
+  /** How often `heartbeat` is called while a commit waits to retry (default 2 s). */
+  heartbeatEveryMs?: number;
 }
 
 export interface SinkTaskStats {
@@ -348,8 +350,13 @@ export class SinkTask {
           message: error instanceof Error ? error.message : String(error),
         });
         const delay = Math.min(maxMs, initialMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        await this.#o.heartbeat?.().catch(() => undefined);
+        // Heartbeat through the wait, not only after it: a backoff longer than the session timeout would
+        // otherwise cost the group membership (and a rebalance) on top of the outage.
+        const slice = this.#o.heartbeatEveryMs ?? HEARTBEAT_SLICE_MS;
+        for (let waited = 0; waited < delay; waited += slice) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(slice, delay - waited)));
+          await this.#o.heartbeat?.().catch(() => undefined);
+        }
       }
     }
   }
@@ -360,6 +367,8 @@ export class SinkTask {
     return run;
   }
 }
+
+const HEARTBEAT_SLICE_MS = 2_000;
 
 const FATAL: ReadonlySet<string> = new Set([
   'LEDGER_CORRUPT',

@@ -264,3 +264,35 @@ test('regression: a batch racing the rebalance callback waits for recovery inste
     Array.from({ length: 12 }, (_, i) => i),
   );
 });
+
+test('a commit waiting out a storage outage keeps heartbeating through each backoff, not only after it', async (t) => {
+  const storage = setup(t);
+  let failures = 0;
+  const flaky = new Proxy(storage, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (prop === 'writeFile') {
+        return async (p: string, b: Uint8Array) => {
+          if (failures-- > 0) throw Object.assign(new Error('HDFS is in safe mode'), { retriable: true });
+          return target.writeFile(p, b);
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  let beats = 0;
+  const task = new SinkTask({
+    ...options(flaky, { rotation: { maxRecords: 5, maxFileBytes: 1 << 30, intervalMs: 60_000 } }),
+    retry: { initialMs: 200, maxMs: 200 },
+    heartbeatEveryMs: 10,
+    heartbeat: async () => {
+      beats++;
+    },
+  });
+  await task.assign('ads', 0);
+  failures = 1;
+  await task.process('ads', 0, records(0, 4));
+  assert.equal(task.stats.commits, 1);
+  // One backoff of 100 to 200 ms in 10 ms slices.
+  assert.ok(beats >= 9, `${beats} heartbeats`);
+});

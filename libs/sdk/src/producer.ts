@@ -54,6 +54,11 @@ export const PRODUCER_OPTIONS = {
     default: true,
     check: bool,
   },
+  deliveryTimeoutMs: {
+    doc: 'How long a send may keep retrying retriable failures (a broker restarting, a leader election) before the caller is told, as Kafka\'s delivery.timeout.ms (ms).',
+    default: 120_000,
+    check: integer(1),
+  },
   timeoutMs: {
     doc: 'Broker-side time to wait for the acknowledgements of one request (ms).',
     default: 30_000,
@@ -141,7 +146,13 @@ export function createProducer(options: CreateProducerOptions): Producer {
       },
     );
   }
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...retryOption };
+  // Retries are bounded by the delivery timeout, not a count, unless the caller sets one.
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    retries: Number.MAX_SAFE_INTEGER,
+    ...retryOption,
+    deadlineMs: config.deliveryTimeoutMs,
+  };
   registerCompressionCodecs();
   const kafka = toKafka(kafkaOption, config.clientId);
   const ids = new SchemaIdCache(toRegistryClient(registryOption), {

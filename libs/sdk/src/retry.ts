@@ -13,6 +13,11 @@ export interface RetryPolicy {
   multiplier: number;
   /** Randomisation in [0, 1]: the delay is drawn from `[d × (1 − jitter), d × (1 + jitter)]`, then capped. */
   jitter: number;
+  /**
+   * Total time from the first attempt after which no retry starts (Kafka's `delivery.timeout.ms`); the last
+   * wait is shortened to end there. Unset: only `retries` bounds the attempts.
+   */
+  deadlineMs?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -33,6 +38,8 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 export interface RetryHooks {
   random?: () => number;
   sleep?: (ms: number) => Promise<unknown>;
+  /** The clock, in ms; injectable for tests. */
+  now?: () => number;
   /** Called before each retry with the error that caused it. */
   onRetry?: (info: { retry: number; delayMs: number; error: unknown }) => void;
   /** Decides what is retriable; defaults to `isRetriable` (never programmer errors). */
@@ -47,12 +54,15 @@ export async function retry<T>(
 ): Promise<T> {
   const canRetry = hooks.retriable ?? isRetriable;
   const wait = hooks.sleep ?? sleep;
+  const now = hooks.now ?? Date.now;
+  const deadline = policy.deadlineMs === undefined ? Infinity : now() + policy.deadlineMs;
   for (let n = 0; ; n++) {
     try {
       return await attempt(n);
     } catch (error) {
-      if (n >= policy.retries || !canRetry(error)) throw error;
-      const delayMs = backoffDelay(n + 1, policy, hooks.random);
+      const left = deadline - now();
+      if (n >= policy.retries || !canRetry(error) || left <= 0) throw error;
+      const delayMs = Math.min(left, backoffDelay(n + 1, policy, hooks.random));
       hooks.onRetry?.({ retry: n + 1, delayMs, error });
       await wait(delayMs);
     }

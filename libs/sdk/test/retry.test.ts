@@ -81,3 +81,39 @@ test('gives up after `retries` retries with the last error', async () => {
   );
   assert.equal(attempts, policy.retries + 1);
 });
+
+test('a deadline bounds the retries in time: the last wait ends there, and no attempt starts after it', async () => {
+  let clock = 0;
+  const waits: number[] = [];
+  let attempts = 0;
+  const retriable = Object.assign(new Error('broker restarting'), {
+    name: 'KafkaJSConnectionError',
+    retriable: true,
+  });
+  await assert.rejects(
+    retry(
+      async () => {
+        attempts++;
+        throw retriable;
+      },
+      {
+        retries: Number.MAX_SAFE_INTEGER,
+        initialDelayMs: 1000,
+        maxDelayMs: 4000,
+        multiplier: 2,
+        jitter: 0,
+        deadlineMs: 10_000,
+      },
+      {
+        now: () => clock,
+        sleep: async (ms) => {
+          waits.push(ms);
+          clock += ms;
+        },
+      },
+    ),
+    /broker restarting/,
+  );
+  assert.deepEqual(waits, [1000, 2000, 4000, 3000]);
+  assert.equal(attempts, 5);
+});

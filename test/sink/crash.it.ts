@@ -111,7 +111,7 @@ test(
 
     const auditRun = startSink('audit', env, ['--topic', topic, '--format', 'json']);
     assert.equal(await auditRun.exited, 0, auditRun.output.join('').slice(-3000));
-    const report = JSON.parse(auditRun.output.join('')) as {
+    const report = JSON.parse(auditRun.stdout.join('')) as {
       ok: boolean;
       partitions: {
         partition: number;

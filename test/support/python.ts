@@ -45,7 +45,12 @@ function run(command: string, args: string[], what: string): void {
  * Runs test/python/<script> with the witnesses; resolves with stdout, rejects with stderr on a non-zero exit
  * or when it runs longer than `timeoutMs` (default 3 minutes).
  */
-export function runPython(script: string, args: readonly string[], stdin = '', timeoutMs = 180_000): Promise<string> {
+export function runPython(
+  script: string,
+  args: readonly string[],
+  stdin = '',
+  timeoutMs = 180_000,
+): Promise<string> {
   const python = witnessPython();
   return new Promise((resolve, reject) => {
     const child = spawn(python, [join(PYTHON_DIR, script), ...args], {

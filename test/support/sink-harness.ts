@@ -36,7 +36,10 @@ export function sinkEnv(settings: Record<string, string>): Record<string, string
 
 export interface SinkProcess {
   child: ChildProcess;
+  /** stdout and stderr, interleaved as they came. */
   output: string[];
+  /** stdout alone (the audit's JSON). */
+  stdout: string[];
   exited: Promise<number | null>;
 }
 
@@ -50,10 +53,14 @@ export function startSink(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  child.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
+  const stdout: string[] = [];
+  child.stdout?.on('data', (c: Buffer) => {
+    output.push(c.toString());
+    stdout.push(c.toString());
+  });
   child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output, exited };
+  return { child, output, stdout, exited };
 }
 
 export async function createTopic(topic: string, partitions: number): Promise<void> {

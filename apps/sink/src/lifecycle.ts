@@ -28,6 +28,11 @@ export class Lifecycle {
     return this.#fatal;
   }
 
+  /** True once a stop has begun (requested or fatal). */
+  get stopping(): boolean {
+    return this.#stopping !== undefined;
+  }
+
   health(): Health {
     return this.#fatal === undefined ? { status: 'ok' } : { status: 'failing', reason: this.#fatal };
   }

@@ -83,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
     forRun: command !== 'audit',
   });
   if (command === 'audit') {
+    logProcessWarnings(jsonLogger('audit', 'warn', (line) => process.stderr.write(`${line}\n`)));
     if (values.topic === undefined)
       throw new SinkError('CONFIG_INVALID', 'audit needs --topic <topic>', {
         context: { configKey: '--topic' },

@@ -160,9 +160,11 @@ export async function runSink(
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     const assignment = event.payload.memberAssignment as Record<string, number[]>;
     // A partition that cannot recover would never be consumed again by this member: fatal.
-    void onAssignment(assignment).catch((error: unknown) =>
-      lifecycle.fail('assignment failed', { message: String(error), code: errorCode(error) }),
-    );
+    void onAssignment(assignment).catch((error: unknown) => {
+      const fields = { message: String(error), code: errorCode(error) };
+      if (lifecycle.stopping) log.warn('assignment.failed-while-stopping', fields);
+      else lifecycle.fail('assignment failed', fields);
+    });
   });
   /** Recovery waits out a storage outage (about three minutes); a partition that cannot recover is fatal. */
   async function assignWithRetry(topic: string, partition: number): Promise<number | null> {
@@ -187,7 +189,15 @@ export async function runSink(
         if (have.has(`${topic}-${partition}`)) continue;
         const next = await assignWithRetry(topic, partition);
         // Start where the ledger says; a batch already in flight from elsewhere is corrected by the engine.
-        if (next !== null) consumer.seek({ topic, partition, offset: String(next) });
+        if (next !== null) {
+          try {
+            consumer.seek({ topic, partition, offset: String(next) });
+          } catch (error) {
+            // kafkajs refuses a seek while the consumer is not running (starting, stopping): the engine's
+            // offset check on the partition's first batch moves the consumer instead.
+            log.warn('partition.seek-deferred', { topic, partition, offset: next, message: String(error) });
+          }
+        }
       }
     }
     log.info('assignment', { partitions: [...wanted] });

@@ -181,26 +181,32 @@ test('offsets Kafka no longer has are recorded as a gap; offsets it still has ma
   assert.equal(entry?.nextOffset, 10);
 });
 
-test('a storage outage stalls the commit and retries until it works, losing and skipping nothing', async (t) => {
-  const storage = setup(t);
-  let failures = 0;
-  const flaky = new Proxy(storage, {
+/** Storage whose next `outage.failures` writes fail as HDFS in safe mode does (retriable). */
+function safeModeFor(storage: Storage, outage: { failures: number }): Storage {
+  return new Proxy(storage, {
     get(target, prop) {
       const value = Reflect.get(target, prop) as unknown;
       if (prop === 'writeFile') {
         return async (p: string, b: Uint8Array) => {
-          if (failures-- > 0) throw Object.assign(new Error('HDFS is in safe mode'), { retriable: true });
+          if (outage.failures-- > 0)
+            throw Object.assign(new Error('HDFS is in safe mode'), { retriable: true });
           return target.writeFile(p, b);
         };
       }
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+test('a storage outage stalls the commit and retries until it works, losing and skipping nothing', async (t) => {
+  const storage = setup(t);
+  const outage = { failures: 0 };
+  const flaky = safeModeFor(storage, outage);
   const task = new SinkTask(
     options(flaky, { rotation: { maxRecords: 5, maxFileBytes: 1 << 30, intervalMs: 60_000 } }),
   );
   await task.assign('ads', 0);
-  failures = 3;
+  outage.failures = 3;
   await task.process('ads', 0, records(0, 4));
   assert.equal(task.stats.commitFailures, 3);
   assert.equal(task.stats.commits, 1);
@@ -267,19 +273,8 @@ test('regression: a batch racing the rebalance callback waits for recovery inste
 
 test('a commit waiting out a storage outage keeps heartbeating through each backoff, not only after it', async (t) => {
   const storage = setup(t);
-  let failures = 0;
-  const flaky = new Proxy(storage, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop) as unknown;
-      if (prop === 'writeFile') {
-        return async (p: string, b: Uint8Array) => {
-          if (failures-- > 0) throw Object.assign(new Error('HDFS is in safe mode'), { retriable: true });
-          return target.writeFile(p, b);
-        };
-      }
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const outage = { failures: 0 };
+  const flaky = safeModeFor(storage, outage);
   let beats = 0;
   const task = new SinkTask({
     ...options(flaky, { rotation: { maxRecords: 5, maxFileBytes: 1 << 30, intervalMs: 60_000 } }),
@@ -290,7 +285,7 @@ test('a commit waiting out a storage outage keeps heartbeating through each back
     },
   });
   await task.assign('ads', 0);
-  failures = 1;
+  outage.failures = 1;
   await task.process('ads', 0, records(0, 4));
   assert.equal(task.stats.commits, 1);
   // One backoff of 100 to 200 ms in 10 ms slices.

@@ -5,8 +5,8 @@ Stops after <count> records (or fails after 60 s). Values are printed with str()
 Partitions are assigned, not subscribed: no group join to wait for.
 """
 
+import faulthandler
 import json
-import signal
 import sys
 import time
 import uuid
@@ -23,18 +23,18 @@ def main():
             "bootstrap.servers": bootstrap,
             "group.id": f"adlake-witness-{uuid.uuid4()}",
             "auto.offset.reset": "earliest",
-            "value.deserializer": AvroDeserializer(SchemaRegistryClient({"url": registry_url})),
+            "value.deserializer": AvroDeserializer(SchemaRegistryClient({"url": registry_url, "timeout": 10})),
         }
     )
-    # A hard stop whatever the client is waiting for.
-    signal.alarm(90)
+    # A hard stop whatever the client is waiting for, with every thread's stack on stderr to say where.
+    faulthandler.dump_traceback_later(90, exit=True)
     partitions = consumer.list_topics(topic, timeout=30).topics[topic].partitions
     consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
     seen = 0
     deadline = time.time() + 60
     while seen < count:
         if time.time() > deadline:
-            print(f"only {seen} of {count} records", file=sys.stderr)
+            print(f"only {seen} of {count} records after 60 s", file=sys.stderr)
             sys.exit(1)
         message = consumer.poll(1.0)
         if message is None:

@@ -38,7 +38,7 @@ def untag(value):
 
 def main():
     job = json.load(sys.stdin)
-    registry = SchemaRegistryClient({"url": job["registry_url"]})
+    registry = SchemaRegistryClient({"url": job["registry_url"], "timeout": 10})
     subject = job["subject"]
     serializer = AvroSerializer(
         registry,

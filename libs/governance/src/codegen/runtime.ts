@@ -391,6 +391,8 @@ export function readLongExact(tap: Tap): number | bigint {
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
+const SAFE_MAX_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Writes a safe integer or a 64-bit bigint as a zigzag varint, exactly. */
 export function writeLongExact(tap: Tap, value: number | bigint): void {
   const buf = tap.buf;
@@ -404,10 +406,7 @@ export function writeLongExact(tap: Tap, value: number | bigint): void {
     return;
   }
   const negative = value < 0;
-  if (
-    typeof value === 'bigint' &&
-    (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER) - 1n)
-  ) {
+  if (typeof value === 'bigint' && (value > SAFE_MAX_BIGINT || value < -SAFE_MAX_BIGINT - 1n)) {
     // u = 2m + sign, written 7 bits at a time.
     let u = negative ? ((-value - 1n) << 1n) | 1n : value << 1n;
     while (u > 0x7fn) {
@@ -526,9 +525,7 @@ const BIGINT_LONG = avro.types.LongType.__with(
     // Defaults in schema JSON arrive as numbers (or strings); the JSON form is a number when it is safe.
     fromJSON: (value: unknown): bigint => BigInt(value as number | string),
     toJSON: (value: bigint): number | string =>
-      value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-        ? Number(value)
-        : String(value),
+      value >= -SAFE_MAX_BIGINT && value <= SAFE_MAX_BIGINT ? Number(value) : String(value),
     isValid: isInt64,
     compare: (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0),
   },

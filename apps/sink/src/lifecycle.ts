@@ -33,8 +33,19 @@ export class Lifecycle {
     return this.#stopping !== undefined;
   }
 
-  health(): Health {
-    return this.#fatal === undefined ? { status: 'ok' } : { status: 'failing', reason: this.#fatal };
+  /**
+   * Red once fatal; also red, without stopping, while commits (storage, dead letters) have failed for longer than
+   * `outageMs` (the commits keep retrying and it turns green with the next success).
+   */
+  health(
+    storage: { failingSince: number | undefined; outageMs: number; now: number } | undefined = undefined,
+  ): Health {
+    if (this.#fatal !== undefined) return { status: 'failing', reason: this.#fatal };
+    if (storage?.failingSince !== undefined && storage.now - storage.failingSince > storage.outageMs) {
+      const seconds = Math.round((storage.now - storage.failingSince) / 1000);
+      return { status: 'failing', reason: `commits failing for ${seconds} s` };
+    }
+    return { status: 'ok' };
   }
 
   /**

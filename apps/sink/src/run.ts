@@ -218,8 +218,14 @@ export async function runSink(
       buffered_bytes: task.bufferedBytes,
       assigned_partitions: task.assigned().length,
       up: lifecycle.fatal === undefined ? 1 : 0,
+      commit_failing_seconds: task.failingSince === undefined ? 0 : (Date.now() - task.failingSince) / 1000,
     }),
-    () => lifecycle.health(),
+    () =>
+      lifecycle.health({
+        failingSince: task.failingSince,
+        outageMs: settings['health.storageOutageMs'],
+        now: Date.now(),
+      }),
   );
 
   const tickEvery = Math.max(100, Math.min(1000, Math.floor(settings['rotation.intervalMs'] / 4)));

@@ -59,3 +59,19 @@ test('a failure before the sink is up stops it as soon as it is', async () => {
   await lifecycle.stop();
   assert.ok(stopped);
 });
+
+test('health turns red while commits have failed for longer than the outage threshold, green again after', () => {
+  const { lifecycle } = setup();
+  const outageMs = 60_000;
+  assert.deepEqual(lifecycle.health({ failingSince: undefined, outageMs, now: 1_000_000 }), { status: 'ok' });
+  assert.deepEqual(lifecycle.health({ failingSince: 950_000, outageMs, now: 1_000_000 }), { status: 'ok' });
+  assert.deepEqual(lifecycle.health({ failingSince: 900_000, outageMs, now: 1_000_000 }), {
+    status: 'failing',
+    reason: 'commits failing for 100 s',
+  });
+  lifecycle.fail('consumer crashed');
+  assert.deepEqual(lifecycle.health({ failingSince: undefined, outageMs, now: 1_000_000 }), {
+    status: 'failing',
+    reason: 'consumer crashed',
+  });
+});

@@ -184,6 +184,14 @@ export const SETTINGS = [
     doc: 'How long a stop (SIGTERM, or a fatal error) may spend committing buffered records before the process exits anyway; what was not committed is read again by the next owner.',
   }),
   spec({
+    key: 'health.storageOutageMs',
+    kind: 'integer',
+    unit: 'ms',
+    min: 1000,
+    default: 60_000,
+    doc: 'How long commits may keep failing (an HDFS outage the sink waits out, an unwritable dead-letter topic) before /health answers 503; it turns green again with the next successful commit.',
+  }),
+  spec({
     key: 'metrics.port',
     kind: 'integer',
     min: 0,

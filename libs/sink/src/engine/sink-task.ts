@@ -84,6 +84,16 @@ interface PartitionState {
 }
 
 export class SinkTask {
+  #failingSince: number | undefined;
+
+  /**
+   * Since when (epoch ms) commits (storage writes, dead letters) have been failing without a success in
+   * between, or undefined while they succeed: an outage being waited out, which health reports past a threshold.
+   */
+  get failingSince(): number | undefined {
+    return this.#failingSince;
+  }
+
   readonly stats: SinkTaskStats = {
     records: 0,
     rows: 0,
@@ -335,8 +345,11 @@ export class SinkTask {
     const { initialMs, maxMs } = this.#o.retry ?? { initialMs: 200, maxMs: 30_000 };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await fn();
+        const result = await fn();
+        this.#failingSince = undefined;
+        return result;
       } catch (error) {
+        this.#failingSince ??= this.#now();
         if (isFatal(error)) throw error;
         this.stats.commitFailures++;
         // A failure that will not pass by itself (a permission, a quota) needs an operator: say so loudly.

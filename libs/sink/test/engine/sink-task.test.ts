@@ -276,12 +276,14 @@ test('a commit waiting out a storage outage keeps heartbeating through each back
   const outage = { failures: 0 };
   const flaky = safeModeFor(storage, outage);
   let beats = 0;
-  const task = new SinkTask({
+  let failingDuringOutage: number | undefined;
+  const task: SinkTask = new SinkTask({
     ...options(flaky, { rotation: { maxRecords: 5, maxFileBytes: 1 << 30, intervalMs: 60_000 } }),
     retry: { initialMs: 200, maxMs: 200 },
     heartbeatEveryMs: 10,
     heartbeat: async () => {
       beats++;
+      failingDuringOutage ??= task.failingSince;
     },
   });
   await task.assign('ads', 0);
@@ -290,4 +292,6 @@ test('a commit waiting out a storage outage keeps heartbeating through each back
   assert.equal(task.stats.commits, 1);
   // One backoff of 100 to 200 ms in 10 ms slices.
   assert.ok(beats >= 9, `${beats} heartbeats`);
+  assert.ok(failingDuringOutage !== undefined, 'the outage is visible while it lasts');
+  assert.equal(task.failingSince, undefined, 'and cleared by the successful commit');
 });

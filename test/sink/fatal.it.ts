@@ -1,14 +1,18 @@
 // A sink that can no longer do its job exits non-zero and says why, with /health red before it: here a
-// partition whose newest committed file has vanished from HDFS, which recovery cannot repair.
+// partition whose newest committed file has vanished from HDFS, which recovery cannot repair; and a
+// consumer crash kafkajs will not restart (the group refuses the sink's protocol).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { AdImpression } from '@adlake/events';
 import { AdServerSimulator } from '@adlake/simulator';
+import { AssignerProtocol } from 'kafkajs';
+import type { PartitionAssigner } from 'kafkajs';
 import { readLedger } from '@adlake/sink';
 import {
   createTopic,
   deleteTopic,
   hdfsStorage,
+  kafkaClient,
   produceImpressions,
   sinkEnv,
   startSink,
@@ -81,5 +85,74 @@ test(
       { status: 'failing', reason: 'assignment failed' },
       'red /health before the exit',
     );
+  },
+);
+
+/** A group member that speaks only an assignor of its own, so no other member's protocol can join. */
+const foreignAssigner: PartitionAssigner = () => ({
+  name: 'ForeignAssigner',
+  version: 1,
+  async assign({ members, topics }) {
+    return members.map((m) => ({
+      memberId: m.memberId,
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({
+        version: 1,
+        assignment: Object.fromEntries(topics.map((t) => [t, []])),
+        userData: Buffer.alloc(0),
+      }),
+    }));
+  },
+  protocol({ topics }) {
+    return {
+      name: 'ForeignAssigner',
+      metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+    };
+  },
+});
+
+test(
+  'a consumer crash kafkajs will not restart turns /health red and the sink exits 1',
+  { timeout: 120_000 },
+  async () => {
+    const crashTopic = `${topic}.crash`;
+    await createTopic(crashTopic, 1);
+    const group = `${topic}-crash-group`;
+    const squatter = kafkaClient().consumer({ groupId: group, partitionAssigners: [foreignAssigner] });
+    await squatter.connect();
+    await squatter.subscribe({ topics: [crashTopic] });
+    await squatter.run({ eachMessage: async () => undefined });
+    try {
+      const port = 39_900 + Math.floor(Math.random() * 90);
+      const sink = startSink('run', {
+        ...env(port),
+        ADLAKE_SINK_TOPICS: crashTopic,
+        ADLAKE_SINK_TOPIC_CLASSES: `${crashTopic}=adserver.impressions`,
+        ADLAKE_SINK_KAFKA_GROUP_ID: group,
+      });
+      let sawRed: unknown;
+      let code: number | null | undefined;
+      void sink.exited.then((c) => (code = c));
+      const limit = Date.now() + 90_000;
+      while (code === undefined) {
+        assert.ok(Date.now() < limit, `still running:\n${sink.output.join('').slice(-3000)}`);
+        const health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+        if (health?.status === 503) sawRed ??= await health.json();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const log = sink.output.join('');
+      assert.equal(code, 1, log.slice(-3000));
+      const crash = /"event":"consumer\.crashed"[^\n]*"restart":false[^\n]*/.exec(log);
+    assert.ok(crash !== null, `kafkajs reported a crash it will not restart:\n${log.slice(-3000)}`);
+    console.log(`the crash: ${crash[0]}`);
+    assert.match(log, /"event":"sink\.fatal"[^\n]*"reason":"consumer crashed"/);
+      assert.deepEqual(
+        sawRed,
+        { status: 'failing', reason: 'consumer crashed' },
+        'red /health before the exit',
+      );
+    } finally {
+      await squatter.disconnect();
+      await deleteTopic(crashTopic).catch(() => undefined);
+    }
   },
 );

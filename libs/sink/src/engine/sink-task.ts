@@ -131,7 +131,7 @@ export class SinkTask {
         partition,
         writerId: this.#o.writerId,
       });
-      const recovered = ledger.recover().then((recovery) => {
+      const recovered = this.#keepAlive(() => ledger.recover()).then((recovery) => {
         this.#o.log.info('partition.recovered', { topic, partition, ...recovery });
       });
       // Nothing of this partition runs before its recovery: every later step queues behind it.
@@ -299,8 +299,8 @@ export class SinkTask {
     const request = await buffer.toCommitRequest();
     let entry: LedgerEntry;
     try {
-      entry = await this.#withRetry('commit', state.topic, state.partition, () =>
-        state.ledger.commit(request),
+      entry = await this.#keepAlive(() =>
+        this.#withRetry('commit', state.topic, state.partition, () => state.ledger.commit(request)),
       );
     } catch (error) {
       if (error instanceof SinkError && error.code === 'COMMIT_CONFLICT') {
@@ -371,6 +371,24 @@ export class SinkTask {
           await this.#o.heartbeat?.().catch(() => undefined);
         }
       }
+    }
+  }
+
+  /**
+   * Heartbeats while `fn` runs: a commit of large files to a slow HDFS, or a recovery, can outlast the
+   * session timeout even when nothing fails, and the group would then move the partition away.
+   */
+  async #keepAlive<T>(fn: () => Promise<T>): Promise<T> {
+    const beat = this.#o.heartbeat;
+    if (beat === undefined) return fn();
+    const timer = setInterval(
+      () => void beat().catch(() => undefined),
+      this.#o.heartbeatEveryMs ?? HEARTBEAT_SLICE_MS,
+    );
+    try {
+      return await fn();
+    } finally {
+      clearInterval(timer);
     }
   }
 

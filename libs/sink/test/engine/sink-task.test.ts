@@ -295,3 +295,32 @@ test('a commit waiting out a storage outage keeps heartbeating through each back
   assert.ok(failingDuringOutage !== undefined, 'the outage is visible while it lasts');
   assert.equal(task.failingSince, undefined, 'and cleared by the successful commit');
 });
+
+test('a slow commit that never fails still heartbeats while it runs', async (t) => {
+  const storage = setup(t);
+  const slow = new Proxy(storage, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (prop === 'writeFile') {
+        return async (p: string, b: Uint8Array) => {
+          await new Promise((r) => setTimeout(r, 60));
+          return target.writeFile(p, b);
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  let beats = 0;
+  const task = new SinkTask({
+    ...options(slow, { rotation: { maxRecords: 5, maxFileBytes: 1 << 30, intervalMs: 60_000 } }),
+    heartbeatEveryMs: 10,
+    heartbeat: async () => {
+      beats++;
+    },
+  });
+  await task.assign('ads', 0);
+  const before = beats;
+  await task.process('ads', 0, records(0, 4));
+  assert.equal(task.stats.commitFailures, 0);
+  assert.ok(beats - before >= 5, `${beats - before} heartbeats during a commit of three slow writes`);
+});

@@ -114,6 +114,13 @@ async function main(argv: string[]): Promise<number> {
     // Installed before start-up finishes: a stop requested while connecting still ends gracefully.
     const shutdown = (signal: string): void => {
       log.info('sink.signal', { signal });
+      // A stop asked for by a signal ends the process in bounded time, even when start-up (joining the
+      // group) has not finished and so there is no sink to stop yet: the ledger keeps the data safe.
+      const limitMs = settings['shutdown.timeoutMs'] + 15_000;
+      setTimeout(() => {
+        log.error('sink.stop-forced', { signal, limitMs, reason: 'the sink did not stop in time' });
+        process.exit(1);
+      }, limitMs).unref();
       void starting.then((sink) => sink.stop()).catch(() => undefined);
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));

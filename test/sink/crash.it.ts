@@ -3,8 +3,6 @@
 // files back) must show every offset exactly once and as many rows as events were sent.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { AdImpression } from '@adlake/events';
-import { AdServerSimulator } from '@adlake/simulator';
 import {
   committedOffsets,
   createTopic,
@@ -12,7 +10,8 @@ import {
   hdfsStorage,
   highWatermarks,
   produceImpressions,
-  sinkEnv,
+  simulatedImpressions,
+  impressionSinkEnv,
   startSink,
 } from '../support/sink-harness.ts';
 import { uniqueName } from '../support/unique.ts';
@@ -23,11 +22,7 @@ const PARTITIONS = 3;
 const topic = uniqueName('crash');
 const root = `/data/lake/test/${topic}`;
 const storage = hdfsStorage();
-const env = sinkEnv({
-  ADLAKE_SINK_TOPICS: topic,
-  ADLAKE_SINK_TOPIC_CLASSES: `${topic}=adserver.impressions`,
-  ADLAKE_SINK_OUTPUT_ROOT: root,
-  ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-sink`,
+const env = impressionSinkEnv(topic, root, {
   ADLAKE_SINK_ROTATION_MAX_RECORDS: '4000',
   ADLAKE_SINK_ROTATION_INTERVAL_MS: '1000',
   // A killed member must leave the group quickly, or every restart only waits in the rebalance.
@@ -56,12 +51,7 @@ test(
   { timeout: 20 * 60_000 },
   async () => {
     await createTopic(topic, PARTITIONS);
-    const sim = new AdServerSimulator({ seed: 11, days: 2, now: Date.now() });
-    const impression = (): Parameters<typeof AdImpression.validate>[0] => {
-      let e = sim.next();
-      while (e.kind !== 'impression') e = sim.next();
-      return e.value;
-    };
+    const impression = simulatedImpressions(11, 2);
     // Ingestion runs through every cycle: each one produces its slice while a sink works on the topic.
     let produced = 0;
     const slice = Math.ceil(EVENTS / KILLS);

@@ -3,8 +3,6 @@
 // consumer crash kafkajs will not restart (the group refuses the sink's protocol).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { AdImpression } from '@adlake/events';
-import { AdServerSimulator } from '@adlake/simulator';
 import { AssignerProtocol } from 'kafkajs';
 import type { PartitionAssigner } from 'kafkajs';
 import { readLedger } from '@adlake/sink';
@@ -14,7 +12,8 @@ import {
   hdfsStorage,
   kafkaClient,
   produceImpressions,
-  sinkEnv,
+  simulatedImpressions,
+  impressionSinkEnv,
   startSink,
 } from '../support/sink-harness.ts';
 import { uniqueName } from '../support/unique.ts';
@@ -30,11 +29,7 @@ after(async () => {
 });
 
 function env(metricsPort: number): Record<string, string> {
-  return sinkEnv({
-    ADLAKE_SINK_TOPICS: topic,
-    ADLAKE_SINK_TOPIC_CLASSES: `${topic}=adserver.impressions`,
-    ADLAKE_SINK_OUTPUT_ROOT: root,
-    ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-sink`,
+  return impressionSinkEnv(topic, root, {
     ADLAKE_SINK_DLQ_TOPIC: `${topic}.dlq`,
     ADLAKE_SINK_ROTATION_INTERVAL_MS: '1000',
     ADLAKE_SINK_METRICS_PORT: String(metricsPort),
@@ -46,12 +41,7 @@ test(
   { timeout: 180_000 },
   async () => {
     await createTopic(topic, 1);
-    const sim = new AdServerSimulator({ seed: 11, days: 1, now: Date.now() });
-    await produceImpressions(topic, 20, (): Parameters<typeof AdImpression.validate>[0] => {
-      let e = sim.next();
-      while (e.kind !== 'impression') e = sim.next();
-      return e.value;
-    });
+    await produceImpressions(topic, 20, simulatedImpressions(11, 1));
 
     const first = startSink('run', env(0));
     const deadline = Date.now() + 90_000;
@@ -142,9 +132,9 @@ test(
       const log = sink.output.join('');
       assert.equal(code, 1, log.slice(-3000));
       const crash = /"event":"consumer\.crashed"[^\n]*"restart":false[^\n]*/.exec(log);
-    assert.ok(crash !== null, `kafkajs reported a crash it will not restart:\n${log.slice(-3000)}`);
-    console.log(`the crash: ${crash[0]}`);
-    assert.match(log, /"event":"sink\.fatal"[^\n]*"reason":"consumer crashed"/);
+      assert.ok(crash !== null, `kafkajs reported a crash it will not restart:\n${log.slice(-3000)}`);
+      console.log(`the crash: ${crash[0]}`);
+      assert.match(log, /"event":"sink\.fatal"[^\n]*"reason":"consumer crashed"/);
       assert.deepEqual(
         sawRed,
         { status: 'failing', reason: 'consumer crashed' },

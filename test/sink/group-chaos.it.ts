@@ -5,8 +5,6 @@
 // every event once.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { AdImpression } from '@adlake/events';
-import { AdServerSimulator } from '@adlake/simulator';
 import {
   committedOffsets,
   createTopic,
@@ -14,7 +12,8 @@ import {
   hdfsStorage,
   highWatermarks,
   produceImpressions,
-  sinkEnv,
+  simulatedImpressions,
+  impressionSinkEnv,
   startSink,
 } from '../support/sink-harness.ts';
 import type { SinkProcess } from '../support/sink-harness.ts';
@@ -39,11 +38,7 @@ async function chaosRound(round: number): Promise<void> {
   const topic = uniqueName(`chaos${round}`);
   const root = `/data/lake/test/${topic}`;
   cleanup.push({ topic, root });
-  const env = sinkEnv({
-    ADLAKE_SINK_TOPICS: topic,
-    ADLAKE_SINK_TOPIC_CLASSES: `${topic}=adserver.impressions`,
-    ADLAKE_SINK_OUTPUT_ROOT: root,
-    ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-sink`,
+  const env = impressionSinkEnv(topic, root, {
     ADLAKE_SINK_ROTATION_MAX_RECORDS: '1500',
     ADLAKE_SINK_ROTATION_INTERVAL_MS: '700',
     ADLAKE_SINK_KAFKA_SESSION_TIMEOUT_MS: '6000',
@@ -52,12 +47,7 @@ async function chaosRound(round: number): Promise<void> {
   });
   cleanup.push({ topic: `${topic}.dlq`, root });
   await createTopic(topic, PARTITIONS);
-  const sim = new AdServerSimulator({ seed: 100 + round, days: 2, now: Date.now() });
-  const impression = (): Parameters<typeof AdImpression.validate>[0] => {
-    let e = sim.next();
-    while (e.kind !== 'impression') e = sim.next();
-    return e.value;
-  };
+  const impression = simulatedImpressions(100 + round, 2);
 
   const sinks: SinkProcess[] = Array.from({ length: SINKS }, () => startSink('run', env));
   const producing = produceImpressions(topic, EVENTS, impression);

@@ -3,8 +3,6 @@
 // the data; metrics count what happened; SIGTERM commits and exits cleanly.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { AdImpression } from '@adlake/events';
-import { AdServerSimulator } from '@adlake/simulator';
 import { ddlPath } from '@adlake/sink';
 import {
   committedOffsets,
@@ -14,6 +12,8 @@ import {
   highWatermarks,
   kafkaClient,
   produceImpressions,
+  simulatedImpressions,
+  impressionSinkEnv,
   sinkEnv,
   startSink,
 } from '../support/sink-harness.ts';
@@ -36,12 +36,7 @@ test(
   { timeout: 5 * 60_000 },
   async () => {
     await createTopic(topic, 2);
-    const sim = new AdServerSimulator({ seed: 5, days: 1, now: Date.now() });
-    await produceImpressions(topic, 50, (): Parameters<typeof AdImpression.validate>[0] => {
-      let e = sim.next();
-      while (e.kind !== 'impression') e = sim.next();
-      return e.value;
-    });
+    await produceImpressions(topic, 50, simulatedImpressions(5, 1));
     const raw = kafkaClient().producer();
     await raw.connect();
     await raw.send({
@@ -56,11 +51,7 @@ test(
 
     const sink = startSink(
       'run',
-      sinkEnv({
-        ADLAKE_SINK_TOPICS: topic,
-        ADLAKE_SINK_TOPIC_CLASSES: `${topic}=adserver.impressions`,
-        ADLAKE_SINK_OUTPUT_ROOT: root,
-        ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-sink`,
+      impressionSinkEnv(topic, root, {
         ADLAKE_SINK_DLQ_TOPIC: dlq,
         // Far more than will ever arrive: only the timer can close these files.
         ADLAKE_SINK_ROTATION_MAX_RECORDS: '1000000',

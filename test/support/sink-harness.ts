@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { AdImpression } from '@adlake/events';
 import { createProducer, registerCompressionCodecs } from '@adlake/sdk';
+import { AdServerSimulator } from '@adlake/simulator';
 import { readLedger, WebHdfsStorage } from '@adlake/sink';
 import type { Storage } from '@adlake/sink';
 import { endpoints, loadStackConfig } from '@adlake/stack';
@@ -31,6 +32,37 @@ export function sinkEnv(settings: Record<string, string>): Record<string, string
     ADLAKE_SINK_STORAGE_WEBHDFS_URL: stack.webhdfsUrl,
     ADLAKE_SINK_STORAGE_USER: stack.hdfsUser,
     ...settings,
+  };
+}
+
+/**
+ * Settings of a sink that reads `topic` as impressions (`topicClasses`) into `root`, in the group
+ * `<topic>-sink`; `extra` adds or overrides settings.
+ */
+export function impressionSinkEnv(
+  topic: string,
+  root: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return sinkEnv({
+    ADLAKE_SINK_TOPICS: topic,
+    ADLAKE_SINK_TOPIC_CLASSES: `${topic}=adserver.impressions`,
+    ADLAKE_SINK_OUTPUT_ROOT: root,
+    ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-sink`,
+    ...extra,
+  });
+}
+
+/** Endless simulated impressions (the other event kinds skipped), for produceImpressions. */
+export function simulatedImpressions(
+  seed: number,
+  days: number,
+): () => Parameters<typeof AdImpression.validate>[0] {
+  const sim = new AdServerSimulator({ seed, days, now: Date.now() });
+  return () => {
+    let e = sim.next();
+    while (e.kind !== 'impression') e = sim.next();
+    return e.value;
   };
 }
 

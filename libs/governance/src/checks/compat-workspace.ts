@@ -8,6 +8,7 @@ import type { LookupNamedType } from '../compat/model.ts';
 import { errorToFinding } from '../diagnostics/format.ts';
 import type { Finding } from '../diagnostics/finding.ts';
 import { GovernanceError } from '../errors.ts';
+import { avroValidityFindings } from '../lint/lint.ts';
 import type { JsonPositions } from '../json/parse.ts';
 import { joinPointer } from '../json/pointer.ts';
 import { parseRegistered } from '../registry/client.ts';
@@ -69,10 +70,8 @@ export async function checkWorkspaceCompatibility(
   config: GovernanceConfig,
   options: WorkspaceCompatOptions,
 ): Promise<WorkspaceCompatResult> {
-  const inputErrors = [
-    ...workspace.problems.map((p) => errorToFinding(p)),
-    ...workspace.unparsed.map((u) => errorToFinding(u.error, u.file)),
-  ];
+  // A schema Avro refuses to parse has no verdict: reported under lint's rule ids, as lint would.
+  const inputErrors = avroValidityFindings(workspace);
   const result: WorkspaceCompatResult = { compatible: true, reports: [], findings: [], inputErrors };
   if (inputErrors.length > 0) {
     result.compatible = false;

@@ -11,6 +11,11 @@ export interface Command {
   name: string;
   summary: string;
   run(argv: readonly string[]): Promise<number>;
+  /**
+   * The command's `--format json` document for a run that failed with these errors, in the shape its
+   * successful runs print, so a consumer reads one shape either way. Default: `{ "errors": [...] }`.
+   */
+  jsonOnError?(errors: readonly Record<string, unknown>[]): unknown;
 }
 
 /** A mistake in how the command was called; printed with a pointer to --help, exit code 2. */
@@ -51,4 +56,18 @@ export function parseFormat(value: string | undefined): OutputFormat {
     throw new UsageError(`--format: "${format}" is not one of ${FORMATS.join(', ')}`);
   }
   return format as OutputFormat;
+}
+
+/**
+ * The output format asked for on a command line, read without parsing the rest, so that an error found
+ * while parsing (or later) is still reported in that format. Text when absent or not a known format.
+ */
+export function requestedFormat(argv: readonly string[]): OutputFormat {
+  let value: string | undefined;
+  for (const [i, arg] of argv.entries()) {
+    if (arg === '--') break;
+    if (arg === '--format') value = argv[i + 1];
+    else if (arg.startsWith('--format=')) value = arg.slice('--format='.length);
+  }
+  return (FORMATS as readonly string[]).includes(value ?? '') ? (value as OutputFormat) : 'text';
 }

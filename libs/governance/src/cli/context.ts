@@ -5,7 +5,7 @@ import { defaultConfig, loadConfig } from '../workspace/config.ts';
 import type { GovernanceConfig } from '../workspace/config.ts';
 import { loadSchemaWorkspace } from '../workspace/load.ts';
 import type { SchemaWorkspace } from '../workspace/workspace.ts';
-import { UsageError } from './args.ts';
+import { GovernanceError } from '../errors.ts';
 
 export const DEFAULT_SCHEMAS_DIR = 'schemas';
 export const CONFIG_FILE_NAME = 'avro-gov.json';
@@ -31,13 +31,17 @@ export async function loadContext(values: {
   const cwd = process.cwd();
   const schemasDir = values.schemas ?? DEFAULT_SCHEMAS_DIR;
   if (!existsSync(schemasDir)) {
-    throw new UsageError(`--schemas: directory "${schemasDir}" does not exist`);
+    throw new GovernanceError('FILE_NOT_FOUND', `schema root "${schemasDir}" does not exist`, {
+      context: { file: schemasDir, configKey: '--schemas' },
+    });
   }
   const configPath = values.config ?? path.join(schemasDir, CONFIG_FILE_NAME);
   let config: GovernanceConfig;
   if (existsSync(configPath)) config = await loadConfig(configPath, { displayRoot: cwd });
   else if (values.config !== undefined)
-    throw new UsageError(`--config: file "${values.config}" does not exist`);
+    throw new GovernanceError('FILE_NOT_FOUND', `config file "${values.config}" does not exist`, {
+      context: { file: values.config, configKey: '--config' },
+    });
   else config = defaultConfig();
   const workspace = await loadSchemaWorkspace({ dir: schemasDir, displayRoot: cwd });
   return { cwd, workspace, config };

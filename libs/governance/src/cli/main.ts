@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // The avro-gov command line: a thin front end over the governance core, as the Nx plugin is the other.
+import { errorToFinding, formatFindings, toJsonObject } from '../diagnostics/format.ts';
+import type { Finding } from '../diagnostics/finding.ts';
+import { sortFindings } from '../diagnostics/sort.ts';
 import { GovernanceError } from '../errors.ts';
-import { EXIT, UsageError } from './args.ts';
-import type { Command } from './args.ts';
+import { InvalidSchemaError } from '../lint/lint.ts';
+import { EXIT, requestedFormat, UsageError } from './args.ts';
+import type { Command, OutputFormat } from './args.ts';
 import { compatCommand } from './commands/compat.ts';
 import { generateCommand } from './commands/generate.ts';
 import { lintCommand } from './commands/lint.ts';
@@ -35,35 +39,69 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
-    console.error(
-      `avro-gov: unknown command "${name}"; expected one of ${COMMANDS.map((c) => c.name).join(', ')}`,
+    const known = COMMANDS.map((c) => c.name).join(', ');
+    const unknown = { name: 'avro-gov', summary: '', run: () => Promise.resolve(EXIT.usage) };
+    return reportError(
+      unknown,
+      new UsageError(`unknown command "${name}"; expected one of ${known}`),
+      requestedFormat(rest),
     );
-    return EXIT.usage;
   }
   try {
     return await command.run(rest);
   } catch (error) {
-    return reportError(command, error);
+    return reportError(command, error, requestedFormat(rest));
   }
 }
 
-function reportError(command: Command, error: unknown): number {
+/**
+ * Every error comes out on stdout in the format asked for, as a finding (file:line:col CODE message), so a
+ * CI step parsing `--format json` or annotating with `--format github` sees it; the exit code says which kind.
+ */
+function reportError(command: Command, error: unknown, format: OutputFormat): number {
+  let finding: Finding;
+  let code: number;
+  if (error instanceof InvalidSchemaError) {
+    // Every schema Avro refuses, each under its lint rule, as `lint` and `compat` report them.
+    return report(command, format, [...error.findings], EXIT.usage);
+  }
   if (error instanceof UsageError) {
-    console.error(
-      `avro-gov ${command.name}: ${error.message}\nRun "avro-gov ${command.name} --help" for usage.`,
-    );
-    return EXIT.usage;
+    finding = { file: '', line: 1, column: 1, id: 'USAGE', severity: 'error', path: '', message: error.message };
+    code = EXIT.usage;
+  } else if (error instanceof GovernanceError) {
+    // User errors say where and what, never a stack trace.
+    finding = errorToFinding(error);
+    code = EXIT.usage;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    finding = {
+      file: '',
+      line: 1,
+      column: 1,
+      id: 'INTERNAL',
+      severity: 'error',
+      path: '',
+      message: `internal error (a bug, please report it): ${message}`,
+    };
+    code = EXIT.internal;
   }
-  if (error instanceof GovernanceError) {
-    // User errors print where and what, never a stack trace.
-    const { file, line, column } = error.context;
-    const where = file === undefined ? '' : `${file}${line === undefined ? '' : `:${line}:${column ?? 1}`} `;
-    console.error(`${where}${error.code} ${error.message}`);
-    return EXIT.usage;
+  report(command, format, [finding], code);
+  if (code === EXIT.usage && error instanceof UsageError && format === 'text') {
+    const help = command.name === 'avro-gov' ? 'avro-gov --help' : `avro-gov ${command.name} --help`;
+    console.error(`Run "${help}" for usage.`);
   }
-  console.error(`avro-gov ${command.name}: internal error (a bug, please report it):`);
-  console.error(error);
-  return EXIT.internal;
+  if (code === EXIT.internal) console.error(error);
+  return code;
+}
+
+function report(command: Command, format: OutputFormat, findings: Finding[], code: number): number {
+  if (format === 'json') {
+    const errors = sortFindings(findings).map(toJsonObject);
+    console.log(JSON.stringify(command.jsonOnError?.(errors) ?? { errors }, null, 2));
+  } else {
+    console.log(formatFindings(findings, format));
+  }
+  return code;
 }
 
 if (import.meta.main) {

@@ -2,6 +2,7 @@
 // name (including types from other files via lookupNamedType), and a self-contained schema per document.
 import type { LookupNamedType } from '../compat/model.ts';
 import { GovernanceError } from '../errors.ts';
+import { qualifyName } from '../workspace/names.ts';
 import { supportedLogicalType } from './runtime.ts';
 import type { AvroSchemaJson, SupportedLogicalType } from './runtime.ts';
 
@@ -131,13 +132,16 @@ class Resolver {
     }
   }
 
+  /** The spec's rule (docs/names.md): a leading dot is not a name, and nothing falls back to the null namespace. */
   qualify(name: string, namespace: string): string {
-    if (name.startsWith('.')) return name.slice(1);
-    return name.includes('.') || namespace === '' ? name : `${namespace}.${name}`;
+    return qualifyName(name, namespace);
   }
 
   reference(name: string, namespace: string, path: string): TypeNode {
     if (isPrimitive(name)) return { kind: 'primitive', name, logical: undefined };
+    if (!name.split('.').every((part) => NAME.test(part))) {
+      this.fail('AVRO_INVALID', `invalid type name ${JSON.stringify(name)}`, path);
+    }
     const fullname = this.qualify(name, namespace);
     if (!this.named.has(fullname)) {
       const external = this.#lookup?.(fullname);
@@ -208,9 +212,7 @@ class Resolver {
     const rawName = json.name;
     if (typeof rawName !== 'string') this.fail('AVRO_INVALID', `${type} without a name`, path);
     const explicitNamespace = typeof json.namespace === 'string' ? json.namespace : undefined;
-    const fullname = rawName.includes('.')
-      ? rawName.replace(/^\./, '')
-      : this.qualify(rawName, explicitNamespace ?? enclosing);
+    const fullname = this.qualify(rawName, explicitNamespace ?? enclosing);
     const dot = fullname.lastIndexOf('.');
     const name = fullname.slice(dot + 1);
     const namespace = dot < 0 ? '' : fullname.slice(0, dot);

@@ -37,7 +37,7 @@ export function parsingCanonicalForm(schema: unknown, options: CanonicalOptions 
         return str(node.type);
       case 'ref': {
         const target = node.target;
-        if (target === undefined) return str(node.candidates[0] ?? '');
+        if (target === undefined) return str(node.fullname);
         // Only a type from another file is inlined; a local one is written where the document defines it.
         return inline && target.loc.namedType !== undefined && !written.has(target)
           ? emit(target)

@@ -1,6 +1,11 @@
 // Turns an .avsc JSON value into a graph of typed nodes with Avro's namespace rules applied, so the
 // compatibility checker and the canonical form never have to reason about names or raw JSON again.
-import { AVRO_PRIMITIVES as PRIMITIVE_TYPES } from '../workspace/names.ts';
+import {
+  AVRO_PRIMITIVES as PRIMITIVE_TYPES,
+  isValidFullname,
+  qualifyName,
+  splitFullname,
+} from '../workspace/names.ts';
 import type { AvroPrimitive as PrimitiveName } from '../workspace/names.ts';
 import { GovernanceError } from '../errors.ts';
 
@@ -74,8 +79,8 @@ export interface FixedNode extends NamedBase {
 export interface RefNode {
   kind: 'ref';
   loc: Loc;
-  /** Full names to try, in order: qualified with the enclosing namespace, then in the null namespace. */
-  candidates: string[];
+  /** The full name it refers to (the enclosing namespace applied; docs/names.md). */
+  fullname: string;
   target?: NamedNode;
 }
 
@@ -104,26 +109,38 @@ export function isPrimitiveName(value: string): value is PrimitiveName {
 export function deref(node: SchemaNode): ResolvedNode {
   if (node.kind !== 'ref') return node;
   if (node.target === undefined) {
-    throw new GovernanceError('UNKNOWN_NAMED_TYPE', `unknown type "${node.candidates[0] ?? ''}"`, {
+    throw new GovernanceError('UNKNOWN_NAMED_TYPE', `unknown type "${node.fullname}"`, {
       context: { path: node.loc.path },
     });
   }
   return node.target;
 }
 
-/** Splits a possibly dotted name and applies the enclosing namespace, per the spec's "Names" section. */
+/**
+ * Splits a possibly dotted name and applies the enclosing namespace (docs/names.md). Throws AVRO_INVALID for a
+ * name outside the spec's grammar, a leading dot included.
+ */
 export function qualify(
   name: string,
   explicitNamespace: unknown,
   enclosing: string | null,
+  loc: Loc = { path: '' },
 ): { name: string; namespace: string | null; fullname: string } {
-  const dot = name.lastIndexOf('.');
-  if (dot >= 0) {
-    return { name: name.slice(dot + 1), namespace: name.slice(0, dot) || null, fullname: name };
+  if (!isValidFullname(name)) {
+    throw new GovernanceError(
+      'AVRO_INVALID',
+      `invalid name ${JSON.stringify(name)}: each dot-separated part must match [A-Za-z_][A-Za-z0-9_]*`,
+      { context: { path: loc.path || '/' } },
+    );
   }
   // An explicit "" puts the type in the null namespace even inside a namespaced parent.
-  const namespace = typeof explicitNamespace === 'string' ? explicitNamespace || null : enclosing;
-  return { name, namespace, fullname: namespace === null ? name : `${namespace}.${name}` };
+  const namespace = name.includes('.')
+    ? splitFullname(name).namespace
+    : typeof explicitNamespace === 'string'
+      ? explicitNamespace
+      : (enclosing ?? '');
+  const fullname = qualifyName(name, namespace);
+  return { name: splitFullname(fullname).name, namespace: namespace || null, fullname };
 }
 
 function pointerToken(token: string | number): string {
@@ -205,9 +222,8 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
 
   function buildName(name: string, ns: string | null, loc: Loc): SchemaNode {
     if (isPrimitiveName(name)) return { kind: 'primitive', type: name, loc };
-    // Avro Java's Names.get: the name qualified with the enclosing namespace first, then the null namespace.
-    const candidates = name.includes('.') || ns === null ? [name] : [`${ns}.${name}`, name];
-    const ref: RefNode = { kind: 'ref', loc, candidates };
+    // The spec's rule, with no fallback to the null namespace (docs/names.md).
+    const ref: RefNode = { kind: 'ref', loc, fullname: qualify(name, undefined, ns, loc).fullname };
     refs.push(ref);
     return ref;
   }
@@ -221,9 +237,9 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
   ): NamedNode {
     const rawName = value['name'];
     if (typeof rawName !== 'string' || rawName === '') throw invalid(`${type} schema needs a "name"`, loc);
-    const names = qualify(rawName, value['namespace'], ns);
+    const names = qualify(rawName, value['namespace'], ns, child(loc, 'name'));
     const aliases = stringList(value['aliases'], '"aliases"', child(loc, 'aliases')).map(
-      (a) => qualify(a, undefined, names.namespace).fullname,
+      (a, i) => qualify(a, undefined, names.namespace, child(loc, 'aliases', i)).fullname,
     );
     const base = { ...names, aliases, loc, ...extra };
     if (type === 'enum') {
@@ -273,16 +289,14 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
   }
 
   function resolve(ref: RefNode): NamedNode | undefined {
-    for (const candidate of ref.candidates) {
-      const local = named.get(candidate);
-      if (local !== undefined) return local;
-    }
+    const candidate = ref.fullname;
+    const local = named.get(candidate);
+    if (local !== undefined) return local;
     if (options.resolve === 'local') return undefined;
     const lookup = options.lookupNamedType;
     if (lookup !== undefined) {
-      for (const candidate of ref.candidates) {
-        const external = lookup(candidate);
-        if (external === undefined) continue;
+      const external = lookup(candidate);
+      if (external !== undefined) {
         const dot = candidate.lastIndexOf('.');
         const namespace = dot < 0 ? null : candidate.slice(0, dot);
         build(external, namespace, { path: '', namedType: candidate });
@@ -298,8 +312,12 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
       }
     }
     const where = ref.loc.namedType === undefined ? '' : ` (in named type ${ref.loc.namedType})`;
-    const tried = ref.candidates.map((c) => `"${c}"`).join(' or ');
-    throw new GovernanceError('UNKNOWN_NAMED_TYPE', `unknown type ${tried}${where}`, {
+    const simple = splitFullname(candidate).name;
+    const hint =
+      simple !== candidate && named.has(simple)
+        ? `; "${simple}" is in the null namespace, which a name inside a namespace never falls back to`
+        : '';
+    throw new GovernanceError('UNKNOWN_NAMED_TYPE', `unknown type "${candidate}"${where}${hint}`, {
       context: { path: ref.loc.path || '/' },
     });
   }

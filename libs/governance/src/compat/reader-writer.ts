@@ -24,11 +24,12 @@ export const COMPAT_ERROR_TYPES = [
   'READER_FIELD_MISSING_DEFAULT_VALUE',
   'TYPE_MISMATCH',
   'MISSING_UNION_BRANCH',
+  'AMBIGUOUS_FIELD_MATCH',
 ] as const;
 export type CompatErrorType = (typeof COMPAT_ERROR_TYPES)[number];
 
 /** Advisories that never make a pair incompatible: things Avro Java accepts that can still surprise. */
-export const COMPAT_WARNING_TYPES = ['LOGICAL_TYPE_CHANGED', 'AMBIGUOUS_FIELD_MATCH'] as const;
+export const COMPAT_WARNING_TYPES = ['LOGICAL_TYPE_CHANGED'] as const;
 export type CompatWarningType = (typeof COMPAT_WARNING_TYPES)[number];
 
 interface Located {
@@ -352,7 +353,12 @@ class Checker {
     const isRoot = deref(this.reader.root) === rr;
     for (const field of rr.fields) {
       const label = isRoot ? field.name : `${rr.name}.${field.name}`;
-      const writerField = this.lookupWriterField(rr, field, ww);
+      const matches = this.writerFieldsOf(field, ww);
+      if (matches.length > 1) {
+        issues.push(this.ambiguous(rr, field, ww, matches));
+        continue;
+      }
+      const writerField = matches[0];
       if (writerField !== undefined) {
         issues.push(...this.check(field.type, writerField.type, { field: label, trail: [] }));
         continue;
@@ -377,23 +383,33 @@ class Checker {
     return issues;
   }
 
-  /** The writer field a reader field reads: by name, else by one of the reader field's aliases. */
-  private lookupWriterField(rr: RecordNode, field: FieldNode, ww: RecordNode): FieldNode | undefined {
+  /**
+   * The writer fields a reader field reads: the one of the same name, and each one an alias names. More than
+   * one is an error in Avro Java (`lookupWriterField` throws), so a registry refuses the pair. That includes
+   * an alias equal to the field's own name, which finds the same writer field twice.
+   */
+  private writerFieldsOf(field: FieldNode, ww: RecordNode): FieldNode[] {
     const direct = ww.fields.find((f) => f.name === field.name);
-    const byAlias = ww.fields.filter((f) => f !== direct && field.aliases.includes(f.name));
-    if (byAlias.length > 0 && (direct !== undefined || byAlias.length > 1)) {
-      // Avro Java throws here ("matches multiple fields"), which Confluent reports as incompatible.
-      const chosen = direct ?? byAlias[0];
-      const names = [direct, ...byAlias].filter((f) => f !== undefined).map((f) => f.name);
-      this.warn(
-        'AMBIGUOUS_FIELD_MATCH',
-        at(rr.loc, 'fields', field.index),
-        ww.loc,
-        `field "${field.name}" of ${rr.fullname} matches several fields written with ${this.W} (${quoteList(names)}) ` +
-          `by name and aliases; reading "${chosen?.name ?? ''}". Avro Java and Confluent reject such a pair with an error`,
-      );
-    }
-    return direct ?? byAlias[0];
+    const byAlias = [...new Set(field.aliases)].flatMap((alias) => ww.fields.filter((f) => f.name === alias));
+    return direct === undefined ? byAlias : [direct, ...byAlias];
+  }
+
+  private ambiguous(rr: RecordNode, field: FieldNode, ww: RecordNode, matches: FieldNode[]): CompatIssue {
+    const how = matches.map((f, i) =>
+      i === 0 && f.name === field.name
+        ? `"${f.name}" by name`
+        : f.name === field.name
+          ? `"${f.name}" again by the alias "${f.name}" (an alias equal to the field's own name)`
+          : `"${f.name}" by alias`,
+    );
+    return this.issue(
+      'AMBIGUOUS_FIELD_MATCH',
+      at(rr.loc, 'fields', field.index),
+      ww.loc,
+      `field "${field.name}" of ${rr.fullname} matches more than one field written with ${this.W}: ` +
+        `${how.join(', ')}; Avro Java refuses to resolve such a pair, so a Schema Registry rejects the change ` +
+        `(remove the alias, or the extra field)`,
+    );
   }
 
   private checkEnums(rr: EnumNode, ww: EnumNode): CompatIssue[] {

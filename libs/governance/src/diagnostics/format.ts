@@ -23,6 +23,8 @@ export function formatFindings(findings: readonly Finding[], format: FindingForm
 
 /** `schemas/x.avsc:12:7 FIELD_LOWER_SNAKE_CASE Field name "AdId" should be lower_snake_case.` */
 export function formatText(f: Finding): string {
+  // An error about no file in particular (a usage error, an unreachable registry) has no position to give.
+  if (f.file === '') return `${f.id} ${f.message}`;
   return `${f.file}:${f.line}:${f.column} ${f.id} ${f.message}`;
 }
 
@@ -45,12 +47,9 @@ export function toJsonObject(f: Finding): Record<string, unknown> {
 /** `::error file=…,line=…,col=…,title=ID::message` (GitHub Actions workflow command). */
 export function formatGithub(f: Finding): string {
   const command = f.severity === 'warning' ? 'warning' : 'error';
-  const props = [
-    `file=${escapeGithubProperty(f.file)}`,
-    `line=${f.line}`,
-    `col=${f.column}`,
-    `title=${escapeGithubProperty(f.id)}`,
-  ].join(',');
+  const position =
+    f.file === '' ? [] : [`file=${escapeGithubProperty(f.file)}`, `line=${f.line}`, `col=${f.column}`];
+  const props = [...position, `title=${escapeGithubProperty(f.id)}`].join(',');
   return `::${command} ${props}::${escapeGithubData(f.message)}`;
 }
 

@@ -1,7 +1,8 @@
 // Runs the lint rules over a workspace and applies the config's use/except/ignore/ignore_only, returning
 // findings sorted by file, line and column.
 
-import type { GovernanceError, GovernanceErrorCode } from '../errors.ts';
+import { GovernanceError } from '../errors.ts';
+import type { GovernanceErrorCode } from '../errors.ts';
 import type { Finding } from '../diagnostics/finding.ts';
 import type { AvroBuildResult } from '../workspace/avro.ts';
 import { buildAvroTypes } from '../workspace/avro.ts';
@@ -17,6 +18,56 @@ import { DOC_RULES, collectNodes } from './rules.ts';
 export interface LintOptions {
   /** A build result to reuse; by default avsc types are built here to catch what only avsc rejects. */
   avro?: AvroBuildResult;
+}
+
+/**
+ * The rules whose findings mean "Avro itself refuses this schema" (Avro Java's parser, and so a registry, would
+ * reject it): the MINIMAL rules about schema files, and the dedicated rules that report an avsc rejection more
+ * precisely. `compat` refuses such schemas with these ids, so a schema is invalid under one name everywhere.
+ */
+const AVRO_VALIDITY_RULES: ReadonlySet<LintRuleId> = new Set<LintRuleId>([
+  'FILE_PARSES_JSON',
+  'FILE_PARSES_AVRO',
+  'NAMED_TYPE_RESOLVES',
+  'NAMED_TYPE_UNIQUE',
+  'NO_REFERENCE_CYCLE',
+  'FIELD_DEFAULT_MATCHES_TYPE',
+  'ENUM_DEFAULT_VALID',
+]);
+
+/**
+ * Only the findings that make a schema invalid Avro, whatever the workspace's lint config selects or ignores.
+ * A rule that is stricter than Avro (ENUM_DEFAULT_VALID also wants a default where Avro accepts none) counts
+ * only where avsc rejected the same value; everything avsc rejected is reported, under the dedicated rule or
+ * as FILE_PARSES_AVRO.
+ */
+export function avroValidityFindings(workspace: SchemaWorkspace, options: LintOptions = {}): Finding[] {
+  return lintWith(workspace, defaultConfig(), AVRO_VALIDITY_RULES, true, options);
+}
+
+/** A workspace with schemas Avro refuses; `findings` says which and where, as `lint` does. */
+export class InvalidSchemaError extends GovernanceError {
+  readonly findings: readonly Finding[];
+
+  constructor(findings: readonly Finding[]) {
+    const [first] = findings;
+    const more = findings.length > 1 ? ` (and ${findings.length - 1} more)` : '';
+    super('AVRO_INVALID', `${first?.id ?? ''} ${first?.message ?? ''}${more}`, {
+      context: {
+        ...(first === undefined
+          ? {}
+          : { file: first.file, line: first.line, column: first.column, path: first.path }),
+      },
+    });
+    this.name = 'InvalidSchemaError';
+    this.findings = findings;
+  }
+}
+
+/** Throws InvalidSchemaError unless every schema is valid Avro: generation and release start from here. */
+export function assertAvroValid(workspace: SchemaWorkspace, options: LintOptions = {}): void {
+  const findings = avroValidityFindings(workspace, options);
+  if (findings.length > 0) throw new InvalidSchemaError(findings);
 }
 
 const PROBLEM_RULES: Partial<Record<GovernanceErrorCode, LintRuleId>> = {
@@ -41,7 +92,16 @@ export function lintWorkspace(
   config: GovernanceConfig = defaultConfig(),
   options: LintOptions = {},
 ): Finding[] {
-  const selected = selectRules(config.lint.use, config.lint.except);
+  return lintWith(workspace, config, selectRules(config.lint.use, config.lint.except), false, options);
+}
+
+function lintWith(
+  workspace: SchemaWorkspace,
+  config: GovernanceConfig,
+  selected: ReadonlySet<string>,
+  validityOnly: boolean,
+  options: LintOptions,
+): Finding[] {
   const raw: RawFinding[] = [];
   const relPaths = new Map<string, string>();
   for (const doc of workspace.docs) relPaths.set(doc.file, doc.relPath);
@@ -66,12 +126,20 @@ export function lintWorkspace(
 
   for (const problem of workspace.problems) fromProblem(problem);
 
+  /** Where avsc rejected a value that a dedicated rule reports: file, rule and pointer. */
+  const avscRejections = new Set<string>();
   if (selected.has('FILE_PARSES_AVRO')) {
     const avro = options.avro ?? buildAvroTypes(workspace);
-    for (const problem of avro.problems) fromProblem(problem, supersedingRule(problem.message));
+    for (const problem of avro.problems) {
+      const rule = supersedingRule(problem.message);
+      fromProblem(problem, rule);
+      if (rule !== undefined) {
+        avscRejections.add(`${problem.context.file ?? ''}\u0000${rule}\u0000${problem.context.path ?? ''}`);
+      }
+    }
   }
 
-  if (selected.has('CONFIG_MAPPING_RESOLVES')) {
+  if (!validityOnly && selected.has('CONFIG_MAPPING_RESOLVES')) {
     for (const problem of checkConfigAgainstWorkspace(config, workspace)) fromProblem(problem);
   }
 
@@ -93,7 +161,12 @@ export function lintWorkspace(
     }
   }
 
-  const kept = raw.filter((f) => selected.has(f.id) && !isIgnored(f, config));
+  const kept = raw.filter((f) => {
+    if (!selected.has(f.id)) return false;
+    if (!validityOnly) return !isIgnored(f, config);
+    const stricterThanAvro = f.id === 'ENUM_DEFAULT_VALID';
+    return !stricterThanAvro || avscRejections.has(`${f.file}\u0000${f.id}\u0000${f.path}`);
+  });
   const reportedIds = new Set(kept.map((f) => `${f.file}\u0000${f.id}`));
   const out: Finding[] = [];
   for (const f of kept) {

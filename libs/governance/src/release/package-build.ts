@@ -1,5 +1,6 @@
 // Builds one publishable npm package per namespace: compiled JS, declarations, the .avsc schemas, an exports
 // map, a README, and metadata (`adlake` in package.json) that the next publish compares against.
+import { assertAvroValid } from '../lint/lint.ts';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { namedTypeLookup } from '../checks/compat-workspace.ts';
@@ -56,7 +57,7 @@ export async function buildEventPackage(
   namespace: string,
   options: { outDir: string; packageNamePattern?: string; longs?: 'number' | 'bigint'; description?: string },
 ): Promise<BuiltPackage> {
-  workspace.assertValid();
+  assertAvroValid(workspace);
   const lookup = namedTypeLookup(workspace);
   const events = workspace.order.flatMap((doc) => {
     const { kind, subject, topic } = bindingFor(doc, config);

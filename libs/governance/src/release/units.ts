@@ -1,6 +1,7 @@
 // What the register step registers: one unit per subject, in dependency order. Events get their configured
 // subject; a shared named type that an event uses gets its own subject (its fullname, as Confluent's
 // RecordNameStrategy would name it) so events can point at it with a schema reference.
+import { assertAvroValid } from '../lint/lint.ts';
 import { normalize } from '../compat/canonical.ts';
 import type { NormalizedSchema } from '../compat/canonical.ts';
 import type { CompatibilityLevel } from '../compat/levels.ts';
@@ -48,7 +49,7 @@ export function registrationUnits(
   config: GovernanceConfig,
   mode: ReferenceMode = 'subjects',
 ): RegistrationUnit[] {
-  workspace.assertValid();
+  assertAvroValid(workspace);
   const events = new Set(workspace.order.filter((doc) => bindingFor(doc, config).kind === 'event'));
   const wanted = new Set<SchemaDoc>(events);
   if (mode === 'subjects')

@@ -79,14 +79,12 @@ function buildInOrder(
     } catch (error) {
       broken.add(doc);
       const message = error instanceof Error ? error.message : String(error);
-      problems.push(
-        problemAt(
-          doc,
-          'AVRO_INVALID',
-          locateAvscError(doc, message, last),
-          `Invalid Avro schema: ${message}`,
-        ),
-      );
+      const pointer = locateAvscError(doc, message, last);
+      // avsc quotes the whole field list for a duplicate field; the name is what a reader needs.
+      const said = message.startsWith('duplicate field name: ')
+        ? `duplicate field name: ${JSON.stringify(getAtPointer(doc.json, pointer))}`
+        : message;
+      problems.push(problemAt(doc, 'AVRO_INVALID', pointer, `Invalid Avro schema: ${said}`));
     }
   }
   return { types, registry, problems, skipped };
@@ -143,6 +141,18 @@ function locateAvscError(doc: SchemaDoc, message: string, last: string | undefin
   if (duplicate?.[1]) {
     const pointer = doc.definedNames.get(duplicate[1]);
     if (pointer !== undefined) return joinPointer(pointer, 'name');
+  }
+  if (message.startsWith('duplicate field name: ')) {
+    // The second field of a record that takes a name already taken.
+    const seen = new Set<string>();
+    for (const pointer of doc.positions.values.keys()) {
+      const field = /^(.*\/fields)\/\d+\/name$/.exec(pointer);
+      const value = getAtPointer(doc.json, pointer);
+      if (field?.[1] === undefined || typeof value !== 'string') continue;
+      const key = `${field[1]}\u0000${value}`;
+      if (seen.has(key)) return pointer;
+      seen.add(key);
+    }
   }
   const fieldName = /^invalid field name: (.+)$/.exec(message);
   if (fieldName?.[1]) {

@@ -298,21 +298,6 @@ export class SchemaWorkspace {
     return this.problemsByFile.get(file) ?? [];
   }
 
-  /** Throws the first problem, if any: for callers that need a fully valid workspace (codegen, publish). */
-  assertValid(): void {
-    const first = this.problems[0];
-    if (!first) return;
-    if (this.problems.length === 1) throw first;
-    throw new GovernanceError(
-      first.code,
-      `${first.message} (and ${this.problems.length - 1} more problem(s))`,
-      {
-        context: first.context,
-        cause: first,
-      },
-    );
-  }
-
   private relativePath(file: string): string {
     if (this.root === '') return file;
     return file.startsWith(this.root + '/') ? file.slice(this.root.length + 1) : file;
@@ -320,8 +305,17 @@ export class SchemaWorkspace {
 
   private suggest(fullname: string): string {
     const { name } = splitFullname(fullname);
-    const candidates = [...this.index.keys()].filter((other) => splitFullname(other).name === name);
-    return candidates.length > 0 ? ` (did you mean ${candidates.map((c) => `"${c}"`).join(' or ')}?)` : '';
+    const candidates = [...this.index.keys()].filter(
+      (other) => other !== name && splitFullname(other).name === name,
+    );
+    // A type in the null namespace cannot be named from inside a namespace (docs/names.md).
+    const nullNamespace =
+      name !== fullname && this.index.has(name)
+        ? `; "${name}" is in the null namespace, which a name inside a namespace never falls back to`
+        : '';
+    return candidates.length > 0
+      ? ` (did you mean ${candidates.map((c) => `"${c}"`).join(' or ')}?)${nullNamespace}`
+      : nullNamespace;
   }
 
   /** Strongly connected components with more than one file (Tarjan), each in file order. */

@@ -17,7 +17,7 @@ test('an unknown command names itself and the valid ones', (t) => {
   t.after(() => ws.remove());
   const r = runCli(ws.dir, ['lnt']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /unknown command "lnt"; expected one of lint, compat, generate/);
+  assert.match(r.stdout, /^USAGE unknown command "lnt"; expected one of lint, compat, generate/);
 });
 
 test('every command has --help', (t) => {

@@ -147,30 +147,12 @@ describe('standaloneSchema', () => {
     });
   });
 
-  it('references a null-namespace type from inside a namespace in avsc’s absolute form', () => {
-    const model = buildModel([
+  it('refuses a reference from inside a namespace to a null-namespace type, in any spelling (docs/names.md)', () => {
+    const documents = (type: string): Parameters<typeof buildModel>[0] => [
       { file: 'g', subject: 'g', json: { type: 'enum', name: 'Global', symbols: ['A'] } },
-      { file: 'o', subject: 'o', json: { type: 'enum', name: 'a.Other', symbols: ['A'] } },
-      {
-        file: 'r',
-        subject: 'r',
-        json: {
-          type: 'record',
-          name: 'a.R',
-          fields: [
-            { name: 'g', type: 'a.Other' },
-            { name: 'h', type: '.Global' },
-            { name: 'i', type: '.Global' },
-          ],
-        },
-      },
-    ]);
-    const root = model.documents[2]?.root;
-    assert.ok(root);
-    const schema = standaloneSchema(model, root);
-    // Defined with an explicit empty namespace, then referenced absolutely.
-    assert.match(JSON.stringify(schema), /"name":"Global","namespace":""/);
-    assert.match(JSON.stringify(schema), /"type":"\.Global"/);
-    assert.equal(createType(schema).isValid({ g: 'A', h: 'A', i: 'A' }), true);
+      { file: 'r', subject: 'r', json: { type: 'record', name: 'a.R', fields: [{ name: 'g', type }] } },
+    ];
+    assert.throws(() => buildModel(documents('Global')), /unknown named type a\.Global/);
+    assert.throws(() => buildModel(documents('.Global')), /invalid type name "\.Global"/);
   });
 });

@@ -175,14 +175,15 @@ describe('canonical form details beyond the vectors', () => {
     );
   });
 
-  test('a lookup tells a null-namespace reference from one in the enclosing namespace', () => {
+  test('a reference inside a namespace is never looked up in the null namespace (docs/names.md)', () => {
     const schema = { type: 'record', name: 'a.R', fields: [{ name: 'm', type: 'Money' }] };
-    const lookup = (n: string): unknown =>
-      n === 'Money' ? { type: 'fixed', name: 'Money', size: 8 } : undefined;
-    assert.equal(
-      parsingCanonicalForm(schema, { lookupNamedType: lookup }),
-      '{"name":"a.R","type":"record","fields":[{"name":"m","type":"Money"}]}',
-    );
+    const asked: string[] = [];
+    const lookup = (n: string): unknown => {
+      asked.push(n);
+      return n === 'Money' ? { type: 'fixed', name: 'Money', size: 8 } : undefined;
+    };
+    assert.throws(() => parsingCanonicalForm(schema, { lookupNamedType: lookup }), /unknown type "a\.Money"/);
+    assert.deepEqual(asked, ['a.Money']);
   });
 });
 

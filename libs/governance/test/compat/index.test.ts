@@ -23,6 +23,7 @@ test('the barrel exposes the documented API and nothing from it is missing', () 
   assert.deepEqual(Object.keys(compat).sort(), [...functions, ...constants].sort());
   for (const name of functions) assert.equal(typeof compat[name as keyof typeof compat], 'function', name);
   assert.deepEqual([...compat.COMPAT_ERROR_TYPES].sort(), [
+    'AMBIGUOUS_FIELD_MATCH',
     'FIXED_SIZE_MISMATCH',
     'MISSING_ENUM_SYMBOLS',
     'MISSING_UNION_BRANCH',

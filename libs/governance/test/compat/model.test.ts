@@ -50,8 +50,8 @@ describe('parseSchema', () => {
     );
   });
 
-  test('references resolve by full name, relative name, and null-namespace fallback', () => {
-    const parsed = parseSchema({
+  test('references resolve by full name and relative name, never by falling back to the null namespace', () => {
+    const record = (c: string): unknown => ({
       type: 'record',
       name: 'R',
       namespace: 'n',
@@ -59,13 +59,18 @@ describe('parseSchema', () => {
         { name: 'top', type: { type: 'record', name: 'Top', namespace: '', fields: [] } },
         { name: 'a', type: 'R' },
         { name: 'b', type: 'n.R' },
-        { name: 'c', type: 'Top' },
+        { name: 'c', type: c },
         { name: 'd', type: { type: 'R' } },
       ],
     });
-    const root = deref(parsed.root) as RecordNode;
+    const root = deref(parseSchema(record('n.R')).root) as RecordNode;
     const targets = root.fields.slice(1).map((f) => (deref(f.type) as NamedNode).fullname);
-    assert.deepEqual(targets, ['n.R', 'n.R', 'Top', 'n.R']);
+    assert.deepEqual(targets, ['n.R', 'n.R', 'n.R', 'n.R']);
+    assert.throws(
+      () => parseSchema(record('Top')),
+      /unknown type "n\.Top"; "Top" is in the null namespace, which a name inside a namespace never falls back to/,
+    );
+    assert.throws(() => parseSchema(record('.Top')), { code: 'AVRO_INVALID', message: /invalid name "\.Top"/ });
   });
 
   test('aliases are qualified with the type namespace', () => {
@@ -107,7 +112,7 @@ describe('parseSchema', () => {
       'unknown name',
       { type: 'record', name: 'R', namespace: 'n', fields: [{ name: 'a', type: 'Nope' }] },
       'UNKNOWN_NAMED_TYPE',
-      /unknown type "n\.Nope" or "Nope"/,
+      /unknown type "n\.Nope"$/,
     ],
     [
       'duplicate definition',

@@ -244,7 +244,6 @@ describe('createSchemaWorkspace', () => {
     );
     assert.deepEqual(problems(w), ['JSON_SYNTAX schemas/bad.avsc:1:18 ']);
     assert.equal(w.docs.length, 1);
-    assert.throws(() => w.assertValid(), { code: 'JSON_SYNTAX' });
   });
 
   const structural: { name: string; schema: unknown; path: string; message: RegExp }[] = [

@@ -5,17 +5,18 @@ import type { Baseline, WorkspaceCompatResult } from '../../checks/compat-worksp
 import { checkCompatibility } from '../../compat/check.ts';
 import { parseCompatibilityLevel } from '../../compat/levels.ts';
 import type { CompatibilityLevel } from '../../compat/levels.ts';
-import { errorToFinding, formatFindings, toJsonObject } from '../../diagnostics/format.ts';
+import { formatFindings, toJsonObject } from '../../diagnostics/format.ts';
 import { sortFindings } from '../../diagnostics/sort.ts';
 import type { Finding } from '../../diagnostics/finding.ts';
 import { GovernanceError } from '../../errors.ts';
-import { parseJsonWithPositions } from '../../json/parse.ts';
-import type { ParsedJson } from '../../json/parse.ts';
+import { avroValidityFindings } from '../../lint/lint.ts';
 import { SchemaRegistryClient } from '../../registry/client.ts';
+import { createSchemaWorkspace } from '../../workspace/workspace.ts';
+import type { SchemaDoc } from '../../workspace/workspace.ts';
 import { EXIT, parseCommandLine, parseFormat, UsageError } from '../args.ts';
 import type { Command, OutputFormat } from '../args.ts';
 import { loadContext, WORKSPACE_HELP, WORKSPACE_OPTIONS } from '../context.ts';
-import { toDisplayPaths } from '../select.ts';
+import { selectPaths } from '../select.ts';
 
 const HELP = `Usage: avro-gov compat [paths...] [options]
        avro-gov compat --schema NEW.avsc --previous OLD1.avsc [--previous OLD2.avsc ...] [--level L]
@@ -61,6 +62,7 @@ const OPTIONS = {
 export const compatCommand: Command = {
   name: 'compat',
   summary: 'check schema changes for compatibility (git history, a directory, the registry)',
+  jsonOnError: (errors) => ({ compatible: false, findings: errors }),
   async run(argv) {
     const { values, positionals, help } = parseCommandLine(argv, OPTIONS);
     if (help) {
@@ -83,7 +85,7 @@ export const compatCommand: Command = {
     const result = await checkWorkspaceCompatibility(workspace, config, {
       against,
       cwd,
-      paths: toDisplayPaths(cwd, positionals),
+      paths: selectPaths(cwd, positionals),
       ...(values.base === undefined ? {} : { base: values.base }),
       ...(values['baseline-dir'] === undefined ? {} : { baselineDir: values['baseline-dir'] }),
       ...(registryUrl === undefined ? {} : { registry: registryClientFromEnv(registryUrl) }),
@@ -149,27 +151,29 @@ async function singleFiles(
   level: CompatibilityLevel,
   format: OutputFormat,
 ): Promise<number> {
-  const parsed = await readSchema(newFile);
-  const previous = [];
-  for (const [i, file] of previousFiles.entries()) {
-    const old = await readSchema(file);
-    previous.push({ version: String(i + 1), source: file, schema: old.value });
+  // Each file on its own: a schema Avro refuses to parse is refused here too, under lint's rule ids and at
+  // lint's positions, before any verdict (a registry would reject it whatever its history).
+  const files = [newFile, ...previousFiles];
+  const checked = new Map<string, SchemaDoc | undefined>();
+  const invalid: Finding[] = [];
+  for (const file of files) {
+    if (checked.has(file)) continue;
+    const workspace = createSchemaWorkspace([{ file, text: await readSchema(file) }]);
+    invalid.push(...avroValidityFindings(workspace));
+    checked.set(file, workspace.docs[0]);
   }
-  let findings: Finding[];
-  try {
-    const result = checkCompatibility({ schema: parsed.value, previous, level });
-    findings = [...result.findings, ...result.warnings].map((f) =>
-      positionedFinding(newFile, parsed.positions, f),
-    );
-  } catch (error) {
-    if (error instanceof GovernanceError) {
-      const position = parsed.positions.positionOf(error.context.path ?? '');
-      const finding = { ...errorToFinding(error, newFile), line: position.line, column: position.column };
-      print({ compatible: false, level, findings: [finding] }, format);
-      return EXIT.usage;
-    }
-    throw error;
+  const [doc, ...previousDocs] = files.map((file) => checked.get(file));
+  if (invalid.length > 0 || doc === undefined) {
+    print({ compatible: false, level, findings: invalid }, format, 'invalid');
+    return EXIT.usage;
   }
+  const previous = previousDocs.flatMap((old, i) =>
+    old === undefined ? [] : [{ version: String(i + 1), source: old.file, schema: old.json }],
+  );
+  const result = checkCompatibility({ schema: doc.json, previous, level });
+  const findings = [...result.findings, ...result.warnings].map((f) =>
+    positionedFinding(doc.file, doc.positions, f),
+  );
   const compatible = !findings.some((f) => f.severity === 'error');
   print({ compatible, level, findings }, format);
   return compatible ? EXIT.ok : EXIT.findings;
@@ -178,6 +182,7 @@ async function singleFiles(
 function print(
   result: { compatible: boolean; level: CompatibilityLevel; findings: Finding[] },
   format: OutputFormat,
+  input: 'valid' | 'invalid' = 'valid',
 ): void {
   if (format === 'json') {
     console.log(JSON.stringify({ ...result, findings: findingsJson(result.findings) }, null, 2));
@@ -185,20 +190,22 @@ function print(
   }
   const output = formatFindings(result.findings, format);
   if (output.length > 0) console.log(output);
-  console.error(`${result.compatible ? 'compatible' : 'incompatible'} at ${result.level}`);
+  console.error(
+    input === 'invalid'
+      ? 'not checked: not a valid Avro schema'
+      : `${result.compatible ? 'compatible' : 'incompatible'} at ${result.level}`,
+  );
 }
 
-async function readSchema(file: string): Promise<ParsedJson> {
-  let text: string;
+async function readSchema(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (cause) {
     throw new GovernanceError('FILE_NOT_FOUND', `cannot read ${file}: ${(cause as Error).message}`, {
       cause,
       context: { file },
     });
   }
-  return parseJsonWithPositions(text, { file });
 }
 
 function findingsJson(findings: readonly Finding[]): Record<string, unknown>[] {

@@ -1,4 +1,5 @@
 // avro-gov generate: typed TypeScript packages, one per namespace, from the workspace's event schemas.
+import { assertAvroValid } from '../../lint/lint.ts';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateNamespacePackage, writeGeneratedFiles } from '../../codegen/package.ts';
@@ -7,7 +8,7 @@ import { bindingFor } from '../../workspace/config.ts';
 import { EXIT, parseCommandLine, UsageError } from '../args.ts';
 import type { Command } from '../args.ts';
 import { loadContext, WORKSPACE_HELP, WORKSPACE_OPTIONS } from '../context.ts';
-import { toDisplayPaths, underAny } from '../select.ts';
+import { selectPaths, underAny } from '../select.ts';
 
 const HELP = `Usage: avro-gov generate [paths...] [options]
 
@@ -47,8 +48,8 @@ export const generateCommand: Command = {
       throw new UsageError(`--longs: "${longs}" is not one of number, bigint`);
     const out = values.out ?? 'generated';
     const { cwd, workspace, config } = await loadContext(values);
-    workspace.assertValid();
-    const specs = toDisplayPaths(cwd, positionals);
+    assertAvroValid(workspace);
+    const specs = selectPaths(cwd, positionals);
     const events = workspace.order.flatMap((doc) => {
       const { kind, subject, topic } = bindingFor(doc, config);
       if (kind !== 'event' || subject === undefined || doc.namespace === undefined) return [];

@@ -4,7 +4,7 @@ import { lintWorkspace } from '../../lint/lint.ts';
 import { EXIT, parseCommandLine, parseFormat } from '../args.ts';
 import type { Command } from '../args.ts';
 import { loadContext, WORKSPACE_HELP, WORKSPACE_OPTIONS } from '../context.ts';
-import { isInputFinding, toDisplayPaths, underAny } from '../select.ts';
+import { isInputFinding, selectPaths, underAny } from '../select.ts';
 
 const HELP = `Usage: avro-gov lint [paths...] [options]
 
@@ -21,6 +21,7 @@ Exit codes: 0 clean, 1 findings, 2 usage error or unreadable input (bad JSON, in
 export const lintCommand: Command = {
   name: 'lint',
   summary: 'check schemas against the lint rules',
+  jsonOnError: (errors) => errors,
   async run(argv) {
     const { values, positionals, help } = parseCommandLine(argv, {
       ...WORKSPACE_OPTIONS,
@@ -32,7 +33,7 @@ export const lintCommand: Command = {
     }
     const format = parseFormat(values.format);
     const { cwd, workspace, config } = await loadContext(values);
-    const specs = toDisplayPaths(cwd, positionals);
+    const specs = selectPaths(cwd, positionals);
     const findings = lintWorkspace(workspace, config).filter((f) => underAny(f.file, specs));
     const output = formatFindings(findings, format);
     if (output.length > 0) console.log(output);

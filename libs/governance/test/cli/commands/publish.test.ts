@@ -26,7 +26,7 @@ test('publish without an npm registry is a usage error', (t) => {
   t.after(() => ws.remove());
   const r = runCli(ws.dir, ['publish'], CLEAR);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /AVRO_GOV_NPM_REGISTRY/);
+  assert.match(r.stdout, /AVRO_GOV_NPM_REGISTRY/);
 });
 
 test('publish of an unknown namespace, or with a version that is not semver, is a usage error', (t) => {
@@ -34,10 +34,10 @@ test('publish of an unknown namespace, or with a version that is not semver, is 
   t.after(() => ws.remove());
   const env = { ...CLEAR, AVRO_GOV_NPM_REGISTRY: 'http://127.0.0.1:1/' };
   assert.match(
-    runCli(ws.dir, ['publish', 'com.nope'], env).stderr,
+    runCli(ws.dir, ['publish', 'com.nope'], env).stdout,
     /namespace "com\.nope" has no event schemas/,
   );
-  assert.match(runCli(ws.dir, ['publish', '--version', 'v1'], env).stderr, /not a semantic version/);
+  assert.match(runCli(ws.dir, ['publish', '--version', 'v1'], env).stdout, /not a semantic version/);
 });
 
 test(
@@ -51,7 +51,7 @@ test(
       AVRO_GOV_NPM_REGISTRY: 'http://127.0.0.1:1/',
     });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /@test\/events-ads/);
-    assert.match(r.stderr, /REGISTRY_UNREACHABLE|ECONNREFUSED/);
+    assert.match(r.stdout, /@test\/events-ads/);
+    assert.match(r.stdout, /REGISTRY_UNREACHABLE|ECONNREFUSED/);
   },
 );

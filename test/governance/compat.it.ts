@@ -125,6 +125,32 @@ test('a breaking change fails at the exact file:line:col against git and the reg
   assert.match(r.stderr, /registry at BACKWARD says incompatible/);
 });
 
+test('an alias equal to its own field name: we and the registry both refuse it (AMBIGUOUS_FIELD_MATCH)', () => {
+  const ambiguous = schema([
+    { name: 'price_micros', type: 'long', aliases: ['price_micros'], doc: 'Price.' },
+  ]);
+  write(FILE, ambiguous);
+  const r = compat('--against', 'git', '--against', 'registry');
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  // The reader field (`/fields/2`): the object that opens before its name.
+  const before = ambiguous
+    .slice(0, ambiguous.lastIndexOf('{', ambiguous.indexOf('"price_micros"')))
+    .split('\n');
+  const at = `${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+  const lines = r.stdout.trim().split('\n');
+  for (const against of ['git:', `registry:${subject}/versions/1`]) {
+    assert.ok(
+      lines.some(
+        (l) => l.startsWith(`${FILE}:${at} AMBIGUOUS_FIELD_MATCH `) && l.includes(`against ${against}`),
+      ),
+      r.stdout,
+    );
+  }
+  // Apicurio answers 422 for a schema Avro Java cannot resolve: a refusal, so the verdicts agree.
+  assert.doesNotMatch(r.stdout, /REGISTRY_VERDICT_MISMATCH|REGISTRY_ERROR/);
+  assert.match(r.stderr, /registry at BACKWARD says incompatible/);
+});
+
 test('an unreachable registry is a clear error with exit 2, not a hang or a stack trace', () => {
   const r = spawnSync(
     process.execPath,
@@ -137,7 +163,7 @@ test('an unreachable registry is a clear error with exit 2, not a hang or a stac
   );
   assert.equal(r.status, 2, r.stdout + r.stderr);
   assert.match(
-    r.stderr,
+    r.stdout,
     /REGISTRY_UNREACHABLE schema registry at http:\/\/127\.0\.0\.1:9\/apis\/ccompat\/v7 is unreachable/,
   );
   assert.doesNotMatch(r.stderr, /\n\s+at /);

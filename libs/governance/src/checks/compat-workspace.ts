@@ -190,7 +190,7 @@ async function compareWithRegistry(
 ): Promise<void> {
   const registryLevel =
     (await registry.getCompatibilityLevel(subject)) ?? (await registry.getCompatibilityLevel()) ?? 'BACKWARD';
-  const answer = await registry.testCompatibility(subject, JSON.stringify(standaloneSchema(workspace, doc)));
+  const answer = await registryVerdict(registry, subject, JSON.stringify(standaloneSchema(workspace, doc)));
   if (answer === null) return;
   report.registry = { level: registryLevel, compatible: answer.compatible, messages: answer.messages };
   const root = doc.positions.positionOf('');
@@ -227,6 +227,30 @@ async function compareWithRegistry(
       message: `at ${registryLevel}, the local check says ${ours ? 'compatible' : 'incompatible'} but the registry says ${answer.compatible ? 'compatible' : 'incompatible'} for subject "${subject}"${said}`,
     });
     report.status = 'incompatible';
+  }
+}
+
+/**
+ * The registry's verdict. A 422 is a verdict too: the registry will not take the schema (Apicurio answers so
+ * when Avro Java throws while resolving, e.g. for an ambiguous field match), so it is reported as
+ * "incompatible" with the registry's words, and our own findings still say why.
+ */
+async function registryVerdict(
+  registry: SchemaRegistryClient,
+  subject: string,
+  schema: string,
+): Promise<{ compatible: boolean; messages: string[] } | null> {
+  try {
+    return await registry.testCompatibility(subject, schema);
+  } catch (error) {
+    if (
+      error instanceof GovernanceError &&
+      error.code === 'REGISTRY_ERROR' &&
+      error.context.httpStatus === 422
+    ) {
+      return { compatible: false, messages: [error.message] };
+    }
+    throw error;
   }
 }
 

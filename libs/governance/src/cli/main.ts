@@ -66,7 +66,15 @@ function reportError(command: Command, error: unknown, format: OutputFormat): nu
     return report(command, format, [...error.findings], EXIT.usage);
   }
   if (error instanceof UsageError) {
-    finding = { file: '', line: 1, column: 1, id: 'USAGE', severity: 'error', path: '', message: error.message };
+    finding = {
+      file: '',
+      line: 1,
+      column: 1,
+      id: 'USAGE',
+      severity: 'error',
+      path: '',
+      message: error.message,
+    };
     code = EXIT.usage;
   } else if (error instanceof GovernanceError) {
     // User errors say where and what, never a stack trace.

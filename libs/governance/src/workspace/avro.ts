@@ -142,14 +142,19 @@ function locateAvscError(doc: SchemaDoc, message: string, last: string | undefin
     const pointer = doc.definedNames.get(duplicate[1]);
     if (pointer !== undefined) return joinPointer(pointer, 'name');
   }
-  if (message.startsWith('duplicate field name: ')) {
-    // The second field of a record that takes a name already taken.
+  // A duplicate is located at its second occurrence: the one to remove or rename.
+  const repeated = message.startsWith('duplicate field name: ')
+    ? /^(.*\/fields)\/\d+\/name$/
+    : /^duplicate ".*" symbol: /.test(message)
+      ? /^(.*\/symbols)\/\d+$/
+      : undefined;
+  if (repeated !== undefined) {
     const seen = new Set<string>();
     for (const pointer of doc.positions.values.keys()) {
-      const field = /^(.*\/fields)\/\d+\/name$/.exec(pointer);
+      const parent = repeated.exec(pointer)?.[1];
       const value = getAtPointer(doc.json, pointer);
-      if (field?.[1] === undefined || typeof value !== 'string') continue;
-      const key = `${field[1]}\u0000${value}`;
+      if (parent === undefined || typeof value !== 'string') continue;
+      const key = `${parent}\u0000${value}`;
       if (seen.has(key)) return pointer;
       seen.add(key);
     }

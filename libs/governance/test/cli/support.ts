@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** The workspace's `node_modules/.bin`: where `npx avro-gov` finds the command and the pinned `node`. */
+const BIN = fileURLToPath(new URL('../../../../node_modules/.bin', import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -18,6 +20,19 @@ export function runCli(cwd: string, args: readonly string[], env: NodeJS.Process
     cwd,
     encoding: 'utf8',
     env: { ...process.env, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs `avro-gov` exactly as `npx avro-gov` does from the repository: the linked bin, started by its shebang
+ * with `node_modules/.bin` first on the PATH, so the bin link and the pinned Node are part of what is tested.
+ */
+export function runBin(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(path.join(BIN, 'avro-gov'), [...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env, PATH: `${BIN}${path.delimiter}${process.env['PATH'] ?? ''}` },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

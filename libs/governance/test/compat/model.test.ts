@@ -70,7 +70,10 @@ describe('parseSchema', () => {
       () => parseSchema(record('Top')),
       /unknown type "n\.Top"; "Top" is in the null namespace, which a name inside a namespace never falls back to/,
     );
-    assert.throws(() => parseSchema(record('.Top')), { code: 'AVRO_INVALID', message: /invalid name "\.Top"/ });
+    assert.throws(() => parseSchema(record('.Top')), {
+      code: 'AVRO_INVALID',
+      message: /invalid name "\.Top"/,
+    });
   });
 
   test('aliases are qualified with the type namespace', () => {

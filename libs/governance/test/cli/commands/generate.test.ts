@@ -53,6 +53,9 @@ test('refuses to generate from an invalid workspace, exit 2', (t) => {
   t.after(() => ws.remove());
   const r = runCli(ws.dir, ['generate']);
   assert.equal(r.code, 2);
-  assert.match(r.stdout, /^schemas\/com\/acme\/ads\/AdShown.avsc:\d+:\d+ NAMED_TYPE_RESOLVES Unknown named type "com.acme.Nope"/);
+  assert.match(
+    r.stdout,
+    /^schemas\/com\/acme\/ads\/AdShown.avsc:\d+:\d+ NAMED_TYPE_RESOLVES Unknown named type "com.acme.Nope"/,
+  );
   assert.equal(existsSync(path.join(ws.dir, 'generated')), false);
 });

@@ -50,10 +50,12 @@ export function runPython(
   args: readonly string[],
   stdin = '',
   timeoutMs = 180_000,
+  env: Record<string, string> = {},
 ): Promise<string> {
   const python = witnessPython();
   return new Promise((resolve, reject) => {
     const child = spawn(python, [join(PYTHON_DIR, script), ...args], {
+      env: { ...process.env, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: timeoutMs,
       killSignal: 'SIGKILL',

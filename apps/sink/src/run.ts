@@ -122,6 +122,7 @@ export async function runSink(
         avroSchema: c?.schema,
         values: 'lossless',
         compression: settings['parquet.compression'],
+        timestamps: settings['parquet.timestamps'],
         rowGroupRows: settings['parquet.rowGroupRows'],
         pageSizeBytes: settings['parquet.pageSizeBytes'],
       });
@@ -153,7 +154,12 @@ export async function runSink(
 
   for (const topic of topics) {
     const c = classes.get(topic);
-    const ddl = hiveCreateTable(c?.schema, { topic, root, compression: settings['parquet.compression'] });
+    const ddl = hiveCreateTable(c?.schema, {
+      topic,
+      root,
+      compression: settings['parquet.compression'],
+      timestamps: settings['parquet.timestamps'],
+    });
     await storage.writeFile(ddlPath(root, topic), new TextEncoder().encode(`${ddl}\n`));
   }
 

@@ -37,7 +37,8 @@ function newestJdk(major: number): string {
     try {
       const release = readFileSync(join(home, 'release'), 'utf8');
       const version = Number(/JAVA_VERSION="(\d+)/.exec(release)?.[1] ?? 0);
-      if (version >= major && version > best.version && existsSync(join(home, 'bin/java'))) best = { version, home };
+      if (version >= major && version > best.version && existsSync(join(home, 'bin/java')))
+        best = { version, home };
     } catch {
       // not a JDK
     }
@@ -325,6 +326,8 @@ export interface StackEndpoints {
   /** Confluent-compatible API base URL (Apicurio ccompat v7). */
   readonly registryUrl: string;
   readonly webhdfsUrl: string;
+  /** fs.defaultFS: the NameNode's RPC address, for Hadoop clients (Hive, Spark). */
+  readonly hdfsUri: string;
   readonly hdfsUser: string;
   readonly otherHdfsUser: string;
   /** Owned by hdfsUser, mode 755: where services write. */
@@ -341,6 +344,7 @@ export function endpoints(config: StackConfig): StackEndpoints {
     kafkaBrokers: [`127.0.0.1:${config.kafkaPort}`],
     registryUrl: `http://127.0.0.1:${config.registryPort}/apis/ccompat/v7`,
     webhdfsUrl: `http://127.0.0.1:${config.hdfsHttpPort}`,
+    hdfsUri: `hdfs://127.0.0.1:${config.hdfsRpcPort}`,
     hdfsUser: config.hdfsUser,
     otherHdfsUser: config.hdfsOtherUser,
     hdfsLakeDir: '/data/lake',

@@ -77,11 +77,17 @@ test('every setting has a doc string and an ADLAKE_ env name, declared once', ()
 
 test('endpoints follow the configured ports', () => {
   const e = endpoints(
-    loadStackConfig({ ADLAKE_KAFKA_PORT: '19092', ADLAKE_REGISTRY_PORT: '18081', ADLAKE_STACK_DIR: '/x' }),
+    loadStackConfig({
+      ADLAKE_KAFKA_PORT: '19092',
+      ADLAKE_REGISTRY_PORT: '18081',
+      ADLAKE_HDFS_RPC_PORT: '18020',
+      ADLAKE_STACK_DIR: '/x',
+    }),
   );
   assert.deepEqual(e.kafkaBrokers, ['127.0.0.1:19092']);
   assert.equal(e.registryUrl, 'http://127.0.0.1:18081/apis/ccompat/v7');
   assert.equal(e.webhdfsUrl, 'http://127.0.0.1:9870');
+  assert.equal(e.hdfsUri, 'hdfs://127.0.0.1:18020');
   assert.equal(e.npmRegistryUrl, 'http://127.0.0.1:4873/');
   assert.equal(e.npmrcPath, '/x/npm/npmrc');
   assert.equal(e.hdfsUser, 'adlake');

@@ -147,6 +147,13 @@ export const SETTINGS = [
     doc: 'Parquet page compression.',
   }),
   spec({
+    key: 'parquet.timestamps',
+    kind: 'enum',
+    values: ['int64', 'int96'],
+    default: 'int64',
+    doc: 'Timestamp columns: int64 (TIMESTAMP logical types) or int96 (for Hive 2/3 readers; see docs/parquet.md).',
+  }),
+  spec({
     key: 'parquet.rowGroupRows',
     kind: 'integer',
     unit: 'rows',

@@ -1,7 +1,7 @@
 // The Hive DDL for a topic's table: a `CREATE EXTERNAL TABLE` over the sink's Parquet files, partitioned by
 // day, with column types derived from the same Parquet mapping the writer uses.
 import { planSchema } from './schema.ts';
-import type { ParquetField, PlanNode } from './schema.ts';
+import type { ParquetField, PlanNode, TimestampStorage } from './schema.ts';
 import { resolveAvroSchema } from './avro.ts';
 
 export interface HiveTableOptions {
@@ -15,11 +15,16 @@ export interface HiveTableOptions {
   lineage?: boolean;
   /** Recorded as `parquet.compression` in TBLPROPERTIES (what Hive would use if it wrote). Default snappy. */
   compression?: 'snappy' | 'gzip' | 'zstd' | 'none';
+  /** Must match the writer's `timestamps`; the column type is TIMESTAMP either way. Default int64. */
+  timestamps?: TimestampStorage;
 }
 
 /** `CREATE EXTERNAL TABLE IF NOT EXISTS … PARTITIONED BY (dt STRING) STORED AS PARQUET LOCATION '…'`. */
 export function hiveCreateTable(avroSchema: unknown, options: HiveTableOptions): string {
-  const plan = planSchema(avroSchema, { lineage: options.lineage ?? true });
+  const plan = planSchema(avroSchema, {
+    lineage: options.lineage ?? true,
+    ...(options.timestamps === undefined ? {} : { timestamps: options.timestamps }),
+  });
   const root = resolveAvroSchema(avroSchema);
   const docs = new Map<string, string>();
   if (root.kind === 'record') for (const f of root.fields) if (f.doc !== undefined) docs.set(f.name, f.doc);
@@ -95,6 +100,8 @@ function leafType(f: ParquetField): string {
       return 'INT';
     case 'INT64':
       return 'BIGINT';
+    case 'INT96':
+      return 'TIMESTAMP';
     case 'FLOAT':
       return 'FLOAT';
     case 'DOUBLE':

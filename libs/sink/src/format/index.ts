@@ -2,7 +2,7 @@
 // table that reads the result. See docs/parquet.md.
 export { resolveAvroSchema } from './avro.ts';
 export type { AvroField, AvroLogical, AvroNode, AvroPrimitive } from './avro.ts';
-export { deriveParquetSchema, formatParquetSchema, LINEAGE_COLUMNS } from './schema.ts';
+export { deriveParquetSchema, formatParquetSchema, LINEAGE_COLUMNS, TIMESTAMP_STORAGE } from './schema.ts';
 export type {
   DeriveOptions,
   ParquetColumn,

@@ -8,6 +8,7 @@ const PHYSICAL: Readonly<Record<ParquetPhysicalType, number>> = {
   BOOLEAN: 0,
   INT32: 1,
   INT64: 2,
+  INT96: 3,
   FLOAT: 4,
   DOUBLE: 5,
   BYTE_ARRAY: 6,

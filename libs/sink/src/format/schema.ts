@@ -6,7 +6,15 @@ import { decimalBytes, resolveAvroSchema } from './avro.ts';
 import type { AvroNode } from './avro.ts';
 
 export type ParquetPhysicalType =
-  'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'BYTE_ARRAY' | 'FIXED_LEN_BYTE_ARRAY';
+  'BOOLEAN' | 'INT32' | 'INT64' | 'INT96' | 'FLOAT' | 'DOUBLE' | 'BYTE_ARRAY' | 'FIXED_LEN_BYTE_ARRAY';
+
+/**
+ * How timestamps are stored: `int64` as the TIMESTAMP(MILLIS|MICROS) logical types (Spark, Trino, DuckDB,
+ * pyarrow, Hive 4), or `int96` (nanoseconds of the day and a Julian day, no logical type), the only timestamp
+ * Hive 2 and 3's own Parquet reader understands. Both hold every Avro timestamp exactly.
+ */
+export const TIMESTAMP_STORAGE = ['int64', 'int96'] as const;
+export type TimestampStorage = (typeof TIMESTAMP_STORAGE)[number];
 export type ParquetRepetition = 'REQUIRED' | 'OPTIONAL' | 'REPEATED';
 
 export type ParquetLogicalType =
@@ -45,6 +53,8 @@ export interface ParquetSchema {
 export interface DeriveOptions {
   /** Append the Kafka lineage columns (`_kafka_topic`, `_kafka_partition`, `_kafka_offset`, `_kafka_timestamp`). */
   lineage?: boolean;
+  /** Timestamp columns, top-level, nested and lineage alike (default `int64`). */
+  timestamps?: TimestampStorage;
 }
 
 /** Names of the lineage columns, appended after the record's own fields. */
@@ -68,6 +78,8 @@ export type LeafConversion =
   | 'bytes'
   | 'fixed'
   | 'timestamp-millis'
+  | 'int96-millis'
+  | 'int96-micros'
   | 'date'
   | 'decimal';
 
@@ -159,6 +171,7 @@ export function planSchema(avroSchema: unknown, options: PlanOptions = {}): Sche
     );
   }
   const values = options.values ?? 'number';
+  const int96 = (options.timestamps ?? 'int64') === 'int96';
   const leaves: PlanLeaf[] = [];
 
   function fail(path: string, message: string): never {
@@ -205,6 +218,7 @@ export function planSchema(avroSchema: unknown, options: PlanOptions = {}): Sche
             case 'timestamp-micros':
             case 'local-timestamp-micros': {
               const millis = logical.name.endsWith('millis');
+              if (int96) return leaf(name, optional, path, millis ? 'int96-millis' : 'int96-micros', 'INT96');
               return leaf(name, optional, path, millis ? 'timestamp-millis' : 'long', 'INT64', {
                 logicalType: {
                   type: 'TIMESTAMP',
@@ -360,9 +374,11 @@ export function planSchema(avroSchema: unknown, options: PlanOptions = {}): Sche
       { name: offset, node: leaf(offset, false, offset, 'long', 'INT64') },
       {
         name: timestamp,
-        node: leaf(timestamp, true, timestamp, 'timestamp-millis', 'INT64', {
-          logicalType: { type: 'TIMESTAMP', unit: 'MILLIS', isAdjustedToUTC: true },
-        }),
+        node: int96
+          ? leaf(timestamp, true, timestamp, 'int96-millis', 'INT96')
+          : leaf(timestamp, true, timestamp, 'timestamp-millis', 'INT64', {
+              logicalType: { type: 'TIMESTAMP', unit: 'MILLIS', isAdjustedToUTC: true },
+            }),
       },
     );
   }

@@ -13,6 +13,7 @@ import type {
   ParquetSchema,
   PlanLeaf,
   PlanNode,
+  TimestampStorage,
   ValueRepresentation,
 } from './schema.ts';
 
@@ -31,6 +32,8 @@ export interface ParquetWriterOptions {
   lineage?: boolean;
   /** How the values are represented (default `number`): see ValueRepresentation. */
   values?: ValueRepresentation;
+  /** Timestamp columns as INT64 logical timestamps (default) or INT96 for Hive 2/3: see TimestampStorage. */
+  timestamps?: TimestampStorage;
 }
 
 /** Where a record came from; written to the lineage columns. */
@@ -122,7 +125,7 @@ class Column {
     this.f64 = new Float64Array(t === 'DOUBLE' ? INITIAL_CAPACITY : 0);
     this.u8 = new Uint8Array(t === 'BOOLEAN' ? INITIAL_CAPACITY : 0);
     this.bytes = Buffer.allocUnsafe(
-      t === 'BYTE_ARRAY' || t === 'FIXED_LEN_BYTE_ARRAY' ? 16 * INITIAL_CAPACITY : 0,
+      t === 'BYTE_ARRAY' || t === 'FIXED_LEN_BYTE_ARRAY' || t === 'INT96' ? 16 * INITIAL_CAPACITY : 0,
     );
   }
 
@@ -197,6 +200,36 @@ function pushI64(c: Column, v: number | bigint): void {
   c.nValues = n + 1;
   if (v < c.min) c.min = v;
   if (v > c.max) c.max = v;
+}
+
+/** Julian day number of 1970-01-01: INT96 counts days from the Julian epoch. */
+const JULIAN_UNIX_EPOCH = 2_440_588;
+
+/**
+ * An INT96 timestamp as Impala, Hive and Spark write it: 8 bytes little-endian nanoseconds of the day, then 4
+ * bytes little-endian Julian day, proleptic Gregorian. No statistics: INT96 has no defined sort order.
+ */
+function pushInt96(c: Column, t: number, perDay: number, nanosPerUnit: number): void {
+  const day = Math.floor(t / perDay);
+  // Exact: a day holds fewer than 2^53 nanoseconds, and t - day * perDay is a safe integer below perDay.
+  const nanos = (t - day * perDay) * nanosPerUnit;
+  ensureBytes(c, 12);
+  const b = c.bytes;
+  const p = c.bytesLen;
+  const hi = Math.floor(nanos / TWO_32);
+  b.writeUInt32LE(nanos - hi * TWO_32, p);
+  b.writeUInt32LE(hi, p + 4);
+  b.writeInt32LE(day + JULIAN_UNIX_EPOCH, p + 8);
+  c.bytesLen = p + 12;
+  c.nValues++;
+}
+
+function pushInt96Big(c: Column, t: bigint, perDay: bigint, nanosPerUnit: bigint): void {
+  // Floor division: BigInt division truncates toward zero.
+  let day = t / perDay;
+  if (t % perDay < 0n) day -= 1n;
+  pushInt96(c, Number(t - day * perDay), Number(perDay), Number(nanosPerUnit));
+  c.bytes.writeInt32LE(Number(day) + JULIAN_UNIX_EPOCH, c.bytesLen - 4);
 }
 
 function pushF32(c: Column, v: number): void {
@@ -312,6 +345,19 @@ function valueWriter(c: Column): (v: unknown) => void {
         else if (typeof ms === 'bigint' && ms >= INT64_MIN && ms <= INT64_MAX) pushI64(c, ms);
         else throw invalid(path, 'timestamp-millis (valid Date or epoch milliseconds)', v);
       };
+    case 'int96-millis':
+    case 'int96-micros': {
+      const perDay = leaf.conv === 'int96-millis' ? MS_PER_DAY : MS_PER_DAY * 1000;
+      const nanosPerUnit = leaf.conv === 'int96-millis' ? 1_000_000 : 1000;
+      return (v) => {
+        const t = v instanceof Date ? v.getTime() : v;
+        if (typeof t === 'number' && Number.isSafeInteger(t)) pushInt96(c, t, perDay, nanosPerUnit);
+        else if (typeof t === 'bigint' && t >= INT64_MIN && t <= INT64_MAX) {
+          pushInt96Big(c, t, BigInt(perDay), BigInt(nanosPerUnit));
+        } else
+          throw invalid(path, `${leaf.conv === 'int96-millis' ? 'timestamp-millis' : 'timestamp-micros'}`, v);
+      };
+    }
     case 'date':
       return (v) => {
         const days = v instanceof Date ? Math.floor(v.getTime() / MS_PER_DAY) : v;
@@ -627,6 +673,7 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
   const plan = planSchema(options.avroSchema, {
     lineage,
     ...(options.values === undefined ? {} : { values: options.values }),
+    ...(options.timestamps === undefined ? {} : { timestamps: options.timestamps }),
   });
   const codec = CODEC_ID[compression];
 

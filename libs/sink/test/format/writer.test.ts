@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
 import { SinkError } from '../../src/errors.ts';
+import { hiveCreateTable } from '../../src/format/hive.ts';
 import { createParquetFileWriter } from '../../src/format/writer.ts';
 import type { ParquetWriterOptions } from '../../src/format/writer.ts';
 import { openLake } from './duckdb.ts';
@@ -418,6 +419,98 @@ describe('createParquetFileWriter: every Avro type read back by DuckDB', () => {
       );
     });
   }
+});
+
+describe('createParquetFileWriter: timestamps as INT96 for Hive 2/3 (timestamps: int96)', () => {
+  const schema = {
+    type: 'record',
+    name: 'T',
+    namespace: 'com.example',
+    fields: [
+      { name: 'ms', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      { name: 'us', type: { type: 'long', logicalType: 'timestamp-micros' } },
+      {
+        name: 'nested',
+        type: {
+          type: 'array',
+          items: {
+            type: 'record',
+            name: 'M',
+            fields: [{ name: 'at', type: ['null', { type: 'long', logicalType: 'timestamp-millis' }] }],
+          },
+        },
+      },
+    ],
+  };
+  // Instants on both sides of the epoch and of midnight, and beyond a double's exact microseconds.
+  const cases: Array<{ ms: number | bigint; us: number | bigint; at: number | null }> = [
+    { ms: 0, us: 0, at: null },
+    { ms: -1, us: -1, at: 1 },
+    { ms: 1_795_437_296_789, us: 1_795_437_296_789_123, at: -86_400_001 },
+    { ms: 946_684_800_000, us: 9_007_199_254_740_993n, at: 946_684_799_999 },
+    { ms: -62_135_596_800_000, us: -62_135_596_800_000_001n, at: 253_402_300_799_999 },
+  ];
+
+  it('stores every timestamp column, top-level, nested and lineage, as INT96 with no logical type', () => {
+    const w = createParquetFileWriter({ avroSchema: schema, timestamps: 'int96', values: 'lossless' });
+    const leaves = w.schema.columns.map((c) => `${c.path.join('.')} ${c.type} ${c.logicalType?.type ?? '-'}`);
+    assert.deepEqual(
+      leaves.filter((l) => / (INT96|INT64) /.test(l)),
+      [
+        'ms INT96 -',
+        'us INT96 -',
+        'nested.list.element.at INT96 -',
+        '_kafka_offset INT64 -',
+        '_kafka_timestamp INT96 -',
+      ],
+    );
+  });
+
+  it('DuckDB reads back every instant exactly, at microsecond precision', async () => {
+    const topic = uniqueTopic('int96');
+    const w = createParquetFileWriter({ avroSchema: schema, timestamps: 'int96', values: 'lossless' });
+    cases.forEach((c, i) =>
+      w.append(
+        { ms: c.ms, us: c.us, nested: [{ at: c.at }] },
+        { topic, partition: 0, offset: i, timestamp: i === 0 ? null : 1_795_000_000_000 + i },
+      ),
+    );
+    const path = lake.put(topic, '2026-11-23', 'part-0.parquet', w.finish());
+    const types = await lake.query(`DESCRIBE SELECT ms, us, _kafka_timestamp FROM ${lake.table(topic)}`);
+    assert.deepEqual(
+      types.map((t) => t['column_type']),
+      ['TIMESTAMP', 'TIMESTAMP', 'TIMESTAMP'],
+    );
+    const rows = await lake.query(
+      `SELECT epoch_us(ms)::VARCHAR AS ms, epoch_us(us)::VARCHAR AS us,
+              epoch_us(nested[1].at)::VARCHAR AS at, epoch_ms(_kafka_timestamp)::VARCHAR AS kt
+       FROM ${lake.table(topic)} ORDER BY _kafka_offset`,
+    );
+    assert.deepEqual(
+      rows,
+      cases.map((c, i) => ({
+        ms: String(BigInt(c.ms) * 1000n),
+        us: String(c.us),
+        at: c.at === null ? null : String(BigInt(c.at) * 1000n),
+        kt: i === 0 ? null : String(1_795_000_000_000 + i),
+      })),
+    );
+    // INT96 has no defined sort order: no min/max a reader might trust.
+    const stats = await lake.query(
+      `SELECT stats_min_value AS min FROM parquet_metadata('${path}') WHERE path_in_schema = 'ms'`,
+    );
+    assert.deepEqual(stats, [{ min: null }]);
+  });
+
+  it('the Hive DDL types INT96 columns as TIMESTAMP, as it does INT64 timestamps', () => {
+    const ddl = (timestamps: 'int64' | 'int96'): string =>
+      hiveCreateTable(schema, { topic: 't', root: '/lake', timestamps });
+    assert.equal(ddl('int96'), ddl('int64'));
+    assert.match(
+      ddl('int96'),
+      /`ms` TIMESTAMP,\n {2}`us` TIMESTAMP,\n {2}`nested` ARRAY<STRUCT<`at`:TIMESTAMP>>/,
+    );
+  });
 });
 
 describe('createParquetFileWriter: lineage and hive partitioning', () => {

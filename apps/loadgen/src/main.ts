@@ -2,7 +2,12 @@
 // adlake-loadgen: sends simulated ad-server traffic through the typed SDK, with a progress bar.
 import { parseArgs } from 'node:util';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
-import { createProducer, registerCompressionCodecs } from '@adlake/sdk';
+import {
+  createProducer,
+  ignoreKafkajsTimerWarning,
+  kafkaLogCreator,
+  registerCompressionCodecs,
+} from '@adlake/sdk';
 import { Kafka, logLevel } from 'kafkajs';
 import { AdServerSimulator } from '@adlake/simulator';
 import type { SimulatedEvent } from '@adlake/simulator';
@@ -57,6 +62,7 @@ async function main(): Promise<number> {
     clientId: 'adlake-loadgen',
     brokers: values.brokers.split(','),
     logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(),
   });
   const classes = { impression: AdImpression, click: AdClick, engagement: AdEngagement } as const;
   await ensureTopics(
@@ -186,6 +192,7 @@ function round(n: number): number {
 
 class UsageError extends Error {}
 
+ignoreKafkajsTimerWarning();
 try {
   process.exitCode = await main();
 } catch (error) {

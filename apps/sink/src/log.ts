@@ -25,14 +25,12 @@ export function jsonLogger(
 }
 
 /**
- * Routes process warnings into the structured log. kafkajs 2.2.4 sets a negative timeout once per client
- * on Node 24, which Node reports as TimeoutNegativeWarning: harmless, and dropped so it is not mistaken
- * for a fault.
+ * Routes process warnings into the structured log (kafkajs's known-harmless timer warning is dropped before
+ * it is raised: `ignoreKafkajsTimerWarning` in main.ts).
  */
 export function logProcessWarnings(log: Logger): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
-    if (warning.name === 'TimeoutNegativeWarning') return;
     log.warn('process.warning', { name: warning.name, message: warning.message });
   });
 }

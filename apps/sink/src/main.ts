@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // adlake-sink: run the sink, audit what it wrote, or list its settings.
 import { parseArgs } from 'node:util';
+import { ignoreKafkajsTimerWarning } from '@adlake/sdk';
 import { describeSettings, loadSettings, SinkError } from '@adlake/sink';
 import type { SinkSettings } from '@adlake/sink';
 import { Kafka, logLevel } from 'kafkajs';
@@ -146,6 +147,7 @@ function exitNow(code: number): number {
   return code;
 }
 
+ignoreKafkajsTimerWarning();
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

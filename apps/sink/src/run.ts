@@ -7,6 +7,7 @@ import { createWireDecoder, deadLetter, isRetriable, registerCompressionCodecs }
 import type { WireDecoder } from '@adlake/sdk';
 import { createParquetFileWriter, DailyPartitioner, ddlPath, hiveCreateTable, SinkTask } from '@adlake/sink';
 import type { SinkRecord, SinkSettings } from '@adlake/sink';
+import { Partitioners } from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Logger } from './log.ts';
 import { Lifecycle } from './lifecycle.ts';
@@ -69,6 +70,8 @@ export async function runSink(
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    // Dead letters are keyed like the records they carry: Java-compatible murmur2, as the SDK's producer.
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   const consumer: Consumer = kafka.consumer({
     groupId: settings['kafka.groupId'],

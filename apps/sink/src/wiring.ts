@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as events from '@adlake/events';
-import { createRegistryClient } from '@adlake/sdk';
+import { createRegistryClient, kafkaLogCreator } from '@adlake/sdk';
 import type { RegistryClient } from '@adlake/sdk';
 import { LocalStorage, SinkError, WebHdfsStorage } from '@adlake/sink';
 import type { SinkSettings, Storage } from '@adlake/sink';
@@ -116,13 +116,9 @@ export function buildKafka(settings: SinkSettings, log: Logger): Kafka {
     clientId: settings['kafka.clientId'],
     brokers: settings['kafka.brokers'],
     logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log: entry }) => {
-        const { message, ...rest } = entry;
-        const fields = { message, ...rest };
-        if (level === logLevel.ERROR) log.error('kafka', fields);
-        else log.warn('kafka', fields);
-      },
+    logCreator: kafkaLogCreator((level, entry) => {
+      if (level === 'error') log.error('kafka', { ...entry });
+      else log.warn('kafka', { ...entry });
+    }),
   });
 }

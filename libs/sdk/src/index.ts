@@ -43,4 +43,6 @@ export { COMPRESSIONS, registerCompressionCodecs } from './compression.ts';
 export type { Compression } from './compression.ts';
 export { encodingType } from './avro-types.ts';
 export { createPartitioner, murmur2 } from './partitioner.ts';
+export { HARMLESS_KAFKAJS_LOGS, ignoreKafkajsTimerWarning, kafkaLogCreator } from './kafka.ts';
+export type { KafkaLogLevel } from './kafka.ts';
 export { HEADER_SIZE, MAGIC_BYTE, WireEncoder, frame, readSchemaId } from './wire.ts';

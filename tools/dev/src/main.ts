@@ -4,6 +4,7 @@
 // and prints a summary. The steps are the real commands, run as child processes.
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { ignoreKafkajsTimerWarning } from '@adlake/sdk';
 import { LocalStorage, readLedger, WebHdfsStorage } from '@adlake/sink';
 import type { Storage } from '@adlake/sink';
 import { down, endpoints, loadStackConfig, up } from '@adlake/stack';
@@ -261,6 +262,7 @@ function run(command: string, args: string[], env: Record<string, string>, captu
   });
 }
 
+ignoreKafkajsTimerWarning();
 try {
   process.exitCode = await main();
 } catch (error) {

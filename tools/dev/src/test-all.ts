@@ -1,6 +1,7 @@
 // The README's test command: every check the project has, in one run, with the real stack started around
 // the integration tests and stopped again (only what this run started), whatever the tests did.
 import { parseArgs } from 'node:util';
+import { ignoreKafkajsTimerWarning } from '@adlake/sdk';
 import { down, loadStackConfig, up } from '@adlake/stack';
 import type { ServiceName } from '@adlake/stack';
 import { runNx } from './nx.ts';
@@ -98,4 +99,5 @@ async function withStack(keepStack: boolean, body: () => Promise<boolean>): Prom
   }
 }
 
+ignoreKafkajsTimerWarning();
 process.exitCode = await main();

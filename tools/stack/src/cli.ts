@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Command line of the local stack: `npm run stack -- up|down|status|logs [service...]`.
 import { parseArgs } from 'node:util';
+import { ignoreKafkajsTimerWarning } from '@adlake/sdk';
 import { loadStackConfig, SERVICE_NAMES, SETTINGS } from './config.ts';
 import { StackError } from './errors.ts';
 import { down, logs, status, up } from './stack.ts';
@@ -105,6 +106,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+ignoreKafkajsTimerWarning();
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

@@ -152,7 +152,8 @@ after(async () => {
   }
   for (const segment of ['ads', 'billing', 'users']) {
     try {
-      npm(['unpublish', pkg(segment), '--force'], tmpdir());
+      // Cleanup of our own test packages: npm's "using --force" warning is about exactly that.
+      npm(['unpublish', pkg(segment), '--force', '--loglevel=error'], tmpdir());
     } catch {
       // never published (an earlier step failed)
     }

@@ -29,7 +29,8 @@ function npm(args: string[], cwd: string) {
 }
 
 after(async () => {
-  await npm(['unpublish', `${name}@${version}`, '--force'], work).catch(() => undefined);
+  // Cleanup of our own test package: npm's "using --force" warning is about exactly that.
+  await npm(['unpublish', `${name}@${version}`, '--force', '--loglevel=error'], work).catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -16,6 +16,8 @@ import {
   createProducer,
   createRegistryClient,
   encodingType,
+  ignoreKafkajsTimerWarning,
+  kafkaLogCreator,
   registerCompressionCodecs,
   WireEncoder,
 } from '@adlake/sdk';
@@ -36,10 +38,16 @@ const EVENTS = Number(args.events);
 const BATCH = Number(args.batch);
 const ROUNDS = Number(args.rounds);
 const COMPRESSION = args.compression as Compression;
-const COMPRESSION_CODE = { none: 0, gzip: 1, snappy: 2, zstd: 4 }[COMPRESSION];
+const COMPRESSION_CODE = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 }[COMPRESSION];
 
 const { kafkaBrokers, registryUrl } = endpoints(loadStackConfig());
-const kafka = new Kafka({ clientId: 'bench-sdk', brokers: kafkaBrokers, logLevel: logLevel.ERROR });
+ignoreKafkajsTimerWarning();
+const kafka = new Kafka({
+  clientId: 'bench-sdk',
+  brokers: kafkaBrokers,
+  logLevel: logLevel.ERROR,
+  logCreator: kafkaLogCreator(),
+});
 const registry = createRegistryClient({ url: registryUrl });
 const suffix = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 const topic = `bench-sdk-${suffix}`;
@@ -56,6 +64,7 @@ const cls: EventCodec<AdImpression, AdImpressionInput> = {
   isValid: (value): value is AdImpressionInput => AdImpression.isValid(value),
   encode: (value) => AdImpression.encode(value),
   decode: (bytes) => AdImpression.decode(bytes),
+  avroOptions: (values) => AdImpression.avroOptions(values),
 };
 
 function events(n: number): AdImpressionInput[] {

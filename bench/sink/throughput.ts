@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
-import { createProducer, registerCompressionCodecs } from '@adlake/sdk';
+import { createProducer, ignoreKafkajsTimerWarning, registerCompressionCodecs } from '@adlake/sdk';
 import { AdServerSimulator } from '@adlake/simulator';
 import { LocalStorage } from '@adlake/sink';
 import type { Storage } from '@adlake/sink';
@@ -164,4 +164,5 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+ignoreKafkajsTimerWarning();
 await main();

@@ -9,6 +9,7 @@ import { errorToFinding } from '../diagnostics/format.ts';
 import type { Finding } from '../diagnostics/finding.ts';
 import { GovernanceError } from '../errors.ts';
 import { avroValidityFindings } from '../lint/lint.ts';
+import { buildAvroTypes } from '../workspace/avro.ts';
 import type { JsonPositions } from '../json/parse.ts';
 import { joinPointer } from '../json/pointer.ts';
 import { parseRegistered } from '../registry/client.ts';
@@ -70,14 +71,15 @@ export async function checkWorkspaceCompatibility(
   config: GovernanceConfig,
   options: WorkspaceCompatOptions,
 ): Promise<WorkspaceCompatResult> {
-  // A schema Avro refuses to parse has no verdict: reported under lint's rule ids, as lint would.
-  const inputErrors = avroValidityFindings(workspace);
+  const docs = selectDocs(workspace, config, options);
+  // A schema Avro refuses to parse has no verdict: reported under lint's rule ids, as lint would. avsc builds
+  // only the schemas checked here and what they use (a namespace's task need not build the whole tree).
+  const inputErrors = avroValidityFindings(workspace, { avro: buildAvroTypes(workspace, { only: docs }) });
   const result: WorkspaceCompatResult = { compatible: true, reports: [], findings: [], inputErrors };
   if (inputErrors.length > 0) {
     result.compatible = false;
     return result;
   }
-  const docs = selectDocs(workspace, config, options);
   const sources: Record<Baseline, () => Promise<Map<SchemaDoc, PreviousVersion[] | null>>> = {
     git: () => gitVersions(workspace, docs, options),
     dir: () => dirVersions(workspace, docs, options),

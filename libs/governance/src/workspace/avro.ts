@@ -16,6 +16,8 @@ export interface BuildAvroTypesOptions {
   wrapUnions?: boolean | 'auto' | 'always' | 'never';
   /** Start from an existing registry (it is not modified). */
   registry?: Record<string, Type>;
+  /** Build only these documents and what they depend on (default: every document). */
+  only?: readonly SchemaDoc[];
 }
 
 export interface AvroBuildResult {
@@ -34,7 +36,13 @@ export function buildAvroTypes(
   workspace: SchemaWorkspace,
   options: BuildAvroTypesOptions = {},
 ): AvroBuildResult {
-  return buildInOrder(workspace, workspace.order, options);
+  if (options.only === undefined) return buildInOrder(workspace, workspace.order, options);
+  const wanted = new Set(options.only.flatMap((doc) => workspace.closureOf(doc)));
+  return buildInOrder(
+    workspace,
+    workspace.order.filter((doc) => wanted.has(doc)),
+    options,
+  );
 }
 
 function buildInOrder(

@@ -40,9 +40,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
     const known = COMMANDS.map((c) => c.name).join(', ');
-    const unknown = { name: 'avro-gov', summary: '', run: () => Promise.resolve(EXIT.usage) };
     return reportError(
-      unknown,
+      undefined,
       new UsageError(`unknown command "${name}"; expected one of ${known}`),
       requestedFormat(rest),
     );
@@ -58,7 +57,7 @@ export async function run(argv: readonly string[]): Promise<number> {
  * Every error comes out on stdout in the format asked for, as a finding (file:line:col CODE message), so a
  * CI step parsing `--format json` or annotating with `--format github` sees it; the exit code says which kind.
  */
-function reportError(command: Command, error: unknown, format: OutputFormat): number {
+function reportError(command: Command | undefined, error: unknown, format: OutputFormat): number {
   let finding: Finding;
   let code: number;
   if (error instanceof InvalidSchemaError) {
@@ -95,17 +94,21 @@ function reportError(command: Command, error: unknown, format: OutputFormat): nu
   }
   report(command, format, [finding], code);
   if (code === EXIT.usage && error instanceof UsageError && format === 'text') {
-    const help = command.name === 'avro-gov' ? 'avro-gov --help' : `avro-gov ${command.name} --help`;
-    console.error(`Run "${help}" for usage.`);
+    console.error(`Run "avro-gov ${command === undefined ? '' : `${command.name} `}--help" for usage.`);
   }
   if (code === EXIT.internal) console.error(error);
   return code;
 }
 
-function report(command: Command, format: OutputFormat, findings: Finding[], code: number): number {
+function report(
+  command: Command | undefined,
+  format: OutputFormat,
+  findings: Finding[],
+  code: number,
+): number {
   if (format === 'json') {
     const errors = sortFindings(findings).map(toJsonObject);
-    console.log(JSON.stringify(command.jsonOnError?.(errors) ?? { errors }, null, 2));
+    console.log(JSON.stringify(command?.jsonOnError?.(errors) ?? { errors }, null, 2));
   } else {
     console.log(formatFindings(findings, format));
   }

@@ -209,27 +209,17 @@ const JULIAN_UNIX_EPOCH = 2_440_588;
  * An INT96 timestamp as Impala, Hive and Spark write it: 8 bytes little-endian nanoseconds of the day, then 4
  * bytes little-endian Julian day, proleptic Gregorian. No statistics: INT96 has no defined sort order.
  */
-function pushInt96(c: Column, t: number, perDay: number, nanosPerUnit: number): void {
-  const day = Math.floor(t / perDay);
-  // Exact: a day holds fewer than 2^53 nanoseconds, and t - day * perDay is a safe integer below perDay.
-  const nanos = (t - day * perDay) * nanosPerUnit;
+function pushInt96(c: Column, daysSinceEpoch: number, nanosOfDay: number): void {
   ensureBytes(c, 12);
   const b = c.bytes;
   const p = c.bytesLen;
-  const hi = Math.floor(nanos / TWO_32);
-  b.writeUInt32LE(nanos - hi * TWO_32, p);
+  // Exact: a day holds fewer than 2^53 nanoseconds.
+  const hi = Math.floor(nanosOfDay / TWO_32);
+  b.writeUInt32LE(nanosOfDay - hi * TWO_32, p);
   b.writeUInt32LE(hi, p + 4);
-  b.writeInt32LE(day + JULIAN_UNIX_EPOCH, p + 8);
+  b.writeInt32LE(daysSinceEpoch + JULIAN_UNIX_EPOCH, p + 8);
   c.bytesLen = p + 12;
   c.nValues++;
-}
-
-function pushInt96Big(c: Column, t: bigint, perDay: bigint, nanosPerUnit: bigint): void {
-  // Floor division: BigInt division truncates toward zero.
-  let day = t / perDay;
-  if (t % perDay < 0n) day -= 1n;
-  pushInt96(c, Number(t - day * perDay), Number(perDay), Number(nanosPerUnit));
-  c.bytes.writeInt32LE(Number(day) + JULIAN_UNIX_EPOCH, c.bytesLen - 4);
 }
 
 function pushF32(c: Column, v: number): void {
@@ -349,11 +339,17 @@ function valueWriter(c: Column): (v: unknown) => void {
     case 'int96-micros': {
       const perDay = leaf.conv === 'int96-millis' ? MS_PER_DAY : MS_PER_DAY * 1000;
       const nanosPerUnit = leaf.conv === 'int96-millis' ? 1_000_000 : 1000;
+      const perDayBig = BigInt(perDay);
       return (v) => {
         const t = v instanceof Date ? v.getTime() : v;
-        if (typeof t === 'number' && Number.isSafeInteger(t)) pushInt96(c, t, perDay, nanosPerUnit);
-        else if (typeof t === 'bigint' && t >= INT64_MIN && t <= INT64_MAX) {
-          pushInt96Big(c, t, BigInt(perDay), BigInt(nanosPerUnit));
+        if (typeof t === 'number' && Number.isSafeInteger(t)) {
+          // t - day * perDay is a safe integer below perDay, so the split is exact.
+          const day = Math.floor(t / perDay);
+          pushInt96(c, day, (t - day * perDay) * nanosPerUnit);
+        } else if (typeof t === 'bigint' && t >= INT64_MIN && t <= INT64_MAX) {
+          // Floor division: BigInt division truncates toward zero.
+          const day = t / perDayBig - (t % perDayBig < 0n ? 1n : 0n);
+          pushInt96(c, Number(day), Number(t - day * perDayBig) * nanosPerUnit);
         } else
           throw invalid(path, `${leaf.conv === 'int96-millis' ? 'timestamp-millis' : 'timestamp-micros'}`, v);
       };

@@ -1,4 +1,5 @@
 // The one error base of the governance core: every failure a caller can act on carries a stable code.
+import { AvroError } from '@adlake/avro';
 
 export const GovernanceErrorCodes = [
   'FILE_NOT_FOUND',
@@ -47,4 +48,14 @@ export class GovernanceError extends Error {
     this.retriable = options.retriable ?? false;
     this.context = options.context ?? {};
   }
+}
+
+/** An error of the Avro model crosses into governance with its code and place unchanged; anything else is not
+ * ours to describe and comes back undefined. */
+export function asGovernanceError(error: unknown): GovernanceError | undefined {
+  if (error instanceof GovernanceError) return error;
+  if (error instanceof AvroError) {
+    return new GovernanceError(error.code, error.message, { cause: error, context: error.context });
+  }
+  return undefined;
 }

@@ -1,6 +1,5 @@
 // The governance core's public surface: what the CLI, the Nx plugin and the release step build on.
 export * from './errors.ts';
-export * from './json/index.ts';
 export * from './workspace/index.ts';
 export * from './lint/index.ts';
 export * from './diagnostics/index.ts';

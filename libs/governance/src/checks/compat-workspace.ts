@@ -4,14 +4,14 @@ import { gitHistory, readFilesAt } from '../baseline/git.ts';
 import { checkCompatibility } from '../compat/check.ts';
 import type { CompatFinding, CompatWarningFinding, PreviousVersion } from '../compat/check.ts';
 import type { CompatibilityLevel } from '../compat/levels.ts';
-import type { LookupNamedType } from '../compat/model.ts';
+import type { LookupNamedType } from '@adlake/avro';
 import { errorToFinding } from '../diagnostics/format.ts';
 import type { Finding } from '../diagnostics/finding.ts';
-import { GovernanceError } from '../errors.ts';
+import { GovernanceError, asGovernanceError } from '../errors.ts';
 import { avroValidityFindings } from '../lint/lint.ts';
 import { buildAvroTypes } from '../workspace/avro.ts';
-import type { JsonPositions } from '../json/parse.ts';
-import { joinPointer } from '../json/pointer.ts';
+import type { JsonPositions } from '@adlake/avro';
+import { joinPointer } from '@adlake/avro';
 import { parseRegistered } from '../registry/client.ts';
 import type { SchemaRegistryClient } from '../registry/client.ts';
 import { bindingFor } from '../workspace/config.ts';
@@ -147,8 +147,9 @@ async function checkOne(
   let local;
   try {
     local = checkCompatibility({ schema: doc.json, previous, level, lookupNamedType: lookup });
-  } catch (error) {
-    if (!(error instanceof GovernanceError)) throw error;
+  } catch (caught) {
+    const error = asGovernanceError(caught);
+    if (error === undefined) throw caught;
     // A previous version the engine cannot read (malformed in history, say): say which, do not guess.
     result.findings.push({
       ...errorToFinding(error, doc.file),

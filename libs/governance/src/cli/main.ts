@@ -3,7 +3,7 @@
 import { errorToFinding, formatFindings, toJsonObject } from '../diagnostics/format.ts';
 import type { Finding } from '../diagnostics/finding.ts';
 import { sortFindings } from '../diagnostics/sort.ts';
-import { GovernanceError } from '../errors.ts';
+import { asGovernanceError } from '../errors.ts';
 import { InvalidSchemaError } from '../lint/lint.ts';
 import { EXIT, requestedFormat, UsageError } from './args.ts';
 import type { Command, OutputFormat } from './args.ts';
@@ -60,6 +60,7 @@ export async function run(argv: readonly string[]): Promise<number> {
 function reportError(command: Command | undefined, error: unknown, format: OutputFormat): number {
   let finding: Finding;
   let code: number;
+  const known = asGovernanceError(error);
   if (error instanceof InvalidSchemaError) {
     // Every schema Avro refuses, each under its lint rule, as `lint` and `compat` report them.
     return report(command, format, [...error.findings], EXIT.usage);
@@ -75,9 +76,9 @@ function reportError(command: Command | undefined, error: unknown, format: Outpu
       message: error.message,
     };
     code = EXIT.usage;
-  } else if (error instanceof GovernanceError) {
+  } else if (known !== undefined) {
     // User errors say where and what, never a stack trace.
-    finding = errorToFinding(error);
+    finding = errorToFinding(known);
     code = EXIT.usage;
   } else {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,8 @@
 // Generates the TypeScript source of an event package from Avro schema documents: `_runtime.ts`, one `types.ts`
 // with every named type, one module per event exporting a same-named type and codec const, and `index.ts`.
 import { readFileSync } from 'node:fs';
-import { GovernanceError } from '../errors.ts';
-import type { LookupNamedType } from '../compat/model.ts';
+import { GovernanceError, asGovernanceError } from '../errors.ts';
+import type { LookupNamedType } from '@adlake/avro';
 import { buildModel, namedDef, standaloneSchema } from './model.ts';
 import type { DocumentModel, NamedDef, SchemaDocument, SchemaModel, TypeNode } from './model.ts';
 import { createType } from './runtime.ts';
@@ -93,14 +93,15 @@ function reachable(model: SchemaModel, roots: readonly TypeNode[]): NamedDef[] {
 function withContext<T>(def: { file: string }, fn: () => T, subject?: string): T {
   try {
     return fn();
-  } catch (error) {
-    if (error instanceof GovernanceError && error.context.file === undefined) {
+  } catch (caught) {
+    const error = asGovernanceError(caught);
+    if (error !== undefined && error.context.file === undefined) {
       throw new GovernanceError(error.code, `${def.file}: ${error.message}`, {
         cause: error,
         context: { ...error.context, file: def.file, ...(subject === undefined ? {} : { subject }) },
       });
     }
-    throw error;
+    throw caught;
   }
 }
 

@@ -1,8 +1,8 @@
 // Resolves Avro schema documents into one name-indexed model: named types defined once, references by full
 // name (including types from other files via lookupNamedType), and a self-contained schema per document.
-import type { LookupNamedType } from '../compat/model.ts';
+import type { LookupNamedType } from '@adlake/avro';
 import { GovernanceError } from '../errors.ts';
-import { qualifyName } from '../workspace/names.ts';
+import { qualifyName } from '@adlake/avro';
 import { supportedLogicalType } from './runtime.ts';
 import type { AvroSchemaJson, SupportedLogicalType } from './runtime.ts';
 

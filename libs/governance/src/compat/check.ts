@@ -1,8 +1,8 @@
 // Checks a new schema against its previous versions at a Confluent compatibility level, and reports every
 // incompatibility as a finding located in the new schema (the file a developer edits).
-import { GovernanceError } from '../errors.ts';
+import { GovernanceError, asGovernanceError } from '../errors.ts';
 import { levelPlan, type CompatibilityLevel, type Direction } from './levels.ts';
-import { parseSchema, type LookupNamedType, type ParsedSchema } from './model.ts';
+import { parseSchema, type LookupNamedType, type ParsedSchema } from '@adlake/avro';
 import {
   checkParsed,
   type CompatErrorType,
@@ -142,8 +142,9 @@ function parse(schema: unknown, lookupNamedType: LookupNamedType | undefined): P
 function parseOld(previous: PreviousVersion, fallback: LookupNamedType | undefined): ParsedSchema {
   try {
     return parse(previous.schema, previous.lookupNamedType ?? fallback);
-  } catch (error) {
-    if (!(error instanceof GovernanceError)) throw error;
+  } catch (caught) {
+    const error = asGovernanceError(caught);
+    if (error === undefined) throw caught;
     // Say which old version is broken: the message alone would suggest the new schema is.
     throw new GovernanceError(
       error.code,

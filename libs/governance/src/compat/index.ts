@@ -9,15 +9,6 @@ export {
   type LevelPlan,
 } from './levels.ts';
 export {
-  deref,
-  parseSchema,
-  qualify,
-  type LookupNamedType,
-  type ParsedSchema,
-  type ParseOptions,
-  type SchemaNode,
-} from './model.ts';
-export {
   COMPAT_ERROR_TYPES,
   COMPAT_WARNING_TYPES,
   checkParsed,
@@ -40,11 +31,3 @@ export {
   type LocatedIssue,
   type PreviousVersion,
 } from './check.ts';
-export {
-  fingerprint64,
-  normalize,
-  parsingCanonicalForm,
-  sha256Hex,
-  type CanonicalOptions,
-  type NormalizedSchema,
-} from './canonical.ts';

@@ -15,7 +15,7 @@ import {
   type ResolvedNode,
   type SchemaNode,
   type UnionNode,
-} from './model.ts';
+} from '@adlake/avro';
 
 export const COMPAT_ERROR_TYPES = [
   'NAME_MISMATCH',

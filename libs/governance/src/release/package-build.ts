@@ -4,7 +4,7 @@ import { assertAvroValid } from '../lint/lint.ts';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { namedTypeLookup } from '../checks/compat-workspace.ts';
-import { normalize } from '../compat/canonical.ts';
+import { normalize } from '@adlake/avro';
 import { generateNamespacePackage, writeGeneratedFiles } from '../codegen/package.ts';
 import { bindingFor } from '../workspace/config.ts';
 import type { GovernanceConfig } from '../workspace/config.ts';

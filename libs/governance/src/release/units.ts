@@ -2,11 +2,11 @@
 // subject; a shared named type that an event uses gets its own subject (its fullname, as Confluent's
 // RecordNameStrategy would name it) so events can point at it with a schema reference.
 import { assertAvroValid } from '../lint/lint.ts';
-import { normalize } from '../compat/canonical.ts';
-import type { NormalizedSchema } from '../compat/canonical.ts';
+import { normalize } from '@adlake/avro';
+import type { NormalizedSchema } from '@adlake/avro';
 import type { CompatibilityLevel } from '../compat/levels.ts';
 import { GovernanceError } from '../errors.ts';
-import type { JsonValue } from '../json/types.ts';
+import type { JsonValue } from '@adlake/avro';
 import { bindingFor } from '../workspace/config.ts';
 import type { GovernanceConfig } from '../workspace/config.ts';
 import { standaloneSchema } from '../workspace/standalone.ts';

@@ -4,9 +4,9 @@
 import avro from 'avsc';
 import type { Schema, Type } from 'avsc';
 import { GovernanceError } from '../errors.ts';
-import { getAtPointer, joinPointer } from '../json/pointer.ts';
-import type { JsonValue } from '../json/types.ts';
-import { isJsonObject } from '../json/types.ts';
+import { getAtPointer, joinPointer } from '@adlake/avro';
+import type { JsonValue } from '@adlake/avro';
+import { isJsonObject } from '@adlake/avro';
 import type { SchemaDoc, SchemaWorkspace } from './workspace.ts';
 import { problemAt } from './workspace.ts';
 

@@ -34,24 +34,4 @@ export type {
   SchemaMapping,
   SubjectNameStrategy,
 } from './config.ts';
-export { walkSchema } from './walk.ts';
-export type {
-  FieldNode,
-  NamedTypeNode,
-  ReferenceNode,
-  SchemaVisitor,
-  UnionNode,
-  WalkOptions,
-} from './walk.ts';
-export {
-  AVRO_NAMED_KINDS,
-  AVRO_PRIMITIVES,
-  isPrimitiveName,
-  isValidFullname,
-  isValidNamespace,
-  isValidSimpleName,
-  qualifyName,
-  splitFullname,
-} from './names.ts';
-export type { AvroNamedKind, AvroPrimitive } from './names.ts';
 export { matchesGlob, matchesPathSpec } from './glob.ts';

@@ -3,9 +3,9 @@
 // means the same thing wherever it is embedded (registry registration, compatibility, codegen).
 
 import { GovernanceError } from '../errors.ts';
-import type { JsonObject, JsonValue } from '../json/types.ts';
-import { isJsonObject } from '../json/types.ts';
-import { isNamedKind, isPrimitiveName, qualifyName, splitFullname } from './names.ts';
+import type { JsonObject, JsonValue } from '@adlake/avro';
+import { isJsonObject } from '@adlake/avro';
+import { isNamedKind, isPrimitiveName, qualifyName, splitFullname } from '@adlake/avro';
 import type { SchemaDoc, SchemaWorkspace } from './workspace.ts';
 
 /**

@@ -2,15 +2,15 @@
 // resolved, and the problems (syntax, structure, unknown names, duplicates, cycles) collected, not thrown,
 // so one bad file does not hide the findings of the others.
 
-import { GovernanceError } from '../errors.ts';
+import { GovernanceError, asGovernanceError } from '../errors.ts';
 import type { GovernanceErrorCode } from '../errors.ts';
-import type { JsonPositions } from '../json/parse.ts';
-import { parseJsonWithPositions } from '../json/parse.ts';
-import { joinPointer } from '../json/pointer.ts';
-import type { JsonObject, JsonValue } from '../json/types.ts';
-import type { AvroNamedKind } from './names.ts';
-import { splitFullname } from './names.ts';
-import { walkSchema } from './walk.ts';
+import type { JsonPositions } from '@adlake/avro';
+import { parseJsonWithPositions } from '@adlake/avro';
+import { joinPointer } from '@adlake/avro';
+import type { JsonObject, JsonValue } from '@adlake/avro';
+import type { AvroNamedKind } from '@adlake/avro';
+import { splitFullname } from '@adlake/avro';
+import { walkSchema } from '@adlake/avro';
 
 /** One schema file's text, as read from disk or from a git revision. */
 export interface SchemaSource {
@@ -105,8 +105,9 @@ export class SchemaWorkspace {
       let parsed;
       try {
         parsed = parseJsonWithPositions(source.text, { file });
-      } catch (error) {
-        if (!(error instanceof GovernanceError)) throw error;
+      } catch (caught) {
+        const error = asGovernanceError(caught);
+        if (error === undefined) throw caught;
         unparsed.push({ file, relPath, text: source.text, error });
         problems.push(error);
         continue;

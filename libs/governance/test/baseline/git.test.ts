@@ -35,12 +35,15 @@ test('lists every distinct past version of each file, oldest first, up to the me
   const r = repo();
   t.after(() => rmSync(r.dir, { recursive: true, force: true }));
   const c1 = r.commit({ 'schemas/A.avsc': 'v1', 'schemas/B.avsc': 'b1' }, 'one');
-  r.commit({ 'README': 'unrelated' }, 'two');
+  r.commit({ README: 'unrelated' }, 'two');
   const c3 = r.commit({ 'schemas/A.avsc': 'v2' }, 'three');
   execFileSync('git', ['checkout', '-q', '-b', 'feature'], { cwd: r.dir });
   r.commit({ 'schemas/A.avsc': 'v3-on-branch' }, 'four');
 
-  const history = await gitHistory({ cwd: r.dir, files: ['schemas/A.avsc', 'schemas/B.avsc', 'schemas/New.avsc'] });
+  const history = await gitHistory({
+    cwd: r.dir,
+    files: ['schemas/A.avsc', 'schemas/B.avsc', 'schemas/New.avsc'],
+  });
   assert.deepEqual(
     history.get('schemas/A.avsc')?.map((v) => [v.version, v.text, v.source]),
     [
@@ -48,7 +51,10 @@ test('lists every distinct past version of each file, oldest first, up to the me
       [c3, 'v2', `git:${c3}:schemas/A.avsc`],
     ],
   );
-  assert.deepEqual(history.get('schemas/B.avsc')?.map((v) => v.text), ['b1']);
+  assert.deepEqual(
+    history.get('schemas/B.avsc')?.map((v) => v.text),
+    ['b1'],
+  );
   assert.deepEqual(history.get('schemas/New.avsc'), [], 'a file with no history is new');
 });
 
@@ -58,11 +64,17 @@ test('an explicit base includes versions up to that commit only, and identical r
   r.commit({ 'A.avsc': 'v1' }, 'one');
   r.commit({ 'A.avsc': 'v2' }, 'two');
   r.commit({ 'A.avsc': 'v1' }, 'back');
-  const c4 = r.commit({ 'A.avsc': 'v1', 'other': 'x' }, 'touch other');
+  const c4 = r.commit({ 'A.avsc': 'v1', other: 'x' }, 'touch other');
   const history = await gitHistory({ cwd: r.dir, files: ['A.avsc'], base: c4 });
-  assert.deepEqual(history.get('A.avsc')?.map((v) => v.text), ['v1', 'v2', 'v1']);
+  assert.deepEqual(
+    history.get('A.avsc')?.map((v) => v.text),
+    ['v1', 'v2', 'v1'],
+  );
   const earlier = await gitHistory({ cwd: r.dir, files: ['A.avsc'], base: 'HEAD~2' });
-  assert.deepEqual(earlier.get('A.avsc')?.map((v) => v.text), ['v1', 'v2']);
+  assert.deepEqual(
+    earlier.get('A.avsc')?.map((v) => v.text),
+    ['v1', 'v2'],
+  );
 });
 
 test('a deleted and re-added file keeps its versions but not the deletion', async (t) => {
@@ -72,7 +84,10 @@ test('a deleted and re-added file keeps its versions but not the deletion', asyn
   r.commit({ 'A.avsc': null }, 'delete');
   r.commit({ 'A.avsc': 'v2' }, 'again');
   const history = await gitHistory({ cwd: r.dir, files: ['A.avsc'], base: 'HEAD' });
-  assert.deepEqual(history.get('A.avsc')?.map((v) => v.text), ['v1', 'v2']);
+  assert.deepEqual(
+    history.get('A.avsc')?.map((v) => v.text),
+    ['v1', 'v2'],
+  );
 });
 
 test('a base that does not exist is a GIT_ERROR naming the base', async (t) => {
@@ -91,6 +106,9 @@ test('outside a git repository the error says so instead of crashing', async (t)
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   await assert.rejects(
     gitHistory({ cwd: dir, files: ['A.avsc'] }),
-    (error: unknown) => error instanceof GovernanceError && error.code === 'GIT_ERROR' && /not a git repository/i.test(error.message),
+    (error: unknown) =>
+      error instanceof GovernanceError &&
+      error.code === 'GIT_ERROR' &&
+      /not a git repository/i.test(error.message),
   );
 });

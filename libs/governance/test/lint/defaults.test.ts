@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkDefault } from '../../src/lint/defaults.ts';
-import type { JsonValue } from '../../src/json/types.ts';
+import type { JsonValue } from '@adlake/avro';
 
 const types: Record<string, { json: JsonValue; namespace: string }> = {
   'a.Inner': {

@@ -1,9 +1,9 @@
 // One traversal of an Avro schema document that applies the namespace rules once, so the loader, the lint
 // rules and the expansion code all agree on which name a node defines or refers to, and where it sits.
 
-import { joinPointer } from '../json/pointer.ts';
-import type { JsonObject, JsonValue } from '../json/types.ts';
-import { isJsonObject } from '../json/types.ts';
+import { joinPointer } from './json/pointer.ts';
+import type { JsonObject, JsonValue } from './json/types.ts';
+import { isJsonObject } from './json/types.ts';
 import type { AvroNamedKind } from './names.ts';
 import {
   isNamedKind,

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { GovernanceError } from '../../src/errors.ts';
+import { AvroError } from '../../src/errors.ts';
 import { parseJsonWithPositions } from '../../src/json/parse.ts';
 
 function at(text: string, pointer: string): string {
@@ -18,7 +18,7 @@ function syntaxError(text: string): {
   try {
     parseJsonWithPositions(text, { file: 'x.avsc' });
   } catch (error) {
-    assert.ok(error instanceof GovernanceError);
+    assert.ok(error instanceof AvroError);
     assert.equal(error.code, 'JSON_SYNTAX');
     return {
       where: `${error.context.line}:${error.context.column}`,

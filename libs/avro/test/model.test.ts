@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GovernanceError } from '../../src/errors.ts';
-import { deref, parseSchema, qualify, type NamedNode, type RecordNode } from '../../src/compat/model.ts';
+import { AvroError } from '../src/errors.ts';
+import { deref, parseSchema, qualify, type NamedNode, type RecordNode } from '../src/model.ts';
 
 describe('qualify applies the spec namespace rules', () => {
   const cases: Array<
@@ -133,7 +133,7 @@ describe('parseSchema', () => {
     test(`rejects ${name} with ${code}`, () => {
       assert.throws(
         () => parseSchema(schema),
-        (e: unknown) => e instanceof GovernanceError && e.code === code && message.test(e.message),
+        (e: unknown) => e instanceof AvroError && e.code === code && message.test(e.message),
       );
     });
   }
@@ -142,9 +142,7 @@ describe('parseSchema', () => {
     assert.throws(
       () => parseSchema('a.X', { lookupNamedType: () => ({ type: 'fixed', name: 'b.X', size: 1 }) }),
       (e: unknown) =>
-        e instanceof GovernanceError &&
-        e.code === 'UNKNOWN_NAMED_TYPE' &&
-        /does not define "a\.X"/.test(e.message),
+        e instanceof AvroError && e.code === 'UNKNOWN_NAMED_TYPE' && /does not define "a\.X"/.test(e.message),
     );
   });
 

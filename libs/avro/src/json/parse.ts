@@ -1,7 +1,7 @@
 // Strict JSON parser that remembers where every value and member key starts, so findings can point at the
 // exact token. JSON.parse cannot do that and silently accepts duplicate keys, which in a schema hide fields.
 
-import { GovernanceError } from '../errors.ts';
+import { AvroError } from '../errors.ts';
 import { escapePointerSegment, parentPointer } from './pointer.ts';
 import type { JsonObject, JsonValue, SourcePosition } from './types.ts';
 
@@ -116,7 +116,7 @@ class Parser {
   }
 
   private fail(message: string, at: SourcePosition = this.here()): never {
-    throw new GovernanceError('JSON_SYNTAX', message, {
+    throw new AvroError('JSON_SYNTAX', message, {
       context: { file: this.file, line: at.line, column: at.column, path: this.currentPointer },
     });
   }

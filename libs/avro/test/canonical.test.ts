@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fingerprint64, normalize, parsingCanonicalForm, sha256Hex } from '../../src/compat/canonical.ts';
+import { fingerprint64, normalize, parsingCanonicalForm, sha256Hex } from '../src/canonical.ts';
 
 // Test vectors from apache/avro share/test/data/schema-tests.txt (input, canonical form, and the 64-bit Rabin
 // fingerprint as Java's signed long; Avro Java cross-checks these with a slow direct implementation).

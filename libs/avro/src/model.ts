@@ -1,16 +1,11 @@
 // Turns an .avsc JSON value into a graph of typed nodes with Avro's namespace rules applied, so the
 // compatibility checker and the canonical form never have to reason about names or raw JSON again.
-import {
-  AVRO_PRIMITIVES as PRIMITIVE_TYPES,
-  isValidFullname,
-  qualifyName,
-  splitFullname,
-} from '../workspace/names.ts';
-import type { AvroPrimitive as PrimitiveName } from '../workspace/names.ts';
-import { GovernanceError } from '../errors.ts';
+import { isPrimitiveName, isValidFullname, qualifyName, splitFullname } from './names.ts';
+import type { AvroPrimitive as PrimitiveName } from './names.ts';
+import { AvroError } from './errors.ts';
 
-export { AVRO_PRIMITIVES as PRIMITIVE_TYPES } from '../workspace/names.ts';
-export type { AvroPrimitive as PrimitiveName } from '../workspace/names.ts';
+export { AVRO_PRIMITIVES as PRIMITIVE_TYPES } from './names.ts';
+export type { AvroPrimitive as PrimitiveName } from './names.ts';
 
 /** Resolves a named type defined in another file by its full name; returns its JSON, or undefined. */
 export type LookupNamedType = (fullname: string) => unknown;
@@ -101,15 +96,11 @@ export interface ParsedSchema {
   named: Map<string, NamedNode>;
 }
 
-export function isPrimitiveName(value: string): value is PrimitiveName {
-  return (PRIMITIVE_TYPES as readonly string[]).includes(value);
-}
-
 /** Follows a reference to the named type it names. A reference left unresolved (`resolve: 'local'`) throws. */
 export function deref(node: SchemaNode): ResolvedNode {
   if (node.kind !== 'ref') return node;
   if (node.target === undefined) {
-    throw new GovernanceError('UNKNOWN_NAMED_TYPE', `unknown type "${node.fullname}"`, {
+    throw new AvroError('UNKNOWN_NAMED_TYPE', `unknown type "${node.fullname}"`, {
       context: { path: node.loc.path },
     });
   }
@@ -127,7 +118,7 @@ export function qualify(
   loc: Loc = { path: '' },
 ): { name: string; namespace: string | null; fullname: string } {
   if (!isValidFullname(name)) {
-    throw new GovernanceError(
+    throw new AvroError(
       'AVRO_INVALID',
       `invalid name ${JSON.stringify(name)}: each dot-separated part must match [A-Za-z_][A-Za-z0-9_]*`,
       { context: { path: loc.path || '/' } },
@@ -152,9 +143,9 @@ function child(loc: Loc, ...tokens: (string | number)[]): Loc {
   return loc.namedType === undefined ? { path } : { path, namedType: loc.namedType };
 }
 
-function invalid(message: string, loc: Loc): GovernanceError {
+function invalid(message: string, loc: Loc): AvroError {
   const where = loc.namedType === undefined ? '' : ` (in named type ${loc.namedType})`;
-  return new GovernanceError('AVRO_INVALID', `${message}${where}`, { context: { path: loc.path || '/' } });
+  return new AvroError('AVRO_INVALID', `${message}${where}`, { context: { path: loc.path || '/' } });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -177,7 +168,7 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
   function define(node: NamedNode): void {
     const existing = named.get(node.fullname);
     if (existing !== undefined) {
-      throw new GovernanceError(
+      throw new AvroError(
         'DUPLICATE_NAME',
         `type "${node.fullname}" is defined twice (at ${existing.loc.path || '/'} and ${node.loc.path || '/'})`,
         { context: { path: node.loc.path || '/' } },
@@ -302,7 +293,7 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
         build(external, namespace, { path: '', namedType: candidate });
         const loaded = named.get(candidate);
         if (loaded === undefined) {
-          throw new GovernanceError(
+          throw new AvroError(
             'UNKNOWN_NAMED_TYPE',
             `looking up "${candidate}" returned a schema that does not define "${candidate}"`,
             { context: { path: ref.loc.path || '/' } },
@@ -317,7 +308,7 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
       simple !== candidate && named.has(simple)
         ? `; "${simple}" is in the null namespace, which a name inside a namespace never falls back to`
         : '';
-    throw new GovernanceError('UNKNOWN_NAMED_TYPE', `unknown type "${candidate}"${where}${hint}`, {
+    throw new AvroError('UNKNOWN_NAMED_TYPE', `unknown type "${candidate}"${where}${hint}`, {
       context: { path: ref.loc.path || '/' },
     });
   }

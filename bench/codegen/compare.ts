@@ -7,17 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { compile } from 'json-schema-to-typescript';
 import ts from 'typescript';
-import {
-  createType,
-  generateTypeScript,
-  writeGeneratedFiles,
-} from '../../libs/governance/src/codegen/index.ts';
-import type { SchemaDocument } from '../../libs/governance/src/codegen/index.ts';
+import { createType, generateTypeScript, writeGeneratedFiles } from '@adlake/codegen';
+import type { SchemaDocument } from '@adlake/codegen';
 
 type JSONSchema4 = Parameters<typeof compile>[0];
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FIXTURES = join(ROOT, 'libs/governance/test/codegen/fixtures');
+const FIXTURES = join(ROOT, 'libs/codegen/test/fixtures');
 const fixture = (path: string): unknown => JSON.parse(readFileSync(join(FIXTURES, path), 'utf8'));
 type Json = Record<string, unknown>;
 

@@ -53,8 +53,10 @@ function legacy(dir: string): Ops {
     new Promise<T | undefined>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
   return {
     name: 'webhdfs@1.2.0 (request)',
-    write: async (p, d) => void (await call((cb) => client.writeFile(p, Buffer.from(d.buffer, d.byteOffset, d.byteLength), cb))),
-    read: async (p) => new Uint8Array((await call<Buffer>((cb) => client.readFile(p, cb))) ?? Buffer.alloc(0)),
+    write: async (p, d) =>
+      void (await call((cb) => client.writeFile(p, Buffer.from(d.buffer, d.byteOffset, d.byteLength), cb))),
+    read: async (p) =>
+      new Uint8Array((await call<Buffer>((cb) => client.readFile(p, cb))) ?? Buffer.alloc(0)),
     // Its callback receives only an error: `{"boolean": false}` is not passed on.
     rename: async (a, b) => {
       const extra = await call<unknown>((cb) => client.rename(a, b, cb));
@@ -66,7 +68,8 @@ function legacy(dir: string): Ops {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))] ?? NaN;
+const p90 = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))] ?? NaN;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function bench(ops: Ops, dir: string): Promise<Record<string, string>> {
@@ -93,7 +96,8 @@ async function bench(ops: Ops, dir: string): Promise<Record<string, string>> {
     const t1 = performance.now();
     const back = await ops.read(`${dir}/big`);
     const t2 = performance.now();
-    if (createHash('sha256').update(back).digest('hex') !== digest) throw new Error(`${ops.name}: read back differs`);
+    if (createHash('sha256').update(back).digest('hex') !== digest)
+      throw new Error(`${ops.name}: read back differs`);
     writes.push(mib / ((t1 - t0) / 1000));
     reads.push(mib / ((t2 - t1) / 1000));
   }
@@ -106,7 +110,8 @@ async function bench(ops: Ops, dir: string): Promise<Record<string, string>> {
     'rename alone (median)': ms(median(renames)),
     [`write ${mib} MiB (median MB/s of ${runs})`]: median(writes).toFixed(0),
     [`read ${mib} MiB (median MB/s of ${runs})`]: median(reads).toFixed(0),
-    'rename onto an existing file reports': refused === undefined ? 'nothing (success callback)' : String(refused),
+    'rename onto an existing file reports':
+      refused === undefined ? 'nothing (success callback)' : String(refused),
   };
 }
 

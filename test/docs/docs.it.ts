@@ -73,7 +73,7 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ['npx avro-gov compat --against registry --registry-url http://127.0.0.1:8081/apis/ccompat/v7', {}],
   [
     'npx avro-gov compat --schema NEW.avsc --previous OLD1.avsc --previous OLD2.avsc --level FULL_TRANSITIVE --format json',
-    { skip: 'synopsis with placeholder files; single-file mode is tested in libs/governance/test/cli' },
+    { skip: 'synopsis with placeholder files; single-file mode is tested in apps/avro-gov/test' },
   ],
   ['npx avro-gov generate', { creates: ['generated'] }],
   ['npx avro-gov generate --out generated', { creates: ['generated'] }],
@@ -124,7 +124,7 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ],
   ['npx node bench/parquet/write.ts', { skip: 'what `npm run bench:parquet` runs' }],
   ['npx node bench/sdk/send.ts', { skip: 'what `npm run bench:sdk` runs' }],
-  ['npx node --test libs/governance/test/codegen/longs.test.ts', {}],
+  ['npx node --test libs/codegen/test/longs.test.ts', {}],
   ['npx node', { skip: 'prose: "use `npx node`" in a shell' }],
   ['npx node …', { skip: 'prose: a pattern, not a command' }],
   ['npm run …', { skip: 'prose: a pattern, not a command' }],

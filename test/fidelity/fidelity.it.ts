@@ -70,7 +70,7 @@ const cases: Case[] = [];
 let sink: SinkProcess | undefined;
 
 function cli(args: string[]): string {
-  const result = spawnSync(process.execPath, [join(REPO, 'libs/governance/src/cli/main.ts'), ...args], {
+  const result = spawnSync(process.execPath, [join(REPO, 'apps/avro-gov/src/main.ts'), ...args], {
     cwd: REPO,
     encoding: 'utf8',
   });

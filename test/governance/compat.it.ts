@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { SchemaRegistryClient } from '@adlake/governance';
+import { SchemaRegistryClient } from '@adlake/registry';
 import { endpoints, loadStackConfig } from '@adlake/stack';
 import { uniqueName } from '../support/unique.ts';
 
-const CLI = fileURLToPath(new URL('./cli/main.ts', import.meta.resolve('@adlake/governance')));
+const CLI = fileURLToPath(new URL('../../apps/avro-gov/src/main.ts', import.meta.url));
 const { registryUrl } = endpoints(loadStackConfig());
 const registry = new SchemaRegistryClient({ url: registryUrl });
 

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { SchemaRegistryClient } from '@adlake/governance';
+import { SchemaRegistryClient } from '@adlake/registry';
 import { endpoints, loadStackConfig } from '@adlake/stack';
 import { uniqueName } from '../support/unique.ts';
 
-const CLI = fileURLToPath(new URL('./cli/main.ts', import.meta.resolve('@adlake/governance')));
+const CLI = fileURLToPath(new URL('../../apps/avro-gov/src/main.ts', import.meta.url));
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const MODULES = path.dirname(path.dirname(createRequire(import.meta.url).resolve('avsc/package.json')));
 const { registryUrl, npmRegistryUrl, npmrcPath } = endpoints(loadStackConfig());

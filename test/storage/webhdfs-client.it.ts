@@ -62,7 +62,10 @@ test('a 64 MiB CREATE and OPEN round-trip intact', async () => {
   await client.create(path, data, { overwrite: true });
   assert.equal((await client.getFileStatus(path))?.length, data.byteLength);
   const back = await client.open(path);
-  assert.equal(createHash('sha256').update(back).digest('hex'), createHash('sha256').update(data).digest('hex'));
+  assert.equal(
+    createHash('sha256').update(back).digest('hex'),
+    createHash('sha256').update(data).digest('hex'),
+  );
   assert.equal(await client.delete(path), true);
 });
 
@@ -78,7 +81,10 @@ test('RENAME returns true, and false — not an error — when it did not rename
   // The legacy semantics move a file *into* an existing directory and say true.
   await client.mkdirs(`${dir}/into`);
   assert.equal(await client.rename(`${dir}/c`, `${dir}/into`), true);
-  assert.deepEqual((await client.listStatus(`${dir}/into`)).map((s) => s.pathSuffix), ['c']);
+  assert.deepEqual(
+    (await client.listStatus(`${dir}/into`)).map((s) => s.pathSuffix),
+    ['c'],
+  );
 });
 
 test('strict RENAME refuses an existing destination and a missing source with errors', async () => {
@@ -111,7 +117,10 @@ test('MKDIRS nested with a permission; over a file it fails', async () => {
   assert.equal(status?.type, 'DIRECTORY');
   assert.equal(status?.permission, '700');
   await client.create(`${home}/mkdirs/file`, bytes('x'));
-  await assert.rejects(client.mkdirs(`${home}/mkdirs/file/sub`), (e: unknown) => e instanceof WebHdfsError && !e.retriable);
+  await assert.rejects(
+    client.mkdirs(`${home}/mkdirs/file/sub`),
+    (e: unknown) => e instanceof WebHdfsError && !e.retriable,
+  );
 });
 
 test('LISTSTATUS, GETFILESTATUS (null when missing) and NOT_FOUND for a missing directory', async () => {
@@ -119,12 +128,15 @@ test('LISTSTATUS, GETFILESTATUS (null when missing) and NOT_FOUND for a missing 
   for (const name of ['b', 'a', 'c']) await client.create(`${dir}/${name}`, bytes(name.repeat(2)));
   await client.mkdirs(`${dir}/d`);
   const listed = await client.listStatus(dir);
-  assert.deepEqual(listed.map((s) => [s.pathSuffix, s.type, s.length]), [
-    ['a', 'FILE', 2],
-    ['b', 'FILE', 2],
-    ['c', 'FILE', 2],
-    ['d', 'DIRECTORY', 0],
-  ]);
+  assert.deepEqual(
+    listed.map((s) => [s.pathSuffix, s.type, s.length]),
+    [
+      ['a', 'FILE', 2],
+      ['b', 'FILE', 2],
+      ['c', 'FILE', 2],
+      ['d', 'DIRECTORY', 0],
+    ],
+  );
   assert.equal(await client.getFileStatus(`${dir}/missing`), null);
   await assert.rejects(client.listStatus(`${dir}/missing`), rejectsWith('NOT_FOUND'));
   await assert.rejects(client.open(`${dir}/missing`), (e: unknown) => {
@@ -184,7 +196,12 @@ test(`${otherHdfsUser} writing or reading in the service user's 750 home is ACCE
     await assert.rejects(call(), (e: unknown) => {
       rejectsWith('ACCESS_DENIED')(e);
       const error = e as WebHdfsError;
-      assert.match(error.message, new RegExp(`^WebHDFS ${operation} ${home}(/\\S+)? as ${otherHdfsUser} failed: AccessControlException: Permission denied: user=${otherHdfsUser}`));
+      assert.match(
+        error.message,
+        new RegExp(
+          `^WebHDFS ${operation} ${home}(/\\S+)? as ${otherHdfsUser} failed: AccessControlException: Permission denied: user=${otherHdfsUser}`,
+        ),
+      );
       assert.equal(error.context.user, otherHdfsUser);
       assert.equal(error.context.httpStatus, 403);
       return true;
@@ -200,7 +217,10 @@ test(`${otherHdfsUser} may read a 755 directory but writing into it is ACCESS_DE
   assert.equal(text(await other.open(`${dir}/f`)), 'f');
   await assert.rejects(other.create(`${dir}/g`, bytes('g')), (e: unknown) => {
     rejectsWith('ACCESS_DENIED')(e);
-    assert.match((e as Error).message, new RegExp(`CREATE ${dir}/g as ${otherHdfsUser} failed: .*access=WRITE`));
+    assert.match(
+      (e as Error).message,
+      new RegExp(`CREATE ${dir}/g as ${otherHdfsUser} failed: .*access=WRITE`),
+    );
     return true;
   });
   await assert.rejects(other.rename(`${dir}/f`, `${dir}/h`), rejectsWith('ACCESS_DENIED'));
@@ -210,7 +230,14 @@ test(`${otherHdfsUser} may read a 755 directory but writing into it is ACCESS_DE
 
 test('names with spaces, unicode, =, +, ;, % and # survive the URL encoding', async () => {
   const dir = `${home}/names/topic=adserver.impressions/dt=2026-11-23`;
-  const names = ['adserver.impressions+3+100+199.parquet', 'a b', 'ü€😀', 'semi;colon', 'pct%41', 'hash#q?x&y=z'];
+  const names = [
+    'adserver.impressions+3+100+199.parquet',
+    'a b',
+    'ü€😀',
+    'semi;colon',
+    'pct%41',
+    'hash#q?x&y=z',
+  ];
   for (const name of names) await client.create(`${dir}/${name}`, bytes(name));
   assert.deepEqual((await client.listStatus(dir)).map((s) => s.pathSuffix).sort(), [...names].sort());
   for (const name of names) {
@@ -242,7 +269,9 @@ test('NameNode connections are reused across calls; the DataNode closes each one
   const namenodePort = new URL(webhdfsUrl).port;
   const toNameNode = opened.filter((p) => p === namenodePort).length;
   const toDataNode = opened.length - toNameNode;
-  console.log(`# sockets opened for 32 NameNode and 20 DataNode requests: NameNode ${toNameNode}, DataNode ${toDataNode}`);
+  console.log(
+    `# sockets opened for 32 NameNode and 20 DataNode requests: NameNode ${toNameNode}, DataNode ${toDataNode}`,
+  );
   assert.ok(toNameNode <= 2, `NameNode sockets: ${toNameNode}`);
   assert.ok(toDataNode <= 20, `DataNode sockets: ${toDataNode}`);
 });
@@ -266,7 +295,10 @@ test('a NameNode that is not listening is UNREACHABLE and retriable; the retry h
     ),
     (e: unknown) => {
       rejectsWith('UNREACHABLE', true)(e);
-      assert.match((e as Error).message, new RegExp(`MKDIRS /x as ${hdfsUser}: cannot connect \\(127\\.0\\.0\\.1:${port}\\): ECONNREFUSED`));
+      assert.match(
+        (e as Error).message,
+        new RegExp(`MKDIRS /x as ${hdfsUser}: cannot connect \\(127\\.0\\.0\\.1:${port}\\): ECONNREFUSED`),
+      );
       return true;
     },
   );

@@ -54,7 +54,11 @@ test(`${otherHdfsUser} writing or reading through WebHdfsStorage: STORAGE_FAILED
       assert.equal(e.retriable, false, operation);
       assert.ok(e.cause instanceof WebHdfsError, operation);
       assert.equal(e.cause.code, 'ACCESS_DENIED', operation);
-      assert.match(e.message, new RegExp(`storage ${operation} ${dir}(/\\S+)? .*as ${otherHdfsUser}`), operation);
+      assert.match(
+        e.message,
+        new RegExp(`storage ${operation} ${dir}(/\\S+)? .*as ${otherHdfsUser}`),
+        operation,
+      );
       assert.match(e.message, new RegExp(`user=${otherHdfsUser}`), operation);
       return true;
     });

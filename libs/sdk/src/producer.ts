@@ -55,7 +55,7 @@ export const PRODUCER_OPTIONS = {
     check: bool,
   },
   deliveryTimeoutMs: {
-    doc: 'How long a send may keep retrying retriable failures (a broker restarting, a leader election) before the caller is told, as Kafka\'s delivery.timeout.ms (ms).',
+    doc: "How long a send may keep retrying retriable failures (a broker restarting, a leader election) before the caller is told, as Kafka's delivery.timeout.ms (ms).",
     default: 120_000,
     check: integer(1),
   },

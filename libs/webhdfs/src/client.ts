@@ -54,7 +54,10 @@ const DEFAULT_DATA_TIMEOUT_MS = 600_000;
 function checkCount(name: string, value: number | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new WebHdfsError('INVALID_ARGUMENT', `WebHDFS option ${name} must be an integer >= ${min}, got ${value}`);
+    throw new WebHdfsError(
+      'INVALID_ARGUMENT',
+      `WebHDFS option ${name} must be an integer >= ${min}, got ${value}`,
+    );
   }
   return value;
 }
@@ -77,7 +80,9 @@ export class WebHdfsClient {
     buildUrl(options.url, '/', 'GETFILESTATUS'); // validates the base URL now rather than on the first call
     this.url = options.url;
     this.#auth = {
-      ...(options.delegationToken === undefined ? { 'user.name': options.user } : { delegation: options.delegationToken }),
+      ...(options.delegationToken === undefined
+        ? { 'user.name': options.user }
+        : { delegation: options.delegationToken }),
       doas: options.doAs,
     };
     this.effectiveUser = options.doAs ?? options.user;
@@ -99,17 +104,29 @@ export class WebHdfsClient {
   }
 
   #context(operation: string, path: string, host: 'namenode' | 'datanode' = 'namenode'): WebHdfsErrorContext {
-    return { operation, path, host, ...(this.effectiveUser === undefined ? {} : { user: this.effectiveUser }) };
+    return {
+      operation,
+      path,
+      host,
+      ...(this.effectiveUser === undefined ? {} : { user: this.effectiveUser }),
+    };
   }
 
   /** One NameNode call answering JSON. */
-  async #json(method: string, op: string, path: string, params: Readonly<Record<string, QueryValue>>, options: CallOptions) {
+  async #json(
+    method: string,
+    op: string,
+    path: string,
+    params: Readonly<Record<string, QueryValue>>,
+    options: CallOptions,
+  ) {
     const url = this.urlFor(path, op, params);
     const context = this.#context(op, path);
     const d = deadline(options.timeoutMs ?? this.#timeoutMs, options.signal);
     const response = await fetchChecked(url, { method }, context, d);
     const text = await readBody(() => response.text(), url, context, d);
-    if (response.status !== 200) throw this.#protocol(context, `HTTP ${response.status} where 200 was expected`);
+    if (response.status !== 200)
+      throw this.#protocol(context, `HTTP ${response.status} where 200 was expected`);
     if (text === '') return undefined;
     try {
       return JSON.parse(text) as unknown;
@@ -119,10 +136,14 @@ export class WebHdfsClient {
   }
 
   #protocol(context: WebHdfsErrorContext, detail: string, cause?: unknown): WebHdfsError {
-    return new WebHdfsError('PROTOCOL', `WebHDFS ${context.operation} ${context.path}: unexpected answer: ${detail}`, {
-      context,
-      cause,
-    });
+    return new WebHdfsError(
+      'PROTOCOL',
+      `WebHDFS ${context.operation} ${context.path}: unexpected answer: ${detail}`,
+      {
+        context,
+        cause,
+      },
+    );
   }
 
   #boolean(body: unknown, context: WebHdfsErrorContext): boolean {
@@ -162,7 +183,10 @@ export class WebHdfsClient {
 
   /** OPEN: the file's bytes (or `length` bytes from `offset`), read from the DataNode the NameNode names. */
   async open(path: string, options: OpenOptions = {}): Promise<Uint8Array> {
-    const params = { offset: checkCount('offset', options.offset, 0), length: checkCount('length', options.length, 0) };
+    const params = {
+      offset: checkCount('offset', options.offset, 0),
+      length: checkCount('length', options.length, 0),
+    };
     const d = deadline(options.timeoutMs ?? this.#dataTimeoutMs, options.signal);
     const context = this.#context('OPEN', path);
     const first = await fetchChecked(this.urlFor(path, 'OPEN', params), { method: 'GET' }, context, d);
@@ -188,14 +212,24 @@ export class WebHdfsClient {
    * ALREADY_EXISTS when `to` exists (unless `overwrite`, which replaces a file or an empty directory),
    * NOT_FOUND when `from` or the parent of `to` is missing.
    */
-  async renameStrict(from: string, to: string, options: CallOptions & { overwrite?: boolean } = {}): Promise<void> {
+  async renameStrict(
+    from: string,
+    to: string,
+    options: CallOptions & { overwrite?: boolean } = {},
+  ): Promise<void> {
     const renameoptions = options.overwrite === true ? 'OVERWRITE' : 'NONE';
     await this.#json('PUT', 'RENAME', from, { destination: normalizePath(to), renameoptions }, options);
   }
 
   /** DELETE: true when something was deleted, false when nothing was there. A non-empty directory needs `recursive`. */
   async delete(path: string, options: CallOptions & { recursive?: boolean } = {}): Promise<boolean> {
-    const body = await this.#json('DELETE', 'DELETE', path, { recursive: options.recursive ?? false }, options);
+    const body = await this.#json(
+      'DELETE',
+      'DELETE',
+      path,
+      { recursive: options.recursive ?? false },
+      options,
+    );
     return this.#boolean(body, this.#context('DELETE', path));
   }
 
@@ -224,17 +258,31 @@ export class WebHdfsClient {
    */
   async listStatus(path: string, options: CallOptions = {}): Promise<FileStatus[]> {
     const body = await this.#json('GET', 'LISTSTATUS', path, {}, options);
-    const list = isObject(body) && isObject(body['FileStatuses']) ? body['FileStatuses']['FileStatus'] : undefined;
-    if (!Array.isArray(list)) throw this.#protocol(this.#context('LISTSTATUS', path), 'no FileStatuses.FileStatus array');
+    const list =
+      isObject(body) && isObject(body['FileStatuses']) ? body['FileStatuses']['FileStatus'] : undefined;
+    if (!Array.isArray(list))
+      throw this.#protocol(this.#context('LISTSTATUS', path), 'no FileStatuses.FileStatus array');
     return list as FileStatus[];
   }
 
   /** LISTSTATUS_BATCH: one page (the NameNode's `dfs.ls.limit` entries) after `startAfter`. */
-  async listStatusBatch(path: string, options: CallOptions & { startAfter?: string } = {}): Promise<ListingPage> {
-    const body = await this.#json('GET', 'LISTSTATUS_BATCH', path, { startAfter: options.startAfter }, options);
+  async listStatusBatch(
+    path: string,
+    options: CallOptions & { startAfter?: string } = {},
+  ): Promise<ListingPage> {
+    const body = await this.#json(
+      'GET',
+      'LISTSTATUS_BATCH',
+      path,
+      { startAfter: options.startAfter },
+      options,
+    );
     const listing = isObject(body) ? body['DirectoryListing'] : undefined;
     const partial = isObject(listing) ? listing['partialListing'] : undefined;
-    const statuses = isObject(partial) && isObject(partial['FileStatuses']) ? partial['FileStatuses']['FileStatus'] : undefined;
+    const statuses =
+      isObject(partial) && isObject(partial['FileStatuses'])
+        ? partial['FileStatuses']['FileStatus']
+        : undefined;
     const remaining = isObject(listing) ? listing['remainingEntries'] : undefined;
     if (!Array.isArray(statuses) || typeof remaining !== 'number') {
       throw this.#protocol(this.#context('LISTSTATUS_BATCH', path), 'no DirectoryListing');
@@ -243,10 +291,16 @@ export class WebHdfsClient {
   }
 
   /** Every entry of a big directory, page by page with LISTSTATUS_BATCH, without one huge answer. */
-  async *listStatusIterator(path: string, options: CallOptions = {}): AsyncGenerator<FileStatus, void, undefined> {
+  async *listStatusIterator(
+    path: string,
+    options: CallOptions = {},
+  ): AsyncGenerator<FileStatus, void, undefined> {
     let startAfter: string | undefined;
     for (;;) {
-      const page = await this.listStatusBatch(path, { ...options, ...(startAfter === undefined ? {} : { startAfter }) });
+      const page = await this.listStatusBatch(path, {
+        ...options,
+        ...(startAfter === undefined ? {} : { startAfter }),
+      });
       yield* page.entries;
       const last = page.entries.at(-1);
       if (page.remainingEntries === 0 || last === undefined || last.pathSuffix === '') return;
@@ -257,7 +311,8 @@ export class WebHdfsClient {
   /** GETCONTENTSUMMARY: counts and bytes of a directory tree, with its quotas. */
   async getContentSummary(path: string, options: CallOptions = {}): Promise<ContentSummary> {
     const body = await this.#json('GET', 'GETCONTENTSUMMARY', path, {}, options);
-    if (isObject(body) && isObject(body['ContentSummary'])) return body['ContentSummary'] as unknown as ContentSummary;
+    if (isObject(body) && isObject(body['ContentSummary']))
+      return body['ContentSummary'] as unknown as ContentSummary;
     throw this.#protocol(this.#context('GETCONTENTSUMMARY', path), 'no ContentSummary');
   }
 
@@ -267,7 +322,11 @@ export class WebHdfsClient {
   }
 
   /** SETOWNER: owner and/or group (changing the owner needs the superuser). */
-  async setOwner(path: string, owner: { owner?: string; group?: string }, options: CallOptions = {}): Promise<void> {
+  async setOwner(
+    path: string,
+    owner: { owner?: string; group?: string },
+    options: CallOptions = {},
+  ): Promise<void> {
     if (owner.owner === undefined && owner.group === undefined) {
       throw new WebHdfsError('INVALID_ARGUMENT', `WebHDFS SETOWNER ${path}: give an owner, a group or both`);
     }
@@ -286,7 +345,8 @@ async function readAll(response: Response): Promise<Uint8Array> {
   const out = new Uint8Array(announced);
   let filled = 0;
   for await (const chunk of response.body) {
-    if (filled + chunk.byteLength > announced) throw new Error(`body longer than its content-length ${announced}`);
+    if (filled + chunk.byteLength > announced)
+      throw new Error(`body longer than its content-length ${announced}`);
     out.set(chunk, filled);
     filled += chunk.byteLength;
   }
@@ -297,9 +357,13 @@ async function readAll(response: Response): Promise<Uint8Array> {
 /** A DataNode answers a failed CREATE with the same RemoteException JSON as the NameNode; another 2xx is a surprise. */
 function errorFromDataNode(status: number, body: string, context: WebHdfsErrorContext): WebHdfsError {
   if (status >= 200 && status < 300) {
-    return new WebHdfsError('PROTOCOL', `WebHDFS ${context.operation} ${context.path}: DataNode answered ${status}, expected 201`, {
-      context,
-    });
+    return new WebHdfsError(
+      'PROTOCOL',
+      `WebHDFS ${context.operation} ${context.path}: DataNode answered ${status}, expected 201`,
+      {
+        context,
+      },
+    );
   }
   return errorFromResponse(status, body, context);
 }

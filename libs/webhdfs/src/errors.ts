@@ -87,7 +87,12 @@ export function isWebHdfsError(error: unknown): error is WebHdfsError {
  * Codes whose failure proves the server did not act: repeating a non-idempotent call (RENAME, DELETE) after
  * one of these cannot apply it twice. A `CONNECTION` or `TIMEOUT` error proves nothing of the kind.
  */
-export const NOT_APPLIED_CODES: ReadonlySet<WebHdfsErrorCode> = new Set(['SAFE_MODE', 'STANDBY', 'RETRY_LATER', 'UNREACHABLE']);
+export const NOT_APPLIED_CODES: ReadonlySet<WebHdfsErrorCode> = new Set([
+  'SAFE_MODE',
+  'STANDBY',
+  'RETRY_LATER',
+  'UNREACHABLE',
+]);
 
 interface Mapping {
   readonly code: WebHdfsErrorCode;
@@ -134,7 +139,9 @@ function statusIsRetriable(status: number): boolean {
 
 /** Maps a RemoteException (and the status it came with) to a code and retriable flag. Pure. */
 export function classifyRemoteException(remote: RemoteException, status: number): Mapping {
-  const simple = remote.exception.includes('.') ? remote.exception.slice(remote.exception.lastIndexOf('.') + 1) : remote.exception;
+  const simple = remote.exception.includes('.')
+    ? remote.exception.slice(remote.exception.lastIndexOf('.') + 1)
+    : remote.exception;
   const byName = REMOTE_EXCEPTION_TABLE[simple];
   if (byName !== undefined) return byName;
   // `SecretManager$InvalidToken` and other nested classes arrive with a `$` in javaClassName only.
@@ -232,14 +239,21 @@ export function errorFromNetwork(
   const { url, ...ctx } = context;
   const where = url === undefined ? '' : ` (${new URL(url).host})`;
   if (signals.aborted) {
-    return new WebHdfsError('ABORTED', `WebHDFS ${describe(ctx)} aborted by the caller`, { cause: error, context: ctx });
-  }
-  if (signals.timedOut) {
-    return new WebHdfsError('TIMEOUT', `WebHDFS ${describe(ctx)} timed out after ${signals.timeoutMs ?? '?'} ms${where}`, {
-      retriable: true,
+    return new WebHdfsError('ABORTED', `WebHDFS ${describe(ctx)} aborted by the caller`, {
       cause: error,
       context: ctx,
     });
+  }
+  if (signals.timedOut) {
+    return new WebHdfsError(
+      'TIMEOUT',
+      `WebHDFS ${describe(ctx)} timed out after ${signals.timeoutMs ?? '?'} ms${where}`,
+      {
+        retriable: true,
+        cause: error,
+        context: ctx,
+      },
+    );
   }
   const code = errorCodeOf(error);
   const reason = code ?? (error instanceof Error ? error.message : String(error));

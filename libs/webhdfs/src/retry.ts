@@ -77,7 +77,10 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Runs `fn` until it succeeds, fails with an error not worth retrying, or the policy's bounds are reached. */
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const policy: RetryPolicy = {
     maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
     initialDelayMs: options.initialDelayMs ?? DEFAULT_RETRY_POLICY.initialDelayMs,
@@ -96,7 +99,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
     try {
       return await fn(attempt);
     } catch (error) {
-      if (!shouldRetry(error, idempotent) || attempt >= policy.maxAttempts || options.signal?.aborted) throw error;
+      if (!shouldRetry(error, idempotent) || attempt >= policy.maxAttempts || options.signal?.aborted)
+        throw error;
       const delayMs = backoffDelay(attempt, policy, options.random);
       if (now() - started + delayMs > policy.maxElapsedMs) throw error;
       options.onRetry?.({ attempt, delayMs, error });

@@ -24,7 +24,12 @@ interface Deadline {
 
 export function deadline(timeoutMs: number, caller: AbortSignal | undefined): Deadline {
   const timeout = AbortSignal.timeout(timeoutMs);
-  return { signal: caller === undefined ? timeout : AbortSignal.any([caller, timeout]), timeout, caller, timeoutMs };
+  return {
+    signal: caller === undefined ? timeout : AbortSignal.any([caller, timeout]),
+    timeout,
+    caller,
+    timeoutMs,
+  };
 }
 
 function networkError(error: unknown, context: WebHdfsErrorContext, url: string, d: Deadline) {
@@ -36,7 +41,12 @@ function networkError(error: unknown, context: WebHdfsErrorContext, url: string,
 }
 
 /** fetch with manual redirects. Any status outside 2xx and 307 becomes a WebHdfsError built from its body. */
-export async function fetchChecked(url: string, init: RequestInit, context: WebHdfsErrorContext, d: Deadline): Promise<Response> {
+export async function fetchChecked(
+  url: string,
+  init: RequestInit,
+  context: WebHdfsErrorContext,
+  d: Deadline,
+): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(url, { ...init, redirect: 'manual', signal: d.signal });
@@ -54,7 +64,12 @@ export async function fetchChecked(url: string, init: RequestInit, context: WebH
 }
 
 /** Reads a body inside the same deadline, mapping a broken or timed-out transfer. */
-export async function readBody<T>(read: () => Promise<T>, url: string, context: WebHdfsErrorContext, d: Deadline): Promise<T> {
+export async function readBody<T>(
+  read: () => Promise<T>,
+  url: string,
+  context: WebHdfsErrorContext,
+  d: Deadline,
+): Promise<T> {
   try {
     return await read();
   } catch (error) {
@@ -104,7 +119,11 @@ export function sendBytes(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
         res.on('error', (error) => reject(networkError(error, context, url, d)));
       },

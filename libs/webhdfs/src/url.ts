@@ -16,7 +16,10 @@ export function normalizePath(path: string): string {
   const segments = trimmed.slice(1).split('/');
   for (const segment of segments) {
     if (segment === '' || segment === '.' || segment === '..' || segment.includes('\0')) {
-      throw new WebHdfsError('INVALID_ARGUMENT', `WebHDFS path ${JSON.stringify(path)} has an invalid segment ${JSON.stringify(segment)}`);
+      throw new WebHdfsError(
+        'INVALID_ARGUMENT',
+        `WebHDFS path ${JSON.stringify(path)} has an invalid segment ${JSON.stringify(segment)}`,
+      );
     }
   }
   return trimmed;
@@ -49,15 +52,25 @@ export function encodeQuery(params: Readonly<Record<string, QueryValue>>): strin
  * `<base>/webhdfs/v1<encoded path>?op=<OP>&<params>`. The base may carry a prefix (a gateway such as Knox
  * serves WebHDFS under `/gateway/<cluster>`); a trailing slash on it is ignored.
  */
-export function buildUrl(base: string, path: string, op: string, params: Readonly<Record<string, QueryValue>> = {}): string {
+export function buildUrl(
+  base: string,
+  path: string,
+  op: string,
+  params: Readonly<Record<string, QueryValue>> = {},
+): string {
   let root: URL;
   try {
     root = new URL(base);
   } catch (cause) {
-    throw new WebHdfsError('INVALID_ARGUMENT', `WebHDFS base URL ${JSON.stringify(base)} is not a URL`, { cause });
+    throw new WebHdfsError('INVALID_ARGUMENT', `WebHDFS base URL ${JSON.stringify(base)} is not a URL`, {
+      cause,
+    });
   }
   if (root.protocol !== 'http:' && root.protocol !== 'https:') {
-    throw new WebHdfsError('INVALID_ARGUMENT', `WebHDFS base URL ${JSON.stringify(base)} must be http: or https:`);
+    throw new WebHdfsError(
+      'INVALID_ARGUMENT',
+      `WebHDFS base URL ${JSON.stringify(base)} must be http: or https:`,
+    );
   }
   const prefix = root.pathname.replace(/\/+$/, '');
   const query = encodeQuery({ op, ...params });
@@ -67,7 +80,10 @@ export function buildUrl(base: string, path: string, op: string, params: Readonl
 /** Octal permission as WebHDFS takes it: 3 digits, or 4 with a leading sticky bit (`1777`). */
 export function checkPermission(permission: string): string {
   if (!/^[01]?[0-7]{3}$/.test(permission)) {
-    throw new WebHdfsError('INVALID_ARGUMENT', `WebHDFS permission must be octal like "750" or "1777", got ${JSON.stringify(permission)}`);
+    throw new WebHdfsError(
+      'INVALID_ARGUMENT',
+      `WebHDFS permission must be octal like "750" or "1777", got ${JSON.stringify(permission)}`,
+    );
   }
   return permission;
 }

@@ -18,14 +18,23 @@ test('simple auth sends user.name and doas', () => {
 
 test('a delegation token replaces user.name', () => {
   const client = new WebHdfsClient({ url: 'http://nn:9870', user: 'ignored', delegationToken: 'tok+en/=' });
-  assert.equal(client.urlFor('/a', 'OPEN', { offset: 1 }), 'http://nn:9870/webhdfs/v1/a?op=OPEN&delegation=tok%2Ben%2F%3D&offset=1');
+  assert.equal(
+    client.urlFor('/a', 'OPEN', { offset: 1 }),
+    'http://nn:9870/webhdfs/v1/a?op=OPEN&delegation=tok%2Ben%2F%3D&offset=1',
+  );
   client.close();
 });
 
 test('bad options fail at construction, naming the option', () => {
   assert.throws(() => new WebHdfsClient({ url: 'nn:9870' }), invalid);
-  assert.throws(() => new WebHdfsClient({ url: 'http://nn:9870', timeoutMs: 0 }), /timeoutMs must be an integer >= 1/);
-  assert.throws(() => new WebHdfsClient({ url: 'http://nn:9870', maxDataNodeSockets: 1.5 }), /maxDataNodeSockets/);
+  assert.throws(
+    () => new WebHdfsClient({ url: 'http://nn:9870', timeoutMs: 0 }),
+    /timeoutMs must be an integer >= 1/,
+  );
+  assert.throws(
+    () => new WebHdfsClient({ url: 'http://nn:9870', maxDataNodeSockets: 1.5 }),
+    /maxDataNodeSockets/,
+  );
 });
 
 test('bad arguments reject before any request', async () => {

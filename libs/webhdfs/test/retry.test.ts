@@ -22,11 +22,23 @@ function fakeTime() {
 }
 
 test('shouldRetry: only retriable WebHdfsErrors; non-idempotent calls only when nothing was applied', () => {
-  const idempotentRetried = ['SAFE_MODE', 'STANDBY', 'RETRY_LATER', 'UNREACHABLE', 'CONNECTION', 'TIMEOUT', 'IO', 'HTTP'] as const;
+  const idempotentRetried = [
+    'SAFE_MODE',
+    'STANDBY',
+    'RETRY_LATER',
+    'UNREACHABLE',
+    'CONNECTION',
+    'TIMEOUT',
+    'IO',
+    'HTTP',
+  ] as const;
   for (const code of idempotentRetried) assert.equal(shouldRetry(err(code, true), true), true, code);
-  for (const code of ['SAFE_MODE', 'STANDBY', 'RETRY_LATER', 'UNREACHABLE'] as const) assert.equal(shouldRetry(err(code, true), false), true, code);
-  for (const code of ['CONNECTION', 'TIMEOUT', 'IO', 'HTTP'] as const) assert.equal(shouldRetry(err(code, true), false), false, code);
-  for (const code of WebHdfsErrorCodes) assert.equal(shouldRetry(err(code, false), true), false, `${code} not retriable`);
+  for (const code of ['SAFE_MODE', 'STANDBY', 'RETRY_LATER', 'UNREACHABLE'] as const)
+    assert.equal(shouldRetry(err(code, true), false), true, code);
+  for (const code of ['CONNECTION', 'TIMEOUT', 'IO', 'HTTP'] as const)
+    assert.equal(shouldRetry(err(code, true), false), false, code);
+  for (const code of WebHdfsErrorCodes)
+    assert.equal(shouldRetry(err(code, false), true), false, `${code} not retriable`);
   assert.equal(shouldRetry(new TypeError('x is not a function'), true), false);
   assert.equal(shouldRetry(Object.assign(new Error('looks retriable'), { retriable: true }), true), false);
 });
@@ -35,8 +47,16 @@ test('backoffDelay stays within [base/2, base] and base grows by factor up to ma
   const policy = { ...DEFAULT_RETRY_POLICY, initialDelayMs: 100, factor: 2, maxDelayMs: 1_000 };
   const bases = [100, 200, 400, 800, 1_000, 1_000];
   bases.forEach((base, i) => {
-    assert.equal(backoffDelay(i + 1, policy, () => 0), base / 2, `retry ${i + 1} low`);
-    assert.equal(backoffDelay(i + 1, policy, () => 0.999999), base - 1, `retry ${i + 1} high`);
+    assert.equal(
+      backoffDelay(i + 1, policy, () => 0),
+      base / 2,
+      `retry ${i + 1} low`,
+    );
+    assert.equal(
+      backoffDelay(i + 1, policy, () => 0.999999),
+      base - 1,
+      `retry ${i + 1} high`,
+    );
     for (let n = 0; n < 200; n++) {
       const d = backoffDelay(i + 1, policy);
       assert.ok(d >= base / 2 && d <= base, `retry ${i + 1}: ${d} outside [${base / 2}, ${base}]`);
@@ -87,7 +107,15 @@ test('withRetry stops before a wait that would cross maxElapsedMs', async () => 
         calls++;
         throw err('TIMEOUT', true);
       },
-      { ...clock, random: () => 0.5, maxAttempts: 100, initialDelayMs: 100, factor: 2, maxDelayMs: 10_000, maxElapsedMs: 1_000 },
+      {
+        ...clock,
+        random: () => 0.5,
+        maxAttempts: 100,
+        initialDelayMs: 100,
+        factor: 2,
+        maxDelayMs: 10_000,
+        maxElapsedMs: 1_000,
+      },
     ),
     { code: 'TIMEOUT' },
   );
@@ -97,17 +125,19 @@ test('withRetry stops before a wait that would cross maxElapsedMs', async () => 
 });
 
 test('withRetry never retries a non-retriable error or a programmer error', async () => {
-  for (const error of [err('ACCESS_DENIED', false), err('NOT_FOUND', false), err('QUOTA_EXCEEDED', false), new TypeError('bug')]) {
+  for (const error of [
+    err('ACCESS_DENIED', false),
+    err('NOT_FOUND', false),
+    err('QUOTA_EXCEEDED', false),
+    new TypeError('bug'),
+  ]) {
     const clock = fakeTime();
     let calls = 0;
     await assert.rejects(
-      withRetry(
-        async () => {
-          calls++;
-          throw error;
-        },
-        clock,
-      ),
+      withRetry(async () => {
+        calls++;
+        throw error;
+      }, clock),
       (e) => e === error,
     );
     assert.equal(calls, 1);
@@ -156,5 +186,8 @@ test('withRetry reports each retry and stops when the signal aborts', async () =
 });
 
 test('withRetry rejects a maxAttempts below 1', async () => {
-  await assert.rejects(withRetry(async () => 1, { maxAttempts: 0 }), RangeError);
+  await assert.rejects(
+    withRetry(async () => 1, { maxAttempts: 0 }),
+    RangeError,
+  );
 });

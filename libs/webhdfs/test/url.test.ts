@@ -28,13 +28,23 @@ for (const [path, encoded] of encodings) {
 
 for (const bad of ['', 'relative/path', '/a//b', '/a/./b', '/a/../b', '/a/\0b']) {
   test(`normalizePath rejects ${JSON.stringify(bad)}`, () => {
-    assert.throws(() => normalizePath(bad), (e: unknown) => e instanceof WebHdfsError && e.code === 'INVALID_ARGUMENT');
+    assert.throws(
+      () => normalizePath(bad),
+      (e: unknown) => e instanceof WebHdfsError && e.code === 'INVALID_ARGUMENT',
+    );
   });
 }
 
 test('encodeQuery encodes keys and values with %20, never +, and skips undefined', () => {
   assert.equal(
-    encodeQuery({ op: 'RENAME', 'user.name': 'adlake', destination: '/a b/c+d=e&f', skipped: undefined, overwrite: false, length: 10 }),
+    encodeQuery({
+      op: 'RENAME',
+      'user.name': 'adlake',
+      destination: '/a b/c+d=e&f',
+      skipped: undefined,
+      overwrite: false,
+      length: 10,
+    }),
     'op=RENAME&user.name=adlake&destination=%2Fa%20b%2Fc%2Bd%3De%26f&overwrite=false&length=10',
   );
 });
@@ -52,13 +62,19 @@ test('buildUrl puts /webhdfs/v1 after the base, keeping a gateway prefix', () =>
 
 test('buildUrl rejects a base that is not an http(s) URL', () => {
   for (const base of ['127.0.0.1:9870', 'ftp://host/', 'not a url']) {
-    assert.throws(() => buildUrl(base, '/', 'GETFILESTATUS'), (e: unknown) => e instanceof WebHdfsError && e.code === 'INVALID_ARGUMENT');
+    assert.throws(
+      () => buildUrl(base, '/', 'GETFILESTATUS'),
+      (e: unknown) => e instanceof WebHdfsError && e.code === 'INVALID_ARGUMENT',
+    );
   }
 });
 
 test('checkPermission accepts 3 octal digits and a leading sticky bit', () => {
   for (const ok of ['750', '644', '000', '1777']) assert.equal(checkPermission(ok), ok);
   for (const bad of ['75', '7777', '2755', '888', 'rwx', '0o750']) {
-    assert.throws(() => checkPermission(bad), (e: unknown) => e instanceof WebHdfsError && e.code === 'INVALID_ARGUMENT');
+    assert.throws(
+      () => checkPermission(bad),
+      (e: unknown) => e instanceof WebHdfsError && e.code === 'INVALID_ARGUMENT',
+    );
   }
 });

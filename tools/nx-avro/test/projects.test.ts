@@ -60,8 +60,16 @@ test('a custom schema root and prefix', () => {
 test('outside this monorepo the plugin names no core project and no lockfile package unless told to', () => {
   const [ads] = namespaceProjects(files, {});
   assert.deepEqual(ads?.config.implicitDependencies, []);
-  assert.ok(!ads?.config.targets?.['avro-lint']?.inputs?.some((i) => typeof i === 'object' && 'externalDependencies' in i));
+  assert.ok(
+    !ads?.config.targets?.['avro-lint']?.inputs?.some(
+      (i) => typeof i === 'object' && 'externalDependencies' in i,
+    ),
+  );
   const [configured] = namespaceProjects(files, { coreProjects: ['core'], externalDependencies: ['avsc'] });
   assert.deepEqual(configured?.config.implicitDependencies, ['core']);
-  assert.ok(configured?.config.targets?.['avro-lint']?.inputs?.some((i) => typeof i === 'object' && 'externalDependencies' in i));
+  assert.ok(
+    configured?.config.targets?.['avro-lint']?.inputs?.some(
+      (i) => typeof i === 'object' && 'externalDependencies' in i,
+    ),
+  );
 });

@@ -12,8 +12,8 @@ import { avroValidityFindings } from '../lint/lint.ts';
 import { buildAvroTypes } from '../workspace/avro.ts';
 import type { JsonPositions } from '@adlake/avro';
 import { joinPointer } from '@adlake/avro';
-import { parseRegistered } from '../registry/client.ts';
-import type { SchemaRegistryClient } from '../registry/client.ts';
+import { RegistryError, parseRegistered } from '@adlake/registry';
+import type { SchemaRegistryClient } from '@adlake/registry';
 import { bindingFor } from '../workspace/config.ts';
 import { matchesPathSpec } from '../workspace/glob.ts';
 import type { GovernanceConfig } from '../workspace/config.ts';
@@ -247,7 +247,7 @@ async function registryVerdict(
     return await registry.testCompatibility(subject, schema);
   } catch (error) {
     if (
-      error instanceof GovernanceError &&
+      error instanceof RegistryError &&
       error.code === 'REGISTRY_ERROR' &&
       error.context.httpStatus === 422
     ) {

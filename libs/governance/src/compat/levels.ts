@@ -1,16 +1,10 @@
 // The Confluent Schema Registry compatibility levels, and what each one checks.
 import { GovernanceError, type GovernanceErrorContext } from '../errors.ts';
 
-export const COMPATIBILITY_LEVELS = [
-  'NONE',
-  'BACKWARD',
-  'BACKWARD_TRANSITIVE',
-  'FORWARD',
-  'FORWARD_TRANSITIVE',
-  'FULL',
-  'FULL_TRANSITIVE',
-] as const;
-export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number];
+// The level names are the registry's vocabulary; governance says what each one checks.
+import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '@adlake/registry';
+
+export { COMPATIBILITY_LEVELS, type CompatibilityLevel };
 
 /** `backward`: the new schema reads data written with an old one. `forward`: an old schema reads the new one's. */
 export type Direction = 'backward' | 'forward';

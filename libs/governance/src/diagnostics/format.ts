@@ -1,7 +1,6 @@
 // Renders findings for people (text), machines (json) and GitHub Actions (workflow-command annotations),
 // always in the same sorted order.
 
-import type { GovernanceError } from '../errors.ts';
 import type { Finding } from './finding.ts';
 import { sortFindings } from './sort.ts';
 
@@ -67,7 +66,20 @@ export function escapeGithubProperty(value: string): string {
  * A GovernanceError as a finding (id = the error code), so a CLI can print load and config errors in the same
  * formats as lint results. Errors without a file use `fallbackFile`.
  */
-export function errorToFinding(error: GovernanceError, fallbackFile = ''): Finding {
+/** What the error base of each of our libraries carries: a stable code and, where known, the place at fault. */
+export interface LocatedError {
+  readonly code: string;
+  readonly message: string;
+  readonly context: {
+    file?: string;
+    line?: number;
+    column?: number;
+    path?: string;
+    configKey?: string;
+  };
+}
+
+export function errorToFinding(error: LocatedError, fallbackFile = ''): Finding {
   return {
     file: error.context.file ?? fallbackFile,
     line: error.context.line ?? 1,

@@ -12,4 +12,4 @@ export {
   formatText,
   toJsonObject,
 } from './format.ts';
-export type { FindingFormat } from './format.ts';
+export type { FindingFormat, LocatedError } from './format.ts';

@@ -9,7 +9,7 @@ export {
   selectRules,
 } from './catalog.ts';
 export type { LintCategory, LintRuleId, RuleInfo } from './catalog.ts';
-export { lintWorkspace } from './lint.ts';
+export { InvalidSchemaError, assertAvroValid, avroValidityFindings, lintWorkspace } from './lint.ts';
 export type { LintOptions } from './lint.ts';
 export { checkDefault } from './defaults.ts';
 export type { DefaultMismatch, NamedTypeLookup } from './defaults.ts';

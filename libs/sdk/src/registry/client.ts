@@ -1,22 +1,14 @@
-// A small client for the parts of the Confluent-compatible registry API the SDK needs, behind an interface the
-// application can implement itself (or adapt from @kafkajs/confluent-schema-registry).
+// What the SDK asks of a schema registry, behind an interface the application can implement itself. The default
+// is the workspace's one registry client (@adlake/registry); an application's @kafkajs/confluent-schema-registry
+// instance is adapted as well.
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { RegistryError, SchemaRegistryClient } from '@adlake/registry';
+import type { SchemaReference, StoredSchema } from '@adlake/registry';
 import { SdkError, SdkErrorCodes, errorMessage } from '../errors.ts';
 
-export interface SchemaReference {
-  name: string;
-  subject: string;
-  version: number;
-}
-
-export interface RegisteredSchema {
-  id: number;
-  /** The schema text as stored: possibly referring to named types of other subjects. */
-  schema: string;
-  references: readonly SchemaReference[];
-  subject?: string;
-  version?: number;
-}
+export type { SchemaReference } from '@adlake/registry';
+/** A registered schema as the SDK sees it: found by id, or by subject and version. */
+export type RegisteredSchema = StoredSchema;
 
 /** What the SDK asks of a schema registry. `undefined` means "not found"; every other failure throws SdkError. */
 export interface RegistryClient {
@@ -49,87 +41,54 @@ export interface RegistryClientOptions {
   fetch?: typeof fetch;
 }
 
-const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
-
-/** The default client: plain fetch, no dependencies, errors classified as retriable or not. */
+/**
+ * The default client: @adlake/registry without its own retries (the producer and the consumer retry a whole
+ * send or poll), its failures as SdkError, classified as retriable or not.
+ */
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
-  const base = options.url.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const headers: Record<string, string> = { accept: CONTENT_TYPE, ...options.headers };
-  if (options.auth) {
-    headers['authorization'] =
-      `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
-  }
-
-  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const url = `${base}${path}`;
-    let response: Response;
+  const client = new SchemaRegistryClient({
+    url: options.url,
+    ...(options.auth === undefined ? {} : { basicAuth: `${options.auth.username}:${options.auth.password}` }),
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+    timeoutMs: options.timeoutMs ?? 10_000,
+    attempts: 1,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+  async function call<T>(request: () => Promise<T>): Promise<T> {
     try {
-      response = await doFetch(url, {
-        method,
-        headers: body === undefined ? headers : { ...headers, 'content-type': CONTENT_TYPE },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      return await request();
     } catch (error) {
+      if (!(error instanceof RegistryError)) throw error;
       throw new SdkError(
-        SdkErrorCodes.REGISTRY_UNAVAILABLE,
-        `registry ${method} ${url} failed: ${errorMessage(error)}`,
-        {
-          retriable: true,
-          cause: error,
-        },
-      );
-    }
-    const text = await response.text();
-    if (response.status === 404) return NOT_FOUND;
-    if (!response.ok) {
-      const retriable = response.status >= 500 || response.status === 429 || response.status === 408;
-      throw new SdkError(
-        retriable ? SdkErrorCodes.REGISTRY_UNAVAILABLE : SdkErrorCodes.REGISTRY_ERROR,
-        `registry ${method} ${url} answered ${response.status}: ${text.slice(0, 500)}`,
-        { retriable },
-      );
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      throw new SdkError(
-        SdkErrorCodes.REGISTRY_ERROR,
-        `registry ${method} ${url} answered non-JSON: ${text.slice(0, 200)}`,
-        {
-          cause: error,
-        },
+        error.retriable ? SdkErrorCodes.REGISTRY_UNAVAILABLE : SdkErrorCodes.REGISTRY_ERROR,
+        error.message,
+        { retriable: error.retriable, cause: error },
       );
     }
   }
-
-  const enc = encodeURIComponent;
   return {
     async lookup(subject, schema, references = []) {
-      const body = { schemaType: 'AVRO', schema, ...(references.length > 0 ? { references } : {}) };
-      return toRegistered(await call('POST', `/subjects/${enc(subject)}`, body));
+      return (await call(() => client.lookup(subject, schema, [...references]))) ?? undefined;
     },
     async schemaById(id) {
-      const found = await call('GET', `/schemas/ids/${id}`);
-      return found === NOT_FOUND ? undefined : toRegistered({ ...(found as object), id });
+      return (await call(() => client.schemaById(id))) ?? undefined;
     },
     async versions(subject) {
-      const found = await call('GET', `/subjects/${enc(subject)}/versions`);
-      if (found === NOT_FOUND) return undefined;
-      if (!Array.isArray(found)) throw unexpected('versions', found);
-      return found.map(Number);
+      return (await call(() => client.listVersions(subject))) ?? undefined;
     },
     async version(subject, version) {
-      return toRegistered(await call('GET', `/subjects/${enc(subject)}/versions/${version}`));
+      return call(async () => {
+        try {
+          return await client.getVersion(subject, version);
+        } catch (error) {
+          // No such subject or version is an answer here, as in the other lookups.
+          if (error instanceof RegistryError && error.context.httpStatus === 404) return undefined;
+          throw error;
+        }
+      });
     },
     async register(subject, schema, references = []) {
-      const body = { schemaType: 'AVRO', schema, ...(references.length > 0 ? { references } : {}) };
-      const found = await call('POST', `/subjects/${enc(subject)}/versions`, body);
-      const id = (found as { id?: unknown } | undefined)?.id;
-      if (found === NOT_FOUND || typeof id !== 'number') throw unexpected('register', found);
-      return id;
+      return (await call(() => client.register(subject, schema, [...references]))).id;
     },
   };
 }

@@ -2,7 +2,7 @@
 // dependency order, sharing one avsc registry, so the main schema can name their types.
 import avro from 'avsc';
 import type { Type } from 'avsc';
-import { createHash } from 'node:crypto';
+import { parseSchema, parsingCanonicalForm, sha256Hex } from '@adlake/avro';
 import { SdkError, SdkErrorCodes, errorMessage } from '../errors.ts';
 import type { RegisteredSchema, RegistryClient } from './client.ts';
 
@@ -65,14 +65,22 @@ export function parseResolved(documents: ResolvedSchema, options: Partial<ForSch
 }
 
 /**
- * Parsing Canonical Form of the fully resolved schema. Parsed without logical types and with wrapped unions:
- * canonical form drops logical types and docs anyway, and this parse never fails on union ambiguity.
+ * Parsing Canonical Form of the fully resolved schema, by @adlake/avro: the same function the release step uses,
+ * so the id the SDK finds is the one the release registered. Dependencies define the names the schema uses.
  */
 export function canonicalForm(documents: ResolvedSchema): string {
-  return JSON.stringify(parseResolved(documents, { wrapUnions: true }).schema());
+  const defined = new Map<string, unknown>();
+  const lookupNamedType = (fullname: string): unknown => defined.get(fullname);
+  for (const dependency of documents.slice(0, -1)) {
+    for (const [fullname, node] of parseSchema(dependency, { lookupNamedType, resolve: 'all' }).named) {
+      if (!defined.has(fullname)) defined.set(fullname, node.json);
+    }
+  }
+  if (documents.length === 0) throw new RangeError('no schema document to parse');
+  return parsingCanonicalForm(documents.at(-1), { lookupNamedType, references: 'inline' });
 }
 
 /** SHA-256 (hex) of the Parsing Canonical Form: equal for the inlined and the referencing form of a schema. */
 export function fingerprint(documents: ResolvedSchema): string {
-  return createHash('sha256').update(canonicalForm(documents)).digest('hex');
+  return sha256Hex(canonicalForm(documents));
 }

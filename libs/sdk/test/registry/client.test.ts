@@ -14,22 +14,34 @@ test('lookup posts the schema as Avro and returns id and references', async () =
   const client = createRegistryClient({
     url: 'http://r/apis/ccompat/v7/',
     auth: { username: 'u', password: 'p' },
-    fetch: fakeFetch(200, { id: 7, schema: '"string"', subject: 's', version: 2 }, seen),
+    fetch: fakeFetch(200, { id: 7, schema: '"string"', subject: 'a b', version: 2 }, seen),
   });
   assert.deepEqual(await client.lookup('a b', '"string"'), {
     id: 7,
     schema: '"string"',
     references: [],
-    subject: 's',
+    subject: 'a b',
     version: 2,
   });
   assert.equal(seen[0]?.url, 'http://r/apis/ccompat/v7/subjects/a%20b');
   assert.equal(seen[0]?.method, 'POST');
   assert.equal(seen[0]?.headers.get('authorization'), `Basic ${Buffer.from('u:p').toString('base64')}`);
-  assert.deepEqual(await seen[0]?.json(), { schemaType: 'AVRO', schema: '"string"' });
+  assert.deepEqual(await seen[0]?.json(), { schemaType: 'AVRO', schema: '"string"', references: [] });
 });
 
-test('404 is "not found"; 5xx, 429 and network errors are retriable; 4xx is not', async () => {
+test('404 is "not found"; 5xx, 429 and network errors are retriable and asked once; 4xx is not', async () => {
+  const asked: Request[] = [];
+  await assert.rejects(
+    createRegistryClient({ url: 'http://r', fetch: fakeFetch(503, 'busy', asked) }).schemaById(1),
+  );
+  assert.equal(asked.length, 1, 'the producer and consumer retry, not the client under them');
+  assert.equal(
+    await createRegistryClient({ url: 'http://r', fetch: fakeFetch(404, { error_code: 40402 }) }).version(
+      's',
+      3,
+    ),
+    undefined,
+  );
   assert.equal(
     await createRegistryClient({ url: 'http://r', fetch: fakeFetch(404, { error_code: 40403 }) }).schemaById(
       1,

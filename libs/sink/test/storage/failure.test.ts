@@ -17,7 +17,10 @@ test('fs error codes: transient ones are retriable, permissions and full disks a
 });
 
 test('a WebHdfsError keeps its retriable flag and code, as the cause', () => {
-  const denied = new WebHdfsError('ACCESS_DENIED', 'WebHDFS CREATE /a as bob failed: AccessControlException: Permission denied');
+  const denied = new WebHdfsError(
+    'ACCESS_DENIED',
+    'WebHDFS CREATE /a as bob failed: AccessControlException: Permission denied',
+  );
   const e = storageFailure('writeFile', '/a', 'webhdfs http://nn:9870 as bob', denied);
   assert.equal(e.code, 'STORAGE_FAILED');
   assert.equal(e.retriable, false);
@@ -28,11 +31,17 @@ test('a WebHdfsError keeps its retriable flag and code, as the cause', () => {
     e.message,
     'storage writeFile /a on webhdfs http://nn:9870 as bob failed: WebHDFS CREATE /a as bob failed: AccessControlException: Permission denied',
   );
-  assert.equal(storageFailure('read', '/a', 'd', new WebHdfsError('SAFE_MODE', 'x', { retriable: true })).retriable, true);
+  assert.equal(
+    storageFailure('read', '/a', 'd', new WebHdfsError('SAFE_MODE', 'x', { retriable: true })).retriable,
+    true,
+  );
 });
 
 test('a SinkError passes through unchanged; the code can be RENAME_FAILED', () => {
   const original = new SinkError('LEDGER_CORRUPT', 'x');
   assert.equal(storageFailure('read', '/a', 'd', original), original);
-  assert.equal(storageFailure('rename', '/a -> /b', 'd', fsError('EXDEV'), 'RENAME_FAILED').code, 'RENAME_FAILED');
+  assert.equal(
+    storageFailure('rename', '/a -> /b', 'd', fsError('EXDEV'), 'RENAME_FAILED').code,
+    'RENAME_FAILED',
+  );
 });

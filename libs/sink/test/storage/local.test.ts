@@ -50,18 +50,22 @@ test('rename of a file keeps its inode: link then unlink, no copy', async (t) =>
   assert.equal(after.nlink, 1);
 });
 
-test('a permission failure is STORAGE_FAILED, not retriable, with the fs error as cause', { skip: process.getuid?.() === 0 && 'root ignores file modes' }, async (t) => {
-  const storage = temp(t);
-  await storage.mkdirs('/locked');
-  const { chmodSync } = await import('node:fs');
-  chmodSync(storage.localPath('/locked'), 0o500);
-  t.after(() => chmodSync(storage.localPath('/locked'), 0o700));
-  await assert.rejects(storage.writeFile('/locked/f', new Uint8Array(1)), (e: unknown) => {
-    assert.ok(e instanceof SinkError);
-    assert.equal(e.code, 'STORAGE_FAILED');
-    assert.equal(e.retriable, false);
-    assert.equal((e.cause as { code?: string }).code, 'EACCES');
-    assert.match(e.message, /writeFile \/locked\/f on local /);
-    return true;
-  });
-});
+test(
+  'a permission failure is STORAGE_FAILED, not retriable, with the fs error as cause',
+  { skip: process.getuid?.() === 0 && 'root ignores file modes' },
+  async (t) => {
+    const storage = temp(t);
+    await storage.mkdirs('/locked');
+    const { chmodSync } = await import('node:fs');
+    chmodSync(storage.localPath('/locked'), 0o500);
+    t.after(() => chmodSync(storage.localPath('/locked'), 0o700));
+    await assert.rejects(storage.writeFile('/locked/f', new Uint8Array(1)), (e: unknown) => {
+      assert.ok(e instanceof SinkError);
+      assert.equal(e.code, 'STORAGE_FAILED');
+      assert.equal(e.retriable, false);
+      assert.equal((e.cause as { code?: string }).code, 'EACCES');
+      assert.match(e.message, /writeFile \/locked\/f on local /);
+      return true;
+    });
+  },
+);

@@ -8,7 +8,11 @@ test('normalizeStoragePath keeps absolute paths, drops a trailing slash, refuses
   assert.equal(normalizeStoragePath('/'), '/');
   assert.equal(normalizeStoragePath('/a/topic=x/'), '/a/topic=x');
   for (const bad of ['', 'a', '/a//b', '/a/./b', '/a/../b', '/a\0']) {
-    assert.throws(() => normalizeStoragePath(bad), (e: unknown) => e instanceof SinkError && e.code === 'STORAGE_FAILED', bad);
+    assert.throws(
+      () => normalizeStoragePath(bad),
+      (e: unknown) => e instanceof SinkError && e.code === 'STORAGE_FAILED',
+      bad,
+    );
   }
 });
 
@@ -24,5 +28,13 @@ test('parentOf, nameOf and childOf', () => {
 
 test('compareNames orders by UTF-8 bytes, as HDFS lists', () => {
   // UTF-16 order would put U+FF5E before U+1F600; UTF-8 byte order puts it after.
-  assert.deepEqual(['😀', '～', 'é', 'Z', 'a', '10', '9'].sort(compareNames), ['10', '9', 'Z', 'a', 'é', '～', '😀']);
+  assert.deepEqual(['😀', '～', 'é', 'Z', 'a', '10', '9'].sort(compareNames), [
+    '10',
+    '9',
+    'Z',
+    'a',
+    'é',
+    '～',
+    '😀',
+  ]);
 });

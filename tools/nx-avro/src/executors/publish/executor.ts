@@ -1,6 +1,6 @@
 // Nx executor `@adlake/nx-avro:publish`: a thin adapter over the same core function as `avro-gov publish`.
 import type { ExecutorContext } from '@nx/devkit';
-import { publishRelease, resolveNpmTarget } from '@adlake/governance';
+import { publishRelease, resolveNpmTarget } from '@adlake/release';
 import { failure } from '../register/executor.ts';
 import type { ExecutorResult } from '../register/executor.ts';
 import type { PublishExecutorOptions } from './schema.d.ts';

@@ -1,12 +1,6 @@
 // Nx executor `@adlake/nx-avro:register`: a thin adapter over the same core function as `avro-gov register`.
 import type { ExecutorContext } from '@nx/devkit';
-import {
-  formatPlanTable,
-  GovernanceError,
-  planJson,
-  registerRelease,
-  resolveRegistryConnection,
-} from '@adlake/governance';
+import { formatPlanTable, planJson, registerRelease, resolveRegistryConnection } from '@adlake/release';
 import type { RegisterExecutorOptions } from './schema.d.ts';
 
 export interface ExecutorResult {
@@ -55,8 +49,18 @@ export default async function registerExecutor(
 
 /** A failure as Nx wants it: `success: false` and a message that says what to fix, no stack for user errors. */
 export function failure(error: unknown): ExecutorResult {
-  if (!(error instanceof GovernanceError)) throw error;
+  if (!isLibraryError(error)) throw error;
   const message = `${error.code} ${error.message}${error.retriable ? ' (transient: rerun)' : ''}`;
   console.error(message);
   return { success: false, message };
+}
+
+/** Every library of ours throws one error base carrying a string code and a retriable flag; anything else is a
+ * bug and keeps its stack. */
+function isLibraryError(error: unknown): error is Error & { code: string; retriable: boolean } {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { retriable?: unknown }).retriable === 'boolean'
+  );
 }

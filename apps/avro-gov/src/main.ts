@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// The avro-gov command line: a thin front end over the governance core, as the Nx plugin is the other.
+import { errorToFinding, formatFindings, toJsonObject } from '@adlake/governance';
+import type { Finding } from '@adlake/governance';
+import { sortFindings } from '@adlake/governance';
+import { AvroError } from '@adlake/avro';
+import { CodegenError } from '@adlake/codegen';
+import { GovernanceError } from '@adlake/governance';
+import type { LocatedError } from '@adlake/governance';
+import { RegistryError } from '@adlake/registry';
+import { ReleaseError } from '@adlake/release';
+import { InvalidSchemaError } from '@adlake/governance';
+import { EXIT, requestedFormat, UsageError } from './args.ts';
+import type { Command, OutputFormat } from './args.ts';
+import { compatCommand } from './commands/compat.ts';
+import { generateCommand } from './commands/generate.ts';
+import { lintCommand } from './commands/lint.ts';
+import { publishCommand } from './commands/publish.ts';
+import { registerCommand } from './commands/register.ts';
+
+const COMMANDS: readonly Command[] = [
+  lintCommand,
+  compatCommand,
+  generateCommand,
+  registerCommand,
+  publishCommand,
+];
+
+const HELP = `avro-gov: lint, compatibility and typed codegen for Avro schemas
+
+Usage: avro-gov <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Run "avro-gov <command> --help" for a command's options.
+Exit codes: 0 clean, 1 findings, 2 usage error or bad input.`;
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    const known = COMMANDS.map((c) => c.name).join(', ');
+    return reportError(
+      undefined,
+      new UsageError(`unknown command "${name}"; expected one of ${known}`),
+      requestedFormat(rest),
+    );
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    return reportError(command, error, requestedFormat(rest));
+  }
+}
+
+/**
+ * Every error comes out on stdout in the format asked for, as a finding (file:line:col CODE message), so a
+ * CI step parsing `--format json` or annotating with `--format github` sees it; the exit code says which kind.
+ */
+function reportError(command: Command | undefined, error: unknown, format: OutputFormat): number {
+  let finding: Finding;
+  let code: number;
+  const known = libraryError(error);
+  if (error instanceof InvalidSchemaError) {
+    // Every schema Avro refuses, each under its lint rule, as `lint` and `compat` report them.
+    return report(command, format, [...error.findings], EXIT.usage);
+  }
+  if (error instanceof UsageError) {
+    finding = {
+      file: '',
+      line: 1,
+      column: 1,
+      id: 'USAGE',
+      severity: 'error',
+      path: '',
+      message: error.message,
+    };
+    code = EXIT.usage;
+  } else if (known !== undefined) {
+    // User errors say where and what, never a stack trace.
+    finding = errorToFinding(known);
+    code = EXIT.usage;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    finding = {
+      file: '',
+      line: 1,
+      column: 1,
+      id: 'INTERNAL',
+      severity: 'error',
+      path: '',
+      message: `internal error (a bug, please report it): ${message}`,
+    };
+    code = EXIT.internal;
+  }
+  report(command, format, [finding], code);
+  if (code === EXIT.usage && error instanceof UsageError && format === 'text') {
+    console.error(`Run "avro-gov ${command === undefined ? '' : `${command.name} `}--help" for usage.`);
+  }
+  if (code === EXIT.internal) console.error(error);
+  return code;
+}
+
+function report(
+  command: Command | undefined,
+  format: OutputFormat,
+  findings: Finding[],
+  code: number,
+): number {
+  if (format === 'json') {
+    const errors = sortFindings(findings).map(toJsonObject);
+    console.log(JSON.stringify(command?.jsonOnError?.(errors) ?? { errors }, null, 2));
+  } else {
+    console.log(formatFindings(findings, format));
+  }
+  return code;
+}
+
+if (import.meta.main) {
+  process.exitCode = await run(process.argv.slice(2));
+}
+
+/** A failure one of our libraries describes (bad input, an unreachable service), as opposed to a bug. */
+function libraryError(error: unknown): LocatedError | undefined {
+  const known = [GovernanceError, AvroError, CodegenError, ReleaseError, RegistryError];
+  return known.some((type) => error instanceof type) ? (error as LocatedError) : undefined;
+}

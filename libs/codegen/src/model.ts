@@ -1,0 +1,381 @@
+// Resolves Avro schema documents into one name-indexed model: named types defined once, references by full
+// name (including types from other files via lookupNamedType), and a self-contained schema per document.
+import type { LookupNamedType } from '@adlake/avro';
+import { CodegenError } from './errors.ts';
+import { qualifyName } from '@adlake/avro';
+import { supportedLogicalType } from './runtime.ts';
+import type { AvroSchemaJson, SupportedLogicalType } from './runtime.ts';
+
+export interface SchemaDocument {
+  /** Path of the schema file, used in error context and generated headers. */
+  file: string;
+  json: unknown;
+  subject: string;
+  topic?: string;
+}
+
+export const PRIMITIVES = ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'] as const;
+export type PrimitiveName = (typeof PRIMITIVES)[number];
+
+export interface LogicalAnnotation {
+  /** The `logicalType` as written, supported or not. */
+  name: string;
+  /** Set when one of our logical types applies (mirrors the runtime exactly). */
+  supported: SupportedLogicalType | undefined;
+  /** Every attribute of the type object except `type`, re-emitted verbatim. */
+  attrs: Record<string, unknown>;
+}
+
+export type TypeNode =
+  | { kind: 'primitive'; name: PrimitiveName; logical: LogicalAnnotation | undefined }
+  | { kind: 'named'; fullname: string }
+  | { kind: 'array'; items: TypeNode; attrs: Record<string, unknown> }
+  | { kind: 'map'; values: TypeNode; attrs: Record<string, unknown> }
+  | { kind: 'union'; branches: TypeNode[] };
+
+export interface FieldDef {
+  name: string;
+  doc: string | undefined;
+  type: TypeNode;
+  /** Present when the field declares a default (which may be `null`). */
+  default: { value: unknown } | undefined;
+  /** Other attributes (order, aliases, custom properties), re-emitted verbatim. */
+  attrs: Record<string, unknown>;
+}
+
+interface NamedBase {
+  fullname: string;
+  name: string;
+  namespace: string;
+  doc: string | undefined;
+  file: string;
+  attrs: Record<string, unknown>;
+}
+
+export type NamedDef =
+  | (NamedBase & { kind: 'record' | 'error'; fields: FieldDef[] })
+  | (NamedBase & { kind: 'enum'; symbols: string[] })
+  | (NamedBase & { kind: 'fixed'; size: number; logical: LogicalAnnotation | undefined });
+
+export interface DocumentModel {
+  document: SchemaDocument;
+  root: TypeNode;
+}
+
+export interface SchemaModel {
+  named: Map<string, NamedDef>;
+  documents: DocumentModel[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPrimitive(name: string): name is PrimitiveName {
+  return (PRIMITIVES as readonly string[]).includes(name);
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function omit(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
+}
+
+/** Serialises one definition with references by name, so two definitions of a name can be compared. */
+function signature(def: NamedDef): string {
+  const strip = (node: TypeNode): unknown => {
+    switch (node.kind) {
+      case 'primitive':
+        return [node.name, node.logical?.attrs ?? null];
+      case 'named':
+        return node.fullname;
+      case 'array':
+        return ['array', strip(node.items)];
+      case 'map':
+        return ['map', strip(node.values)];
+      case 'union':
+        return node.branches.map(strip);
+    }
+  };
+  const { file: _file, ...rest } = def;
+  return JSON.stringify(
+    rest.kind === 'record' || rest.kind === 'error'
+      ? { ...rest, fields: rest.fields.map((f) => ({ ...f, type: strip(f.type) })) }
+      : rest,
+  );
+}
+
+class Resolver {
+  readonly named = new Map<string, NamedDef>();
+  readonly #lookup: LookupNamedType | undefined;
+  #file = '';
+  #definedHere = new Set<string>();
+
+  constructor(lookup: LookupNamedType | undefined) {
+    this.#lookup = lookup;
+  }
+
+  fail(code: 'AVRO_INVALID' | 'UNKNOWN_NAMED_TYPE' | 'DUPLICATE_NAME', message: string, path: string): never {
+    throw new CodegenError(code, `${this.#file}: ${message}`, { context: { file: this.#file, path } });
+  }
+
+  document(file: string, json: unknown): TypeNode {
+    const previousFile = this.#file;
+    const previousDefined = this.#definedHere;
+    this.#file = file;
+    this.#definedHere = new Set();
+    try {
+      return this.parse(json, '', '');
+    } finally {
+      this.#file = previousFile;
+      this.#definedHere = previousDefined;
+    }
+  }
+
+  /** The spec's rule (docs/names.md): a leading dot is not a name, and nothing falls back to the null namespace. */
+  qualify(name: string, namespace: string): string {
+    return qualifyName(name, namespace);
+  }
+
+  reference(name: string, namespace: string, path: string): TypeNode {
+    if (isPrimitive(name)) return { kind: 'primitive', name, logical: undefined };
+    if (!name.split('.').every((part) => NAME.test(part))) {
+      this.fail('AVRO_INVALID', `invalid type name ${JSON.stringify(name)}`, path);
+    }
+    const fullname = this.qualify(name, namespace);
+    if (!this.named.has(fullname)) {
+      const external = this.#lookup?.(fullname);
+      if (external === undefined) this.fail('UNKNOWN_NAMED_TYPE', `unknown named type ${fullname}`, path);
+      const node = this.document(`<lookup ${fullname}>`, external);
+      if (node.kind !== 'named' || node.fullname !== fullname) {
+        this.fail(
+          'UNKNOWN_NAMED_TYPE',
+          `lookupNamedType(${fullname}) did not return a definition of ${fullname}`,
+          path,
+        );
+      }
+    }
+    return { kind: 'named', fullname };
+  }
+
+  parse(json: unknown, namespace: string, path: string): TypeNode {
+    if (typeof json === 'string') return this.reference(json, namespace, path);
+    if (Array.isArray(json)) {
+      const branches = json.map((branch, i) => this.parse(branch, namespace, `${path}/${i}`));
+      if (branches.some((b) => b.kind === 'union'))
+        this.fail('AVRO_INVALID', 'unions cannot be directly nested', path);
+      return { kind: 'union', branches };
+    }
+    if (!isObject(json)) this.fail('AVRO_INVALID', `invalid schema: ${JSON.stringify(json)}`, path);
+    const type = json.type;
+    if (Array.isArray(type) || isObject(type)) {
+      // `{ "type": { … } }` wraps another schema; attributes on the wrapper are not part of the type.
+      return this.parse(type, namespace, `${path}/type`);
+    }
+    if (typeof type !== 'string') this.fail('AVRO_INVALID', 'missing "type"', path);
+    switch (type) {
+      case 'record':
+      case 'error':
+      case 'enum':
+      case 'fixed':
+        return this.define(type, json, namespace, path);
+      case 'array':
+        return {
+          kind: 'array',
+          items: this.parse(json.items, namespace, `${path}/items`),
+          attrs: omit(json, ['type', 'items']),
+        };
+      case 'map':
+        return {
+          kind: 'map',
+          values: this.parse(json.values, namespace, `${path}/values`),
+          attrs: omit(json, ['type', 'values']),
+        };
+      default:
+        if (isPrimitive(type)) {
+          const logical =
+            typeof json.logicalType === 'string'
+              ? { name: json.logicalType, supported: supportedLogicalType(json), attrs: omit(json, ['type']) }
+              : undefined;
+          return { kind: 'primitive', name: type, logical };
+        }
+        return this.reference(type, namespace, path);
+    }
+  }
+
+  define(
+    type: 'record' | 'error' | 'enum' | 'fixed',
+    json: Record<string, unknown>,
+    enclosing: string,
+    path: string,
+  ): TypeNode {
+    const rawName = json.name;
+    if (typeof rawName !== 'string') this.fail('AVRO_INVALID', `${type} without a name`, path);
+    const explicitNamespace = typeof json.namespace === 'string' ? json.namespace : undefined;
+    const fullname = this.qualify(rawName, explicitNamespace ?? enclosing);
+    const dot = fullname.lastIndexOf('.');
+    const name = fullname.slice(dot + 1);
+    const namespace = dot < 0 ? '' : fullname.slice(0, dot);
+    if (!fullname.split('.').every((part) => NAME.test(part)) || isPrimitive(name)) {
+      this.fail('AVRO_INVALID', `invalid name ${JSON.stringify(fullname)}`, `${path}/name`);
+    }
+    if (this.#definedHere.has(fullname))
+      this.fail('DUPLICATE_NAME', `${fullname} is defined twice`, `${path}/name`);
+    this.#definedHere.add(fullname);
+    const previous = this.named.get(fullname);
+    const doc = typeof json.doc === 'string' ? json.doc : undefined;
+    const base = { fullname, name, namespace, doc, file: this.#file };
+    let def: NamedDef;
+    if (type === 'enum') {
+      const symbols = json.symbols;
+      if (
+        !Array.isArray(symbols) ||
+        !symbols.every((s): s is string => typeof s === 'string' && NAME.test(s))
+      ) {
+        this.fail('AVRO_INVALID', `enum ${fullname} needs an array of symbol names`, `${path}/symbols`);
+      }
+      def = {
+        ...base,
+        kind: 'enum',
+        symbols,
+        attrs: omit(json, ['type', 'name', 'namespace', 'doc', 'symbols']),
+      };
+    } else if (type === 'fixed') {
+      const size = json.size;
+      if (!Number.isInteger(size) || (size as number) < 0)
+        this.fail('AVRO_INVALID', `fixed ${fullname} needs a size`, path);
+      const logical =
+        typeof json.logicalType === 'string'
+          ? {
+              name: json.logicalType,
+              supported: supportedLogicalType(json),
+              attrs: omit(json, ['type', 'name', 'namespace', 'doc', 'size']),
+            }
+          : undefined;
+      def = {
+        ...base,
+        kind: 'fixed',
+        size: size as number,
+        logical,
+        attrs: omit(json, ['type', 'name', 'namespace', 'doc', 'size']),
+      };
+    } else {
+      const fields = json.fields;
+      if (!Array.isArray(fields))
+        this.fail('AVRO_INVALID', `record ${fullname} needs a fields array`, `${path}/fields`);
+      const record: NamedDef = {
+        ...base,
+        kind: type,
+        fields: [],
+        attrs: omit(json, ['type', 'name', 'namespace', 'doc', 'fields']),
+      };
+      def = record;
+      // Registered before the fields are parsed, so a record may refer to itself.
+      if (!previous) this.named.set(fullname, def);
+      fields.forEach((field: unknown, i) => {
+        const fieldPath = `${path}/fields/${i}`;
+        if (!isObject(field) || typeof field.name !== 'string' || !NAME.test(field.name)) {
+          this.fail('AVRO_INVALID', `field ${i} of ${fullname} needs a valid name`, fieldPath);
+        }
+        if (record.fields.some((f) => f.name === field.name)) {
+          this.fail(
+            'DUPLICATE_NAME',
+            `field ${field.name} of ${fullname} is declared twice`,
+            `${fieldPath}/name`,
+          );
+        }
+        record.fields.push({
+          name: field.name,
+          doc: typeof field.doc === 'string' ? field.doc : undefined,
+          type: this.parse(field.type, namespace, `${fieldPath}/type`),
+          default: 'default' in field ? { value: field.default } : undefined,
+          attrs: omit(field, ['name', 'doc', 'type', 'default']),
+        });
+      });
+    }
+    if (previous) {
+      if (signature(previous) !== signature(def)) {
+        this.fail(
+          'DUPLICATE_NAME',
+          `${fullname} is already defined differently in ${previous.file}`,
+          `${path}/name`,
+        );
+      }
+    } else {
+      this.named.set(fullname, def);
+    }
+    return { kind: 'named', fullname };
+  }
+}
+
+/** Resolves documents (in dependency order) into one model; throws CodegenError on invalid or unknown types. */
+export function buildModel(
+  documents: readonly SchemaDocument[],
+  lookupNamedType?: LookupNamedType,
+): SchemaModel {
+  const resolver = new Resolver(lookupNamedType);
+  const models = documents.map((document) => ({
+    document,
+    root: resolver.document(document.file, document.json),
+  }));
+  return { named: resolver.named, documents: models };
+}
+
+export function namedDef(model: SchemaModel, fullname: string): NamedDef {
+  const def = model.named.get(fullname);
+  if (!def) throw new CodegenError('UNKNOWN_NAMED_TYPE', `unknown named type ${fullname}`);
+  return def;
+}
+
+/**
+ * The self-contained schema of a root type: each named type is defined at its first occurrence and referenced
+ * by name afterwards, with namespaces written so that avsc resolves every reference to the same full name.
+ */
+export function standaloneSchema(model: SchemaModel, root: TypeNode): AvroSchemaJson {
+  const emitted = new Set<string>();
+  const reference = (fullname: string, enclosing: string): string => {
+    const def = namedDef(model, fullname);
+    if (def.namespace === enclosing) return def.name;
+    // A null-namespace name inside a namespace needs avsc's absolute form.
+    return def.namespace === '' ? `.${def.name}` : fullname;
+  };
+  const emit = (node: TypeNode, enclosing: string): AvroSchemaJson => {
+    switch (node.kind) {
+      case 'primitive':
+        return node.logical ? { type: node.name, ...node.logical.attrs } : node.name;
+      case 'array':
+        return { type: 'array', items: emit(node.items, enclosing), ...node.attrs };
+      case 'map':
+        return { type: 'map', values: emit(node.values, enclosing), ...node.attrs };
+      case 'union':
+        return node.branches.map((b) => emit(b, enclosing));
+      case 'named': {
+        if (emitted.has(node.fullname)) return reference(node.fullname, enclosing);
+        emitted.add(node.fullname);
+        const def = namedDef(model, node.fullname);
+        const head: Record<string, unknown> = { type: def.kind, name: def.name };
+        if (def.namespace !== enclosing) head.namespace = def.namespace;
+        if (def.doc !== undefined) head.doc = def.doc;
+        switch (def.kind) {
+          case 'enum':
+            return { ...head, symbols: def.symbols, ...def.attrs };
+          case 'fixed':
+            return { ...head, size: def.size, ...def.attrs };
+          default:
+            return {
+              ...head,
+              fields: def.fields.map((f) => ({
+                name: f.name,
+                ...(f.doc === undefined ? {} : { doc: f.doc }),
+                type: emit(f.type, def.namespace),
+                ...(f.default === undefined ? {} : { default: f.default.value }),
+                ...f.attrs,
+              })),
+              ...def.attrs,
+            };
+        }
+      }
+    }
+  };
+  return emit(root, '');
+}

@@ -1,0 +1,417 @@
+// The one client for the Confluent Schema Registry REST API (and compatible servers such as Apicurio's ccompat
+// API): what the release step, the PR check and the SDK ask of a registry.
+import type { CompatibilityLevel } from './levels.ts';
+import { RegistryError } from './errors.ts';
+
+export interface SchemaReference {
+  name: string;
+  subject: string;
+  version: number;
+}
+
+export interface RegisteredSchema {
+  subject: string;
+  version: number;
+  id: number;
+  schema: string;
+  references: SchemaReference[];
+}
+
+/** A schema found by id: the registry says which subject and version only on some servers and endpoints. */
+export interface StoredSchema {
+  id: number;
+  /** The schema text as stored: possibly referring to named types of other subjects. */
+  schema: string;
+  references: readonly SchemaReference[];
+  subject?: string;
+  version?: number;
+}
+
+export interface RegistryClientOptions {
+  /** Base URL of the Confluent-compatible API, e.g. `http://127.0.0.1:8081/apis/ccompat/v7`. */
+  url: string;
+  /** Basic credentials (`user:password`) or a bearer token; never read from the repository. */
+  basicAuth?: string;
+  bearerToken?: string;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  /** Attempts for retriable failures (network errors, 5xx, 429, 408); 1 disables retries. */
+  attempts?: number;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+  /** Injectable fetch (default: the global one). */
+  fetch?: typeof fetch;
+}
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+const SUBJECT_NOT_FOUND = 40401;
+const VERSION_NOT_FOUND = 40402;
+const SCHEMA_NOT_FOUND = 40403;
+
+export class SchemaRegistryClient {
+  readonly url: string;
+  #headers: Record<string, string>;
+  readonly #timeoutMs: number;
+  readonly #attempts: number;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: RegistryClientOptions) {
+    this.url = options.url.replace(/\/+$/, '');
+    this.#headers = { accept: CONTENT_TYPE, 'content-type': CONTENT_TYPE, ...options.headers };
+    if (options.basicAuth !== undefined) {
+      this.#headers['authorization'] = `Basic ${Buffer.from(options.basicAuth).toString('base64')}`;
+    } else if (options.bearerToken !== undefined) {
+      this.#headers['authorization'] = `Bearer ${options.bearerToken}`;
+    }
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#attempts = Math.max(1, options.attempts ?? 3);
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** GET /schemas/ids/{id}, or `null` when no schema has that id. */
+  async schemaById(id: number): Promise<StoredSchema | null> {
+    const answer = await this.#request('GET', `/schemas/ids/${id}`, undefined, {
+      notFound: [SCHEMA_NOT_FOUND],
+    });
+    if (answer === NOT_FOUND) return null;
+    const found = answer as Partial<StoredSchema> | undefined;
+    if (typeof found?.schema !== 'string') {
+      throw new RegistryError(
+        'REGISTRY_ERROR',
+        `unexpected registry answer to GET /schemas/ids/${id}: ${JSON.stringify(answer)}`,
+      );
+    }
+    return {
+      id,
+      schema: found.schema,
+      references: Array.isArray(found.references) ? found.references : [],
+      ...(typeof found.subject === 'string' ? { subject: found.subject } : {}),
+      ...(typeof found.version === 'number' ? { version: found.version } : {}),
+    };
+  }
+
+  async listSubjects(): Promise<string[]> {
+    return (await this.#request('GET', '/subjects')) as string[];
+  }
+
+  /** The subject's version numbers, oldest first, or `null` when the subject does not exist. */
+  async listVersions(subject: string): Promise<number[] | null> {
+    const answer = await this.#request('GET', `/subjects/${enc(subject)}/versions`, undefined, {
+      subject,
+      notFound: [SUBJECT_NOT_FOUND, VERSION_NOT_FOUND],
+    });
+    return answer === NOT_FOUND ? null : [...(answer as number[])].sort((a, b) => a - b);
+  }
+
+  async getVersion(subject: string, version: number | 'latest'): Promise<RegisteredSchema> {
+    const answer = (await this.#request('GET', `/subjects/${enc(subject)}/versions/${version}`, undefined, {
+      subject,
+    })) as Partial<RegisteredSchema> & { schema: string; id: number; version: number };
+    return {
+      subject,
+      version: answer.version,
+      id: answer.id,
+      schema: answer.schema,
+      references: answer.references ?? [],
+    };
+  }
+
+  /** Every registered version of a subject, oldest first; empty when the subject does not exist. */
+  async getAllVersions(subject: string): Promise<RegisteredSchema[]> {
+    const versions = (await this.listVersions(subject)) ?? [];
+    const out: RegisteredSchema[] = [];
+    for (const v of versions) out.push(await this.getVersion(subject, v));
+    return out;
+  }
+
+  /** The schema's registration under the subject, or `null` when that exact schema is not registered. */
+  async lookup(
+    subject: string,
+    schema: string,
+    references: SchemaReference[] = [],
+  ): Promise<RegisteredSchema | null> {
+    const answer = await this.#request(
+      'POST',
+      `/subjects/${enc(subject)}`,
+      { schema, schemaType: 'AVRO', references },
+      { subject, notFound: [SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND] },
+    );
+    if (answer === NOT_FOUND) return null;
+    const found = answer as RegisteredSchema;
+    return {
+      subject,
+      version: found.version,
+      id: found.id,
+      schema: found.schema,
+      references: found.references ?? [],
+    };
+  }
+
+  async register(
+    subject: string,
+    schema: string,
+    references: SchemaReference[] = [],
+  ): Promise<{ id: number }> {
+    const answer = (await this.#request(
+      'POST',
+      `/subjects/${enc(subject)}/versions`,
+      { schema, schemaType: 'AVRO', references },
+      { subject },
+    )) as { id: number };
+    return { id: answer.id };
+  }
+
+  /**
+   * Asks the registry whether `schema` may be registered under `subject`, at the subject's configured
+   * level. Returns `null` when the subject does not exist (nothing to be compatible with), or when an
+   * Apicurio registry cannot judge a schema against versions that use references (see below).
+   */
+  async testCompatibility(
+    subject: string,
+    schema: string,
+    references: SchemaReference[] = [],
+  ): Promise<{ compatible: boolean; messages: string[] } | null> {
+    const body = { schema, schemaType: 'AVRO', references };
+    // Against "latest": every server we target supports it, and the server widens it to all versions
+    // itself when the subject's level is transitive.
+    let answer: unknown;
+    try {
+      answer = await this.#request(
+        'POST',
+        `/compatibility/subjects/${enc(subject)}/versions/latest?verbose=true`,
+        body,
+        { subject, notFound: [SUBJECT_NOT_FOUND, VERSION_NOT_FOUND] },
+      );
+    } catch (error) {
+      // Apicurio 3's ccompat compatibility endpoint cannot parse a subject whose versions use schema
+      // references (42201 "Syntax violation" / "Could not execute compatibility rule on invalid Avro
+      // schema"); its native API judges the same request correctly (docs/release.md has the evidence).
+      if (!isApicurioReferenceFailure(error) || apicurioNativeUrl(this.url) === undefined) throw error;
+      const verdict = await this.#apicurioDryRun(subject, schema, references);
+      if (verdict === undefined) throw error; // no references involved: the schema itself is invalid
+      return verdict;
+    }
+    if (answer === NOT_FOUND) return null;
+    const result = answer as { is_compatible: boolean; messages?: string[] };
+    return { compatible: result.is_compatible, messages: result.messages ?? [] };
+  }
+
+  /**
+   * Apicurio's native "create version, dry run": runs the subject's rules without registering. References
+   * default to those of the latest version, which Apicurio also uses to read the existing versions. Returns
+   * `null` when Apicurio cannot judge the schema either (a referenced type inlined with a different
+   * definition: "Can't redefine"), so callers fall back to their own verdict; `undefined` when no
+   * references are involved, so the original failure stands.
+   */
+  async #apicurioDryRun(
+    subject: string,
+    schema: string,
+    references: SchemaReference[],
+  ): Promise<{ compatible: boolean; messages: string[] } | null | undefined> {
+    const refs = references.length > 0 ? references : (await this.getVersion(subject, 'latest')).references;
+    if (refs.length === 0) return undefined;
+    const native = new SchemaRegistryClient({
+      url: apicurioNativeUrl(this.url) ?? this.url,
+      timeoutMs: this.#timeoutMs,
+      attempts: this.#attempts,
+      fetch: this.#fetch,
+    });
+    native.#headers = { ...this.#headers, accept: 'application/json', 'content-type': 'application/json' };
+    const body = {
+      content: {
+        content: schema,
+        contentType: 'application/json',
+        references: refs.map((r) => ({
+          groupId: 'default',
+          artifactId: r.subject,
+          version: String(r.version),
+          name: r.name,
+        })),
+      },
+    };
+    try {
+      await native.#request('POST', `/groups/default/artifacts/${enc(subject)}/versions?dryRun=true`, body, {
+        subject,
+      });
+      return { compatible: true, messages: [] };
+    } catch (error) {
+      if (!(error instanceof RegistryError)) throw error;
+      const problem = (error.cause ?? {}) as {
+        name?: unknown;
+        causes?: { description?: string; context?: string }[];
+      };
+      if (problem.name === 'RuleViolationException') {
+        const causes = (problem.causes ?? []).map((c) => `${c.description ?? ''} at ${c.context ?? '/'}`);
+        return { compatible: false, messages: causes.length > 0 ? causes : [error.message] };
+      }
+      if (error.context.httpStatus === 422) return null;
+      throw error;
+    }
+  }
+
+  /** The subject's own compatibility level, or the global one when `subject` is omitted. */
+  async getCompatibilityLevel(subject?: string): Promise<CompatibilityLevel | null> {
+    const path = subject === undefined ? '/config' : `/config/${enc(subject)}`;
+    const answer = await this.#request('GET', path, undefined, {
+      ...(subject === undefined ? {} : { subject }),
+      notFound: [SUBJECT_NOT_FOUND, 40408],
+    });
+    if (answer === NOT_FOUND) return null;
+    const config = answer as { compatibilityLevel?: string; compatibility?: string };
+    const level = config.compatibilityLevel ?? config.compatibility;
+    return level === undefined ? null : (level as CompatibilityLevel);
+  }
+
+  async setCompatibilityLevel(subject: string, level: CompatibilityLevel): Promise<void> {
+    await this.#request('PUT', `/config/${enc(subject)}`, { compatibility: level }, { subject });
+  }
+
+  /**
+   * Deletes a subject: soft, then with `permanent` hard as well (the Confluent API needs both steps). A
+   * subject that does not exist is not an error. Subjects referenced by others must be deleted after them.
+   */
+  async deleteSubject(subject: string, options: { permanent?: boolean } = {}): Promise<void> {
+    const path = `/subjects/${enc(subject)}`;
+    const notFound = [SUBJECT_NOT_FOUND, VERSION_NOT_FOUND, 40404];
+    await this.#request('DELETE', path, undefined, { subject, notFound });
+    if (options.permanent === true)
+      await this.#request('DELETE', `${path}?permanent=true`, undefined, { subject, notFound });
+  }
+
+  async #request(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { subject?: string; notFound?: number[] } = {},
+  ): Promise<unknown> {
+    let lastError: RegistryError | undefined;
+    for (let attempt = 1; attempt <= this.#attempts; attempt++) {
+      try {
+        return await this.#once(method, path, body, options);
+      } catch (error) {
+        if (!(error instanceof RegistryError) || !error.retriable || attempt === this.#attempts) throw error;
+        lastError = error;
+        // Jittered exponential backoff: 200 ms, 400 ms, ... never retrying a programmer or input error.
+        const delay = 200 * 2 ** (attempt - 1) * (0.5 + Math.random());
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    throw lastError ?? new RegistryError('REGISTRY_ERROR', 'registry request failed');
+  }
+
+  async #once(
+    method: string,
+    path: string,
+    body: unknown,
+    options: { subject?: string; notFound?: number[] },
+  ): Promise<unknown> {
+    const target = `${this.url}${path}`;
+    const context = options.subject === undefined ? {} : { subject: options.subject };
+    let response: Response;
+    try {
+      response = await this.#fetch(target, {
+        method,
+        headers: this.#headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (cause) {
+      throw new RegistryError(
+        'REGISTRY_UNREACHABLE',
+        `schema registry at ${this.url} is unreachable (${method} ${path}): ${describe(cause)}`,
+        {
+          retriable: true,
+          cause,
+          context,
+        },
+      );
+    }
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    if (text.length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    if (response.ok) return parsed;
+    const errorCode =
+      typeof parsed === 'object' && parsed !== null
+        ? (parsed as { error_code?: unknown }).error_code
+        : undefined;
+    const registryErrorCode = typeof errorCode === 'number' ? errorCode : undefined;
+    // A 404 is an answer ("no such subject") only where the caller expects one; servers differ in which
+    // error_code they send with it (Apicurio says 40402 where Confluent says 40401), so any listed code counts.
+    const expected = options.notFound;
+    if (response.status === 404 && expected !== undefined) {
+      if (registryErrorCode === undefined || expected.includes(registryErrorCode)) return NOT_FOUND;
+    }
+    const serverMessage =
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { message?: unknown }).message === 'string'
+        ? (parsed as { message: string }).message
+        : text.slice(0, 300);
+    const retriable = response.status >= 500 || response.status === 429 || response.status === 408;
+    const who = options.subject === undefined ? '' : ` for subject "${options.subject}"`;
+    throw new RegistryError(
+      'REGISTRY_ERROR',
+      `schema registry answered ${response.status}${registryErrorCode === undefined ? '' : ` (error ${registryErrorCode})`}${who} to ${method} ${path}: ${serverMessage}`,
+      {
+        retriable,
+        // The server's error document, for callers that need its details (e.g. Apicurio's rule causes).
+        ...(typeof parsed === 'object' && parsed !== null ? { cause: parsed } : {}),
+        context: {
+          ...context,
+          httpStatus: response.status,
+          ...(registryErrorCode === undefined ? {} : { registryErrorCode }),
+        },
+      },
+    );
+  }
+}
+
+const NOT_FOUND = Symbol('not found');
+
+/** `.../apis/ccompat/v7` → `.../apis/registry/v3`: Apicurio serves both; other servers have no such path. */
+function apicurioNativeUrl(url: string): string | undefined {
+  const match = /^(.*\/apis)\/ccompat\/v\d+$/.exec(url);
+  return match === null ? undefined : `${match[1]}/registry/v3`;
+}
+
+function isApicurioReferenceFailure(error: unknown): boolean {
+  return (
+    error instanceof RegistryError &&
+    error.context.httpStatus === 422 &&
+    error.context.registryErrorCode === 42201
+  );
+}
+
+function enc(subject: string): string {
+  return encodeURIComponent(subject);
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) {
+    const inner = (cause as { cause?: unknown }).cause;
+    return inner instanceof Error ? `${cause.message} (${inner.message})` : cause.message;
+  }
+  return String(cause);
+}
+
+/** The schema text of a registered version, parsed; a registry holding non-JSON is a registry error. */
+export function parseRegistered(schema: string, subject: string, version: number): unknown {
+  try {
+    return JSON.parse(schema);
+  } catch (cause) {
+    throw new RegistryError(
+      'REGISTRY_ERROR',
+      `subject "${subject}" version ${version} holds a schema that is not JSON`,
+      {
+        cause,
+        context: { subject },
+      },
+    );
+  }
+}

@@ -4,8 +4,7 @@
 
 import { GovernanceError } from '../errors.ts';
 import type { JsonObject, JsonValue } from '@adlake/avro';
-import { isJsonObject } from '@adlake/avro';
-import { isNamedKind, isPrimitiveName, qualifyName, splitFullname } from '@adlake/avro';
+import { isJsonObject, isNamedKind, isPrimitiveName, qualifyName, splitFullname } from '@adlake/avro';
 import type { SchemaDoc, SchemaWorkspace } from './workspace.ts';
 
 /**

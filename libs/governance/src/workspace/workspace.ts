@@ -4,13 +4,8 @@
 
 import { GovernanceError, asGovernanceError } from '../errors.ts';
 import type { GovernanceErrorCode } from '../errors.ts';
-import type { JsonPositions } from '@adlake/avro';
-import { parseJsonWithPositions } from '@adlake/avro';
-import { joinPointer } from '@adlake/avro';
-import type { JsonObject, JsonValue } from '@adlake/avro';
-import type { AvroNamedKind } from '@adlake/avro';
-import { splitFullname } from '@adlake/avro';
-import { walkSchema } from '@adlake/avro';
+import type { AvroNamedKind, JsonObject, JsonPositions, JsonValue } from '@adlake/avro';
+import { joinPointer, parseJsonWithPositions, splitFullname, walkSchema } from '@adlake/avro';
 
 /** One schema file's text, as read from disk or from a git revision. */
 export interface SchemaSource {

@@ -322,8 +322,10 @@ function valueWriter(c: Column): (v: unknown) => void {
       const perDay = leaf.conv === 'int96-millis' ? MS_PER_DAY : MS_PER_DAY * 1000;
       const nanosPerUnit = leaf.conv === 'int96-millis' ? 1_000_000 : 1000;
       const perDayBig = BigInt(perDay);
+      // A Date holds milliseconds: taken as microseconds it would land a thousand times too close to 1970.
+      const takesDate = leaf.conv === 'int96-millis';
       return (v) => {
-        const t = v instanceof Date ? v.getTime() : v;
+        const t = takesDate && v instanceof Date ? v.getTime() : v;
         if (typeof t === 'number' && Number.isSafeInteger(t)) {
           // t - day * perDay is a safe integer below perDay, so the split is exact.
           const day = Math.floor(t / perDay);
@@ -333,7 +335,13 @@ function valueWriter(c: Column): (v: unknown) => void {
           const day = t / perDayBig - (t % perDayBig < 0n ? 1n : 0n);
           pushInt96(c, Number(day), Number(t - day * perDayBig) * nanosPerUnit);
         } else
-          throw invalid(path, `${leaf.conv === 'int96-millis' ? 'timestamp-millis' : 'timestamp-micros'}`, v);
+          throw invalid(
+            path,
+            takesDate
+              ? 'timestamp in milliseconds (Date, safe integer or 64-bit bigint)'
+              : 'timestamp in microseconds (safe integer or 64-bit bigint)',
+            v,
+          );
       };
     }
     case 'date':

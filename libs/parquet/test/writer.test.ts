@@ -150,6 +150,26 @@ describe('createParquetWriter', () => {
     ]);
   });
 
+  it('takes a Date for an INT96 column in milliseconds, and refuses one for microseconds', async () => {
+    const w = createParquetWriter({
+      schema: {
+        name: 'T',
+        fields: [
+          { name: 'ms', shape: p('INT96', { unit: 'MILLIS' }) },
+          { name: 'us', shape: p('INT96', { unit: 'MICROS' }) },
+        ],
+      },
+    });
+    const at = new Date('2026-11-23T12:34:56.789Z');
+    // A Date holds milliseconds; read as microseconds it would land in January 1970 without a word.
+    assert.throws(() => w.append({ ms: at, us: at }), isParquetError('VALUE_INVALID', { path: 'us' }));
+    w.append({ ms: at, us: BigInt(at.getTime()) * 1000n });
+    const rows = await query(
+      `SELECT epoch_us(ms)::VARCHAR AS ms, epoch_us(us)::VARCHAR AS us FROM read_parquet('${save(w.finish())}')`,
+    );
+    assert.deepEqual(rows, [{ ms: '1795437296789000', us: '1795437296789000' }]);
+  });
+
   it('checks its options with OPTION_INVALID naming the option', () => {
     const schema = { name: 'T', fields: [{ name: 'a', shape: p('INT32') }] };
     const bad: [Partial<ParquetWriterOptions>, string][] = [

@@ -91,6 +91,18 @@ const cases = [
   ...layer('libs/sink', '@adlake/codegen', 'generateTypeScript', false, 'the sink does not generate code'),
   ...layer('libs/webhdfs', '@adlake/sink', 'audit', false, 'the WebHDFS client knows nothing of the sink'),
   {
+    name: 'the Parquet library may not import the sink (the dependency goes sink → parquet only)',
+    file: 'libs/parquet/src/boundary-probe.ts',
+    code: "import { SinkError } from '@adlake/sink';\nexport const x = SinkError;\n",
+    allowed: false,
+  },
+  {
+    name: 'the sink may import the Parquet library',
+    file: 'libs/sink/src/boundary-probe.ts',
+    code: "import { ParquetError } from '@adlake/parquet';\nexport const x = ParquetError;\n",
+    allowed: true,
+  },
+  {
     name: 'tests may import tools',
     file: 'test/smoke/boundary-probe.ts',
     code: "import { up } from '@adlake/stack';\nexport const x = up;\n",

@@ -18,7 +18,7 @@ import { matchesPathSpec } from '../workspace/glob.ts';
 import type { GovernanceConfig } from '../workspace/config.ts';
 import { loadSchemaWorkspace } from '../workspace/load.ts';
 import { standaloneSchema } from '../workspace/standalone.ts';
-import { createSchemaWorkspace } from '../workspace/workspace.ts';
+import { createSchemaWorkspace, namedTypeLookup } from '../workspace/workspace.ts';
 import type { SchemaDoc, SchemaWorkspace } from '../workspace/workspace.ts';
 
 export const BASELINES = ['git', 'dir', 'registry'] as const;
@@ -306,10 +306,6 @@ function splitPointer(pointer: string): string[] {
 }
 
 /** The JSON of named types defined in other files, as the engine's lookup wants it. */
-export function namedTypeLookup(workspace: SchemaWorkspace): LookupNamedType {
-  return (fullname) => workspace.lookupNamedType(fullname)?.json;
-}
-
 async function gitVersions(
   workspace: SchemaWorkspace,
   docs: readonly SchemaDoc[],

@@ -4,7 +4,7 @@
 
 import { GovernanceError, asGovernanceError } from '../errors.ts';
 import type { GovernanceErrorCode } from '../errors.ts';
-import type { AvroNamedKind, JsonObject, JsonPositions, JsonValue } from '@adlake/avro';
+import type { AvroNamedKind, JsonObject, JsonPositions, JsonValue, LookupNamedType } from '@adlake/avro';
 import { joinPointer, parseJsonWithPositions, splitFullname, walkSchema } from '@adlake/avro';
 
 /** One schema file's text, as read from disk or from a git revision. */
@@ -396,4 +396,10 @@ function compareProblems(a: GovernanceError, b: GovernanceError): number {
     (a.context.column ?? 0) - (b.context.column ?? 0) ||
     compareStrings(a.code, b.code)
   );
+}
+
+/** The workspace as the schema model's lookup: a named type's JSON by full name, for parsing, checking and
+ * generating one schema that uses types defined in other files. */
+export function namedTypeLookup(workspace: SchemaWorkspace): LookupNamedType {
+  return (fullname) => workspace.lookupNamedType(fullname)?.json;
 }

@@ -3,7 +3,7 @@
 import { CodegenError } from './errors.ts';
 import { namedDef } from './model.ts';
 import type { NamedDef, SchemaModel, TypeNode } from './model.ts';
-import type { LongRepresentation } from './runtime.ts';
+import type { LongRepresentation } from '@adlake/event-runtime';
 
 export interface TypeContext {
   model: SchemaModel;

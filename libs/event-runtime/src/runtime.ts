@@ -1,8 +1,7 @@
-// The runtime every generated event package ships as `_runtime.ts`: avsc Type construction with our logical
-// types and long representation wired in, validation that reports every bad path, and the event codec object.
-//
-// This file is copied verbatim into generated packages, so it imports nothing but `avsc` and Node globals;
-// the generator also imports it so that "does this logical type apply?" has exactly one answer.
+// The runtime every generated event package imports from @adlake/event-runtime: avsc Type construction with our
+// logical types and long representation wired in, validation that reports every bad path, and the event codec
+// object. It is published to npm and runs on plain Node, so it imports nothing but `avsc` and Node globals; the
+// generator imports it too, so that "does this logical type apply?" has exactly one answer.
 import avro from 'avsc';
 import type { Type } from 'avsc';
 

@@ -192,7 +192,8 @@ function emitEventModule(event: PlannedEvent, ctx: TypeContext, longs: LongRepre
   } catch (error) {
     throw new CodegenError(
       'AVRO_INVALID',
-      `${document.file}: avsc rejects the schema: ${(error as Error).message}`,
+      // The runtime's INVALID_SCHEMA message already says "avsc rejects the schema: <reason>".
+      `${document.file}: ${(error as Error).message}`,
       {
         cause: error,
         context: { file: document.file, subject: document.subject },

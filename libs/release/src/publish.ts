@@ -40,6 +40,8 @@ export interface PublishOptions extends ReleaseWorkspaceOptions {
   dryRun?: boolean;
   /** Publish the event packages at exactly this version instead of the derived one (not the runtime). */
   version?: string | undefined;
+  /** The @adlake/event-runtime package folder to build and publish (default: the installed one). */
+  runtimeSource?: string | undefined;
   /** The first version of a package never published (default 1.0.0). */
   initialVersion?: string | undefined;
   log?: (line: string) => void;
@@ -83,7 +85,10 @@ export async function publishRelease(options: PublishOptions): Promise<PublishOu
       `${outcome.name}: ${outcome.action}${outcome.version === undefined ? '' : ` ${outcome.version}`} (${outcome.reason})`,
     );
   // The event packages depend on exactly this runtime: it is in the registry before any of them is.
-  const runtime = await buildRuntimePackage({ outDir });
+  const runtime = await buildRuntimePackage({
+    outDir,
+    ...(options.runtimeSource === undefined ? {} : { sourceDir: options.runtimeSource }),
+  });
   const runtimeOutcome = await publishRuntime(runtime, options);
   log(runtimeOutcome);
   const outcomes: PublishOutcome[] = [runtimeOutcome];

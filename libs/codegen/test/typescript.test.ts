@@ -380,6 +380,8 @@ describe('allocateNames', () => {
             { name: 'two', type: { type: 'record', name: 'c.Device', fields: [] } },
             { name: 'three', type: { type: 'record', name: 'c.Date', fields: [] } },
             { name: 'four', type: { type: 'enum', name: 'c.lower_case', symbols: ['A'] } },
+            // index.ts re-exports this name from @adlake/event-runtime.
+            { name: 'five', type: { type: 'record', name: 'c.AvroRangeError', fields: [] } },
           ],
         },
       },
@@ -390,6 +392,7 @@ describe('allocateNames', () => {
       'c.Device': 'CDevice',
       'c.Date': 'CDate',
       'c.lower_case': 'LowerCase',
+      'c.AvroRangeError': 'CAvroRangeError',
     });
   });
 });

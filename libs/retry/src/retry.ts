@@ -165,12 +165,14 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? abortableSleep;
   const { signal } = options;
+  // A function, not a narrowed property read: the signal can abort while the loop awaits.
+  const aborted = () => signal?.aborted === true;
   const deadline = policy.deadlineMs === undefined ? Infinity : now() + policy.deadlineMs;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (error) {
-      if (attempt >= policy.maxAttempts || signal?.aborted === true || !retriable(error)) throw error;
+      if (attempt >= policy.maxAttempts || aborted() || !retriable(error)) throw error;
       const left = deadline - now();
       if (left <= 0) throw error;
       let delayMs = backoffDelay(attempt, policy, options.random);
@@ -180,7 +182,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       }
       options.onRetry?.({ attempt, delayMs, error });
       await sleep(delayMs, signal);
-      if (signal?.aborted === true) throw error;
+      if (aborted()) throw error;
     }
   }
 }

@@ -4,24 +4,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { WebHdfsClient } from '@adlake/webhdfs';
-import { SETTINGS } from '../config.ts';
 import type { StackConfig } from '../config.ts';
 import { StackError } from '../errors.ts';
-import { spawnDaemon } from '../proc.ts';
 import { renderCoreSite, renderHdfsSite, renderLog4j } from '../render.ts';
-import { javaBinary, requireJava, resolveMaven, run } from '../tools.ts';
+import { javaBinary, run } from '../tools.ts';
+import { JARS_DIR, jvmService } from './jvm.ts';
+import type { JvmDaemonSpec } from './jvm.ts';
 import type { ServiceContext, ServiceDef } from './service.ts';
-import {
-  checkDataStamp,
-  describeError,
-  httpFetch,
-  incompatible,
-  jvmFlags,
-  logFile,
-  MAVEN_DIR,
-  nonEmptyDir,
-  pidFile,
-} from './service.ts';
+import { describeError, httpFetch, incompatible, jvmFlags, nonEmptyDir } from './service.ts';
 import { parseSimpleProperties } from './kafka.ts';
 
 export const HADOOP_VERSION = '3.4.2';
@@ -47,7 +37,7 @@ const WEBAPPS = ['hdfs', 'datanode', 'secondary', 'static'];
 function paths(ctx: ServiceContext) {
   const data = join(ctx.dir, 'data');
   return {
-    libs: join(ctx.cacheDir, 'libs'),
+    libs: join(ctx.cacheDir, JARS_DIR),
     conf: join(ctx.dir, 'conf'),
     data,
     nameVersion: join(data, 'dfs/name/current/VERSION'),
@@ -60,10 +50,10 @@ export function hdfsSuperuser(): string {
   return userInfo().username;
 }
 
-function hadoopJvm(ctx: ServiceContext, role: string): string[] {
+/** Hadoop's own JVM options and classpath, after the common flags. */
+function hadoopOptions(ctx: ServiceContext, role: string): string[] {
   const p = paths(ctx);
   return [
-    ...jvmFlags(ctx.config, ctx.config.hdfsHeap, role),
     '-XX:+IgnoreUnrecognizedVMOptions',
     ...JPMS_OPENS,
     `-Dhadoop.log.dir=${join(ctx.dir, 'logs')}`,
@@ -152,25 +142,23 @@ async function roundTrip(config: StackConfig): Promise<void> {
   }
 }
 
-export const hdfs: ServiceDef = {
+const daemon = (role: string, mainClass: string): JvmDaemonSpec => ({
+  role,
+  main: mainClass,
+  args: (ctx) => [...hadoopOptions(ctx, role), mainClass],
+});
+
+export const hdfs: ServiceDef = jvmService({
   name: 'hdfs',
   version: HADOOP_VERSION,
-  roles: ['namenode', 'datanode'],
+  java: { home: 'javaHome', minMajor: 17 },
+  heap: 'hdfsHeap',
+  download: { includeScope: 'runtime' },
+  hasData: (ctx) => nonEmptyDir(paths(ctx).data),
 
-  async prepare(ctx) {
+  async configure(ctx) {
     const p = paths(ctx);
-    await requireJava('hdfs', ctx.config.javaHome, SETTINGS.javaHome.env, 17);
-    const fetched = await resolveMaven({
-      service: 'hdfs',
-      mvn: ctx.config.mvn,
-      pom: join(MAVEN_DIR, 'hdfs/pom.xml'),
-      outDir: p.libs,
-      includeScope: 'runtime',
-      log: (m) => ctx.log('download', m),
-    });
-    if (fetched === 'downloaded') ctx.log('download', `jars ready in ${p.libs}`);
-    checkDataStamp(ctx, 'hdfs', HADOOP_VERSION, nonEmptyDir(p.data));
-
+    mkdirSync(join(ctx.dir, 'logs'), { recursive: true });
     mkdirSync(p.conf, { recursive: true });
     writeFileSync(join(p.conf, 'core-site.xml'), renderCoreSite(ctx.config, p.data, hdfsSuperuser()));
     writeFileSync(join(p.conf, 'hdfs-site.xml'), renderHdfsSite(ctx.config, p.data));
@@ -214,7 +202,8 @@ export const hdfs: ServiceDef = {
     const result = await run(
       javaBinary(ctx.config.javaHome),
       [
-        ...hadoopJvm(ctx, 'namenode-format'),
+        ...jvmFlags(ctx.config, ctx.config.hdfsHeap, 'namenode-format'),
+        ...hadoopOptions(ctx, 'namenode-format'),
         'org.apache.hadoop.hdfs.server.namenode.NameNode',
         '-format',
         '-clusterid',
@@ -235,23 +224,10 @@ export const hdfs: ServiceDef = {
     }
   },
 
-  async start(ctx) {
-    mkdirSync(join(ctx.dir, 'logs'), { recursive: true });
-    const daemon = (role: string, mainClass: string) =>
-      spawnDaemon({
-        service: 'hdfs',
-        command: javaBinary(ctx.config.javaHome),
-        args: [...hadoopJvm(ctx, role), mainClass],
-        cwd: ctx.dir,
-        logFile: logFile(ctx.config, 'hdfs', role),
-        pidFile: pidFile(ctx.config, 'hdfs', role),
-        markers: [`-Dadlake.stack=${ctx.config.stackDir}#${role}`, mainClass],
-      });
-    return [
-      daemon('namenode', 'org.apache.hadoop.hdfs.server.namenode.NameNode'),
-      daemon('datanode', 'org.apache.hadoop.hdfs.server.datanode.DataNode'),
-    ];
-  },
+  daemons: [
+    daemon('namenode', 'org.apache.hadoop.hdfs.server.namenode.NameNode'),
+    daemon('datanode', 'org.apache.hadoop.hdfs.server.datanode.DataNode'),
+  ],
 
   async probe(ctx) {
     try {
@@ -269,4 +245,4 @@ export const hdfs: ServiceDef = {
       return `WebHDFS: ${describeError(error)}`;
     }
   },
-};
+});

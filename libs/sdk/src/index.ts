@@ -37,8 +37,8 @@ export { SchemaIdCache } from './schema-ids.ts';
 export type { AnyEventClass, SchemaIdOptions, SchemaIdSource } from './schema-ids.ts';
 export { SdkError, SdkErrorCodes, isRetriable } from './errors.ts';
 export type { InvalidField, SdkErrorCode, SdkErrorContext } from './errors.ts';
-export { backoffDelay, DEFAULT_RETRY_POLICY, retry } from './retry.ts';
-export type { RetryPolicy } from './retry.ts';
+// The producer's `retry` option is a policy of @adlake/retry, the one retry helper.
+export type { RetryPolicy } from '@adlake/retry';
 export { CHANNEL_NAMES, collectMetrics } from './instrumentation.ts';
 export type { SdkMetrics } from './instrumentation.ts';
 export { COMPRESSIONS, registerCompressionCodecs } from './compression.ts';

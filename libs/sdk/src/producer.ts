@@ -4,6 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import type { IHeaders, Message, Producer as KafkaProducer, TopicMessages } from 'kafkajs';
 import type { EventCodec } from '@adlake/event-runtime';
+import { resolvePolicy, retry, RetryError } from '@adlake/retry';
+import type { RetryPolicy } from '@adlake/retry';
 import { encodingType } from './avro-types.ts';
 import { COMPRESSION_TYPES, COMPRESSIONS, registerCompressionCodecs } from './compression.ts';
 import type { Compression } from './compression.ts';
@@ -17,8 +19,6 @@ import { bool, integer, oneOf, resolveOptions } from './options.ts';
 import type { OptionSpec } from './options.ts';
 import { toRegistryClient } from './registry/client.ts';
 import type { RegistryOption } from './registry/client.ts';
-import { DEFAULT_RETRY_POLICY, retry } from './retry.ts';
-import type { RetryPolicy } from './retry.ts';
 import { SchemaIdCache } from './schema-ids.ts';
 import type { AnyEventClass } from './schema-ids.ts';
 import { WireEncoder } from './wire.ts';
@@ -91,9 +91,25 @@ export interface CreateProducerOptions extends Tuning {
   registry: RegistryOption;
   /** Registry ids fixed per class: `[[AdImpression, 42]]`. */
   schemaIds?: Iterable<readonly [AnyEventClass, number]>;
-  /** Backoff for retriable send failures (defaults: 5 retries, 100 ms doubling to 10 s, ±20 % jitter). */
-  retry?: Partial<RetryPolicy>;
+  /**
+   * Backoff for retriable send failures (defaults: 100 ms doubling to 10 s, ±20 % jitter, no count bound).
+   * The deadline is always `deliveryTimeoutMs`; `maxAttempts` may bound the tries further.
+   */
+  retry?: Partial<Omit<RetryPolicy, 'deadlineMs' | 'lastWait'>>;
 }
+
+/**
+ * Retries of a send are bounded by the delivery timeout, not a count: a broker restart must be waited out
+ * however many tries it takes, and the last wait is shortened so the caller hears at the timeout, not after.
+ */
+const SEND_RETRY_POLICY: RetryPolicy = Object.freeze({
+  maxAttempts: Infinity,
+  initialDelayMs: 100,
+  maxDelayMs: 10_000,
+  multiplier: 2,
+  jitter: 0.2,
+  lastWait: 'shorten',
+});
 
 export interface SendOptions {
   /** Overrides the class's topic. */
@@ -134,6 +150,22 @@ interface Entry {
   promise: Promise<undefined>;
 }
 
+/** The send retry policy, checked at creation so that a bad `retry` option fails there, naming its field. */
+function sendRetryPolicy(option: CreateProducerOptions['retry'], deliveryTimeoutMs: number): RetryPolicy {
+  try {
+    return resolvePolicy(
+      { ...option, deadlineMs: deliveryTimeoutMs, lastWait: 'shorten' },
+      SEND_RETRY_POLICY,
+    );
+  } catch (error) {
+    if (!(error instanceof RetryError)) throw error;
+    const field = `/options/retry/${error.context.option ?? ''}`;
+    throw new SdkError(SdkErrorCodes.CONFIG_INVALID, `${field}: ${error.message}`, {
+      context: { option: field },
+    });
+  }
+}
+
 export function createProducer(options: CreateProducerOptions): Producer {
   const { kafka: kafkaOption, registry: registryOption, schemaIds, retry: retryOption, ...tuning } = options;
   const config = resolveOptions(PRODUCER_OPTIONS, tuning);
@@ -146,13 +178,7 @@ export function createProducer(options: CreateProducerOptions): Producer {
       },
     );
   }
-  // Retries are bounded by the delivery timeout, not a count, unless the caller sets one.
-  const policy: RetryPolicy = {
-    ...DEFAULT_RETRY_POLICY,
-    retries: Number.MAX_SAFE_INTEGER,
-    ...retryOption,
-    deadlineMs: config.deliveryTimeoutMs,
-  };
+  const policy = sendRetryPolicy(retryOption, config.deliveryTimeoutMs);
   registerCompressionCodecs();
   const kafka = toKafka(kafkaOption, config.clientId);
   const ids = new SchemaIdCache(toRegistryClient(registryOption), {
@@ -349,9 +375,12 @@ export function createProducer(options: CreateProducerOptions): Producer {
             timeout: config.timeoutMs,
             compression,
           }),
-        policy,
         {
-          onRetry: channels.retry.hasSubscribers ? (info) => channels.retry.publish(info) : undefined,
+          ...policy,
+          retriable: isRetriable,
+          onRetry: channels.retry.hasSubscribers
+            ? ({ attempt, delayMs, error }) => channels.retry.publish({ retry: attempt, delayMs, error })
+            : undefined,
         },
       );
     } catch (error) {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
 import { test } from 'node:test';
 import type { Kafka, ProducerBatch } from 'kafkajs';
 import { AdClick } from '@adlake/events';
 import type { AdClickInput } from '@adlake/events';
 import { SdkError } from '../src/errors.ts';
-import { collectMetrics } from '../src/instrumentation.ts';
+import { CHANNEL_NAMES, collectMetrics } from '../src/instrumentation.ts';
 import { createProducer } from '../src/producer.ts';
 import { readSchemaId } from '../src/wire.ts';
 import { MemoryRegistry } from './fakes.ts';
@@ -160,6 +161,43 @@ test('retriable failures are retried; the metrics see sent counts and latency', 
   await producer.close();
 });
 
+test('retriable failures are retried until deliveryTimeoutMs, each retry published as { retry, delayMs, error }', async () => {
+  const transient = Object.assign(new Error('connection refused'), {
+    name: 'KafkaJSConnectionError',
+    retriable: true,
+  });
+  // More failures than 40 ms of backoff can use: only the delivery timeout ends the retrying.
+  const failures = Array.from({ length: 1000 }, () => transient);
+  const { producer, batches } = setup(
+    { deliveryTimeoutMs: 40, retry: { initialDelayMs: 5, jitter: 0 } },
+    failures,
+  );
+  const published: { retry: number; delayMs: number; error: unknown }[] = [];
+  const listener = (message: unknown) => published.push(message as (typeof published)[number]);
+  diagnostics.subscribe(CHANNEL_NAMES.retry, listener);
+  try {
+    await assert.rejects(producer.send(AdClick, click(0)), (e: unknown) => {
+      assert.ok(e instanceof SdkError);
+      assert.equal(e.code, 'SEND_FAILED');
+      assert.equal(e.retriable, true, 'a timed-out retriable failure may succeed later');
+      assert.equal(e.cause, transient);
+      return true;
+    });
+  } finally {
+    diagnostics.unsubscribe(CHANNEL_NAMES.retry, listener);
+  }
+  assert.equal(batches.length, 0);
+  assert.ok(published.length >= 2, `${published.length} retries`);
+  assert.deepEqual(
+    published.map((p) => p.retry),
+    published.map((_, i) => i + 1),
+  );
+  assert.deepEqual(published[0], { retry: 1, delayMs: 5, error: transient });
+  const waited = published.reduce((n, p) => n + p.delayMs, 0);
+  assert.ok(waited <= 40, `the waits (${waited} ms) end by the delivery timeout`);
+  await producer.close();
+});
+
 test('a non-retriable failure fails every send of the batch at once with SEND_FAILED', async () => {
   const fatal = Object.assign(new Error('record too large'), {
     name: 'KafkaJSProtocolError',
@@ -201,6 +239,11 @@ test('options are validated at start-up and name the key', () => {
     [{ lingerMS: 5 }, /\/options\/lingerMS is not an option/],
     [{ registry: {} }, /\/options\/registry must be/],
     [{ kafka: {} }, /\/options\/kafka must be/],
+    [
+      { retry: { maxAttempts: 0 } },
+      /\/options\/retry\/maxAttempts: retry maxAttempts must be an integer >= 1/,
+    ],
+    [{ retry: { jitter: [1, 0] } }, /\/options\/retry\/jitter/],
   ];
   for (const [options, message] of table) {
     assert.throws(

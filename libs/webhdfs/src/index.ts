@@ -1,4 +1,4 @@
-// Public API of @adlake/webhdfs: the client, its error hierarchy and the retry helper.
+// Public API of @adlake/webhdfs: the client, its error hierarchy and its retry policy (on @adlake/retry).
 export { WebHdfsClient } from './client.ts';
 export type { CallOptions, CreateOptions, OpenOptions, WebHdfsClientOptions } from './client.ts';
 export {
@@ -13,7 +13,7 @@ export {
   WebHdfsErrorCodes,
 } from './errors.ts';
 export type { RemoteException, WebHdfsErrorCode, WebHdfsErrorContext } from './errors.ts';
-export { backoffDelay, DEFAULT_RETRY_POLICY, shouldRetry, withRetry } from './retry.ts';
-export type { RetryInfo, RetryOptions, RetryPolicy } from './retry.ts';
+export { shouldRetry, WEBHDFS_RETRY_POLICY, withRetry } from './retry.ts';
+export type { WebHdfsRetryOptions } from './retry.ts';
 export type { ContentSummary, FileStatus, FileType, ListingPage } from './types.ts';
 export { buildUrl, encodePath, encodeQuery, normalizePath } from './url.ts';

@@ -1,9 +1,9 @@
-// The retry policy: what is retried, how long it waits (bounds of the jittered backoff), when it gives up.
+// WebHDFS's retry policy on @adlake/retry: what is retried, with which defaults, and when it gives up.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WebHdfsError, WebHdfsErrorCodes } from '../src/errors.ts';
 import type { WebHdfsErrorCode } from '../src/errors.ts';
-import { backoffDelay, DEFAULT_RETRY_POLICY, shouldRetry, withRetry } from '../src/retry.ts';
+import { shouldRetry, WEBHDFS_RETRY_POLICY, withRetry } from '../src/retry.ts';
 
 const err = (code: WebHdfsErrorCode, retriable: boolean) => new WebHdfsError(code, code, { retriable });
 
@@ -43,25 +43,46 @@ test('shouldRetry: only retriable WebHdfsErrors; non-idempotent calls only when 
   assert.equal(shouldRetry(Object.assign(new Error('looks retriable'), { retriable: true }), true), false);
 });
 
-test('backoffDelay stays within [base/2, base] and base grows by factor up to maxDelayMs', () => {
-  const policy = { ...DEFAULT_RETRY_POLICY, initialDelayMs: 100, factor: 2, maxDelayMs: 1_000 };
-  const bases = [100, 200, 400, 800, 1_000, 1_000];
-  bases.forEach((base, i) => {
-    assert.equal(
-      backoffDelay(i + 1, policy, () => 0),
-      base / 2,
-      `retry ${i + 1} low`,
-    );
-    assert.equal(
-      backoffDelay(i + 1, policy, () => 0.999999),
-      base - 1,
-      `retry ${i + 1} high`,
-    );
-    for (let n = 0; n < 200; n++) {
-      const d = backoffDelay(i + 1, policy);
-      assert.ok(d >= base / 2 && d <= base, `retry ${i + 1}: ${d} outside [${base / 2}, ${base}]`);
-    }
-  });
+test('withRetry defaults: 5 tries, equal jitter on 200 ms doubling, so waits of 100 to 800 ms at the lowest', async () => {
+  const clock = fakeTime();
+  let calls = 0;
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls++;
+        throw err('SAFE_MODE', true);
+      },
+      { ...clock, random: () => 0 },
+    ),
+    { code: 'SAFE_MODE' },
+  );
+  assert.equal(calls, 5);
+  assert.deepEqual(clock.waits, [100, 200, 400, 800]);
+  assert.equal(WEBHDFS_RETRY_POLICY.maxDelayMs, 5_000);
+  assert.equal(WEBHDFS_RETRY_POLICY.deadlineMs, 30_000);
+});
+
+test('withRetry: options left undefined keep the WebHDFS defaults, not the generic ones', async () => {
+  const clock = fakeTime();
+  let calls = 0;
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls++;
+        throw err('STANDBY', true);
+      },
+      {
+        ...clock,
+        random: () => 0.999999,
+        maxAttempts: undefined,
+        initialDelayMs: undefined,
+        maxDelayMs: 300,
+      },
+    ),
+    { code: 'STANDBY' },
+  );
+  assert.equal(calls, 5);
+  assert.deepEqual(clock.waits, [200, 300, 300, 300]);
 });
 
 test('withRetry returns as soon as a try succeeds', async () => {
@@ -98,7 +119,7 @@ test('withRetry gives up after maxAttempts and throws the last error', async () 
   assert.equal(clock.waits.length, 3);
 });
 
-test('withRetry stops before a wait that would cross maxElapsedMs', async () => {
+test('withRetry stops before a wait that would cross deadlineMs', async () => {
   const clock = fakeTime();
   let calls = 0;
   await assert.rejects(
@@ -112,9 +133,9 @@ test('withRetry stops before a wait that would cross maxElapsedMs', async () => 
         random: () => 0.5,
         maxAttempts: 100,
         initialDelayMs: 100,
-        factor: 2,
+        multiplier: 2,
         maxDelayMs: 10_000,
-        maxElapsedMs: 1_000,
+        deadlineMs: 1_000,
       },
     ),
     { code: 'TIMEOUT' },
@@ -188,6 +209,6 @@ test('withRetry reports each retry and stops when the signal aborts', async () =
 test('withRetry rejects a maxAttempts below 1', async () => {
   await assert.rejects(
     withRetry(async () => 1, { maxAttempts: 0 }),
-    RangeError,
+    { name: 'RetryError', code: 'INVALID_POLICY' },
   );
 });

@@ -3,6 +3,8 @@
 // from the ledger, drops records that are already committed, decodes and places the rest, dead-letters
 // what cannot be written, and commits when rotation or the memory budget says so, retrying storage
 // failures with backoff and never skipping an offset.
+import { resolvePolicy, retry, RetryError } from '@adlake/retry';
+import type { Backoff, RetryPolicy } from '@adlake/retry';
 import type { CommitReason, RotationPolicy, WriterFactory } from '../buffer/partition-buffer.ts';
 import { overBudget, PartitionBuffer, rotationDue } from '../buffer/partition-buffer.ts';
 import { PartitionLedger } from '../commit/ledger.ts';
@@ -52,8 +54,8 @@ export interface SinkTaskOptions {
   lowWatermark(topic: string, partition: number): Promise<number>;
   log: SinkTaskLogger;
   now?: () => number;
-  /** Backoff for failed commits: first delay and cap, in ms. */
-  retry?: { initialMs: number; maxMs: number };
+  /** Backoff for failed commits (default: equal jitter on 200 ms doubling up to 30 s). */
+  retry?: Partial<Backoff>;
   /** Called while a commit is being retried, so the app can keep its group membership alive. */
   heartbeat?: () => Promise<void>;
   /** How often `heartbeat` is called while a commit waits to retry (default 2 s). */
@@ -107,6 +109,7 @@ export class SinkTask {
   };
   readonly #o: SinkTaskOptions;
   readonly #now: () => number;
+  readonly #retryPolicy: RetryPolicy;
   readonly #partitions = new Map<string, PartitionState>();
   /** Called after every commit with the ledger entry, e.g. to commit Kafka offsets for lag monitoring. */
   onCommit: ((entry: LedgerEntry) => Promise<void> | void) | undefined;
@@ -114,6 +117,7 @@ export class SinkTask {
   constructor(options: SinkTaskOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#retryPolicy = commitRetryPolicy(options.retry);
   }
 
   /**
@@ -342,36 +346,45 @@ export class SinkTask {
    * verdicts (a corrupt ledger, a lost ownership race) end the attempt.
    */
   async #withRetry<T>(what: string, topic: string, partition: number, fn: () => Promise<T>): Promise<T> {
-    const { initialMs, maxMs } = this.#o.retry ?? { initialMs: 200, maxMs: 30_000 };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await fn();
-        this.#failingSince = undefined;
-        return result;
-      } catch (error) {
-        this.#failingSince ??= this.#now();
-        if (isFatal(error)) throw error;
-        this.stats.commitFailures++;
-        // A failure that will not pass by itself (a permission, a quota) needs an operator: say so loudly.
-        const transient = (error as { retriable?: unknown } | null)?.retriable !== false;
-        this.#o.log[transient ? 'warn' : 'error'](`${what}.failed`, {
-          topic,
-          partition,
-          attempt,
-          transient,
-          code: (error as { code?: unknown }).code,
-          message: error instanceof Error ? error.message : String(error),
-        });
-        const delay = Math.min(maxMs, initialMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+    const slice = this.#o.heartbeatEveryMs ?? HEARTBEAT_SLICE_MS;
+    return retry(
+      async () => {
+        try {
+          const result = await fn();
+          this.#failingSince = undefined;
+          return result;
+        } catch (error) {
+          this.#failingSince ??= this.#now();
+          throw error;
+        }
+      },
+      {
+        ...this.#retryPolicy,
+        retriable: (error) => !isFatal(error),
+        onRetry: ({ attempt, delayMs, error }) => {
+          this.stats.commitFailures++;
+          // A failure that will not pass by itself (a permission, a quota) needs an operator: say so loudly.
+          const transient = (error as { retriable?: unknown } | null)?.retriable !== false;
+          this.#o.log[transient ? 'warn' : 'error'](`${what}.failed`, {
+            topic,
+            partition,
+            attempt,
+            transient,
+            code: (error as { code?: unknown } | null)?.code,
+            message: error instanceof Error ? error.message : String(error),
+            delayMs,
+          });
+        },
         // Heartbeat through the wait, not only after it: a backoff longer than the session timeout would
         // otherwise cost the group membership (and a rebalance) on top of the outage.
-        const slice = this.#o.heartbeatEveryMs ?? HEARTBEAT_SLICE_MS;
-        for (let waited = 0; waited < delay; waited += slice) {
-          await new Promise((resolve) => setTimeout(resolve, Math.min(slice, delay - waited)));
-          await this.#o.heartbeat?.().catch(() => undefined);
-        }
-      }
-    }
+        sleep: async (ms) => {
+          for (let waited = 0; waited < ms; waited += slice) {
+            await new Promise((resolve) => setTimeout(resolve, Math.min(slice, ms - waited)));
+            await this.#o.heartbeat?.().catch(() => undefined);
+          }
+        },
+      },
+    );
   }
 
   /**
@@ -400,6 +413,30 @@ export class SinkTask {
 }
 
 const HEARTBEAT_SLICE_MS = 2_000;
+
+/**
+ * No bound but success or a fatal verdict; equal jitter, so a commit waits at least half its base and a long
+ * outage is not hammered.
+ */
+const COMMIT_RETRY: RetryPolicy = Object.freeze({
+  maxAttempts: Infinity,
+  initialDelayMs: 200,
+  maxDelayMs: 30_000,
+  multiplier: 2,
+  jitter: [0.5, 1] as const,
+});
+
+function commitRetryPolicy(backoff: Partial<Backoff> | undefined): RetryPolicy {
+  try {
+    return resolvePolicy({ ...backoff, maxAttempts: Infinity }, COMMIT_RETRY);
+  } catch (error) {
+    if (!(error instanceof RetryError)) throw error;
+    throw new SinkError('CONFIG_INVALID', error.message, {
+      cause: error,
+      context: { configKey: `retry.${error.context.option ?? ''}` },
+    });
+  }
+}
 
 const FATAL: ReadonlySet<string> = new Set([
   'LEDGER_CORRUPT',

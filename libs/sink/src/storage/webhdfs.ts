@@ -2,7 +2,7 @@
 // Each call retries transient failures within a small bound; the commit protocol's own retry loop handles
 // longer outages.
 import { isWebHdfsError, withRetry } from '@adlake/webhdfs';
-import type { FileStatus, RetryOptions, WebHdfsClient } from '@adlake/webhdfs';
+import type { FileStatus, WebHdfsClient, WebHdfsRetryOptions } from '@adlake/webhdfs';
 import { SinkError } from '../errors.ts';
 import { storageFailure } from './failure.ts';
 import type { Storage, StorageEntry } from './storage.ts';
@@ -13,14 +13,14 @@ export interface WebHdfsStorageOptions {
    * Bounds of the per-call retry of transient failures (safe mode, standby, timeouts, lost connections).
    * Default: 3 attempts within 10 s. `false` makes every call a single attempt.
    */
-  readonly retry?: Omit<RetryOptions, 'idempotent'> | false;
+  readonly retry?: Omit<WebHdfsRetryOptions, 'idempotent'> | false;
   /** Octal permission of new files, e.g. "640". Default: the NameNode's umask (644). */
   readonly filePermission?: string;
   /** Octal permission of new directories, e.g. "750". Default: the NameNode's umask (755). */
   readonly directoryPermission?: string;
 }
 
-const DEFAULT_RETRY: Omit<RetryOptions, 'idempotent'> = { maxAttempts: 3, maxElapsedMs: 10_000 };
+const DEFAULT_RETRY: Omit<WebHdfsRetryOptions, 'idempotent'> = { maxAttempts: 3, deadlineMs: 10_000 };
 
 function entryOf(path: string, status: FileStatus): StorageEntry {
   return {
@@ -39,7 +39,7 @@ function codeOf(error: unknown): string | undefined {
 export class WebHdfsStorage implements Storage {
   readonly description: string;
   readonly #client: WebHdfsClient;
-  readonly #retry: Omit<RetryOptions, 'idempotent'>;
+  readonly #retry: Omit<WebHdfsRetryOptions, 'idempotent'>;
   readonly #filePermission: string | undefined;
   readonly #directoryPermission: string | undefined;
 

@@ -52,7 +52,7 @@ function options(
     memoryBudgetBytes: 1 << 30,
     lowWatermark: async () => 0,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    retry: { initialMs: 1, maxMs: 5 },
+    retry: { initialDelayMs: 1, maxDelayMs: 5 },
     ...overrides,
   };
 }
@@ -213,6 +213,67 @@ test('a storage outage stalls the commit and retries until it works, losing and 
   assert.deepEqual(await storedOffsets(storage), [0, 1, 2, 3, 4]);
 });
 
+test('a failure that will not pass by itself is still retried, but logged as an error for an operator', async (t) => {
+  const storage = setup(t);
+  let failures = 0;
+  const denied = new Proxy(storage, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (prop === 'writeFile') {
+        return async (p: string, b: Uint8Array) => {
+          if (failures-- > 0) {
+            throw Object.assign(new Error('Permission denied'), { retriable: false, code: 'STORAGE_FAILED' });
+          }
+          return target.writeFile(p, b);
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const logged: { level: string; event: string; fields: Record<string, unknown> }[] = [];
+  const log = (level: string) => (event: string, fields: Record<string, unknown>) =>
+    void logged.push({ level, event, fields });
+  const task = new SinkTask({
+    ...options(denied, { rotation: { maxRecords: 5, maxFileBytes: 1 << 30, intervalMs: 60_000 } }),
+    log: { info: () => undefined, warn: log('warn'), error: log('error') },
+  });
+  await task.assign('ads', 0);
+  failures = 2;
+  await task.process('ads', 0, records(0, 4));
+  assert.equal(task.stats.commits, 1);
+  assert.equal(task.stats.commitFailures, 2);
+  assert.deepEqual(
+    logged.map(({ level, event, fields }) => [
+      level,
+      event,
+      fields['attempt'],
+      fields['transient'],
+      fields['code'],
+    ]),
+    [
+      ['error', 'commit.failed', 1, false, 'STORAGE_FAILED'],
+      ['error', 'commit.failed', 2, false, 'STORAGE_FAILED'],
+    ],
+  );
+  for (const { fields } of logged) {
+    assert.equal(fields['topic'], 'ads');
+    assert.equal(fields['partition'], 0);
+    assert.match(String(fields['message']), /Permission denied/);
+    const delayMs = fields['delayMs'];
+    assert.ok(typeof delayMs === 'number' && delayMs >= 0 && delayMs <= 5, `delayMs ${String(delayMs)}`);
+  }
+  assert.deepEqual(await storedOffsets(storage), [0, 1, 2, 3, 4]);
+});
+
+test('a backoff that cannot work is refused when the task is built, naming the setting', (t) => {
+  const storage = setup(t);
+  assert.throws(() => new SinkTask(options(storage, { retry: { multiplier: 0 } })), {
+    name: 'SinkError',
+    code: 'CONFIG_INVALID',
+    context: { configKey: 'retry.multiplier' },
+  });
+});
+
 test('the timer closes an idle partition once its interval has passed', async (t) => {
   const storage = setup(t);
   let now = 0;
@@ -279,7 +340,7 @@ test('a commit waiting out a storage outage keeps heartbeating through each back
   let failingDuringOutage: number | undefined;
   const task: SinkTask = new SinkTask({
     ...options(flaky, { rotation: { maxRecords: 5, maxFileBytes: 1 << 30, intervalMs: 60_000 } }),
-    retry: { initialMs: 200, maxMs: 200 },
+    retry: { initialDelayMs: 200, maxDelayMs: 200 },
     heartbeatEveryMs: 10,
     heartbeat: async () => {
       beats++;

@@ -1,27 +1,17 @@
 // HDFS 3.4 NameNode + DataNode daemons with WebHDFS and permissions on, from Maven Central jars.
 import { randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { SETTINGS } from '../config.ts';
+import { WebHdfsClient } from '@adlake/webhdfs';
 import type { StackConfig } from '../config.ts';
 import { StackError } from '../errors.ts';
-import { spawnDaemon } from '../proc.ts';
 import { renderCoreSite, renderHdfsSite, renderLog4j } from '../render.ts';
-import { javaBinary, requireJava, resolveMaven, run } from '../tools.ts';
+import { javaBinary, run } from '../tools.ts';
+import { JARS_DIR, jvmService } from './jvm.ts';
+import type { JvmDaemonSpec } from './jvm.ts';
 import type { ServiceContext, ServiceDef } from './service.ts';
-import {
-  checkDataStamp,
-  describeError,
-  httpFetch,
-  incompatible,
-  jvmFlags,
-  logFile,
-  MAVEN_DIR,
-  nonEmptyDir,
-  pidFile,
-} from './service.ts';
+import { describeError, httpFetch, incompatible, jvmFlags, nonEmptyDir } from './service.ts';
 import { parseSimpleProperties } from './kafka.ts';
 
 export const HADOOP_VERSION = '3.4.2';
@@ -47,7 +37,7 @@ const WEBAPPS = ['hdfs', 'datanode', 'secondary', 'static'];
 function paths(ctx: ServiceContext) {
   const data = join(ctx.dir, 'data');
   return {
-    libs: join(ctx.cacheDir, 'libs'),
+    libs: join(ctx.cacheDir, JARS_DIR),
     conf: join(ctx.dir, 'conf'),
     data,
     nameVersion: join(data, 'dfs/name/current/VERSION'),
@@ -60,10 +50,10 @@ export function hdfsSuperuser(): string {
   return userInfo().username;
 }
 
-function hadoopJvm(ctx: ServiceContext, role: string): string[] {
+/** Hadoop's own JVM options and classpath, after the common flags. */
+function hadoopOptions(ctx: ServiceContext, role: string): string[] {
   const p = paths(ctx);
   return [
-    ...jvmFlags(ctx.config, ctx.config.hdfsHeap, role),
     '-XX:+IgnoreUnrecognizedVMOptions',
     ...JPMS_OPENS,
     `-Dhadoop.log.dir=${join(ctx.dir, 'logs')}`,
@@ -79,10 +69,6 @@ function clusterIdOf(versionFile: string): string | undefined {
   return parseSimpleProperties(readFileSync(versionFile, 'utf8')).get('clusterID');
 }
 
-function webhdfs(config: StackConfig, path: string, op: string, user: string, extra = ''): string {
-  return `http://127.0.0.1:${config.hdfsHttpPort}/webhdfs/v1${path}?op=${op}&user.name=${encodeURIComponent(user)}${extra}`;
-}
-
 async function jmx(config: StackConfig, bean: string): Promise<Record<string, unknown> | undefined> {
   const response = await httpFetch(
     `http://127.0.0.1:${config.hdfsHttpPort}/jmx?qry=Hadoop:service=NameNode,name=${bean}`,
@@ -92,120 +78,87 @@ async function jmx(config: StackConfig, bean: string): Promise<Record<string, un
   return body.beans?.[0];
 }
 
-async function expectOk(response: Response, what: string): Promise<void> {
-  if (!response.ok)
-    throw new Error(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+/**
+ * A WebHDFS client of the stack's NameNode acting as `user`, with the probe's short timeouts. It refuses a
+ * CREATE or OPEN redirect to anything but 127.0.0.1: the stack sets `dfs.datanode.hostname` so that every
+ * local client can follow the redirect, and another name means that setting did not take.
+ */
+function webhdfsClient(config: StackConfig, user: string): WebHdfsClient {
+  return new WebHdfsClient({
+    url: `http://127.0.0.1:${config.hdfsHttpPort}`,
+    user,
+    timeoutMs: 5_000,
+    dataTimeoutMs: 15_000,
+    rewriteDataNodeUrl: (location) => {
+      if (location.hostname !== '127.0.0.1') {
+        throw new StackError(
+          'START_FAILED',
+          `hdfs: WebHDFS redirects to ${location.href}, not to 127.0.0.1`,
+          {
+            service: 'hdfs',
+          },
+        );
+      }
+      return location;
+    },
+  });
 }
 
 /** Creates the service user's folders as the superuser; every call is idempotent. */
 async function bootstrapFolders(config: StackConfig): Promise<void> {
-  const su = hdfsSuperuser();
-  const folders: [string, string][] = [
-    [`/user/${config.hdfsUser}`, '750'],
-    ['/data/lake', '755'],
-    [`/user/${config.hdfsOtherUser}`, '750'],
-  ];
-  for (const [folder, mode] of folders) {
-    const owner = folder.endsWith(`/${config.hdfsOtherUser}`) ? config.hdfsOtherUser : config.hdfsUser;
-    await expectOk(
-      await httpFetch(webhdfs(config, folder, 'MKDIRS', su), { method: 'PUT' }),
-      `MKDIRS ${folder}`,
-    );
-    await expectOk(
-      await httpFetch(webhdfs(config, folder, 'SETOWNER', su, `&owner=${owner}&group=${owner}`), {
-        method: 'PUT',
-      }),
-      `SETOWNER ${folder}`,
-    );
-    await expectOk(
-      await httpFetch(webhdfs(config, folder, 'SETPERMISSION', su, `&permission=${mode}`), { method: 'PUT' }),
-      `SETPERMISSION ${folder}`,
-    );
+  const su = webhdfsClient(config, hdfsSuperuser());
+  try {
+    const folders: [string, string][] = [
+      [`/user/${config.hdfsUser}`, '750'],
+      ['/data/lake', '755'],
+      [`/user/${config.hdfsOtherUser}`, '750'],
+    ];
+    for (const [folder, mode] of folders) {
+      const owner = folder.endsWith(`/${config.hdfsOtherUser}`) ? config.hdfsOtherUser : config.hdfsUser;
+      await su.mkdirs(folder);
+      await su.setOwner(folder, { owner, group: owner });
+      await su.setPermission(folder, mode);
+    }
+    // /tmp as in any Hadoop install: world-writable with the sticky bit.
+    await su.mkdirs('/tmp');
+    await su.setPermission('/tmp', '1777');
+  } finally {
+    su.close();
   }
-  // /tmp as in any Hadoop install: world-writable with the sticky bit.
-  await expectOk(await httpFetch(webhdfs(config, '/tmp', 'MKDIRS', su), { method: 'PUT' }), 'MKDIRS /tmp');
-  await expectOk(
-    await httpFetch(webhdfs(config, '/tmp', 'SETPERMISSION', su, '&permission=1777'), { method: 'PUT' }),
-    'SETPERMISSION /tmp',
-  );
 }
 
-/**
- * PUT with node:http. The DataNode answers a WebHDFS CREATE with an unsolicited `100 Continue` before its
- * `201`, which fetch (undici) rejects as "bad response"; node:http skips informational responses.
- */
-export function putToDataNode(
-  url: string,
-  body: Buffer | string,
-  timeoutMs = 10_000,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'PUT', timeout: timeoutMs, headers: { 'content-type': 'application/octet-stream' } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`PUT ${url} timed out after ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** CREATE (two steps, the redirect must point at 127.0.0.1), OPEN and DELETE as the service user. */
+/** CREATE (through the DataNode, which must be 127.0.0.1), OPEN and DELETE as the service user. */
 async function roundTrip(config: StackConfig): Promise<void> {
-  const user = config.hdfsUser;
-  const path = `/user/${user}/.stack-ready-${process.pid}`;
-  const first = await httpFetch(webhdfs(config, path, 'CREATE', user, '&overwrite=true'), {
-    method: 'PUT',
-    redirect: 'manual',
-  });
-  const location = first.headers.get('location');
-  if (first.status !== 307 || location === null) {
-    throw new Error(
-      `CREATE: expected 307 with Location, got ${first.status} ${(await first.text()).slice(0, 300)}`,
-    );
+  const client = webhdfsClient(config, config.hdfsUser);
+  try {
+    const path = `/user/${config.hdfsUser}/.stack-ready-${process.pid}`;
+    const payload = `ready ${Date.now()}`;
+    await client.create(path, Buffer.from(payload), { overwrite: true });
+    const text = Buffer.from(await client.open(path)).toString('utf8');
+    if (text !== payload) throw new Error(`OPEN ${path}: read ${JSON.stringify(text.slice(0, 100))}`);
+    await client.delete(path);
+  } finally {
+    client.close();
   }
-  await first.body?.cancel();
-  if (new URL(location).hostname !== '127.0.0.1') {
-    throw new StackError('START_FAILED', `hdfs: WebHDFS redirects to ${location}, not to 127.0.0.1`, {
-      service: 'hdfs',
-    });
-  }
-  const payload = `ready ${Date.now()}`;
-  const put = await putToDataNode(location, payload);
-  if (put.status !== 201) throw new Error(`CREATE on DataNode: HTTP ${put.status} ${put.text.slice(0, 300)}`);
-  const read = await httpFetch(webhdfs(config, path, 'OPEN', user));
-  const text = await read.text();
-  if (!read.ok || text !== payload)
-    throw new Error(`OPEN: HTTP ${read.status}, read ${JSON.stringify(text.slice(0, 100))}`);
-  await expectOk(await httpFetch(webhdfs(config, path, 'DELETE', user), { method: 'DELETE' }), 'DELETE');
 }
 
-export const hdfs: ServiceDef = {
+const daemon = (role: string, mainClass: string): JvmDaemonSpec => ({
+  role,
+  main: mainClass,
+  args: (ctx) => [...hadoopOptions(ctx, role), mainClass],
+});
+
+export const hdfs: ServiceDef = jvmService({
   name: 'hdfs',
   version: HADOOP_VERSION,
-  roles: ['namenode', 'datanode'],
+  java: { home: 'javaHome', minMajor: 17 },
+  heap: 'hdfsHeap',
+  download: { includeScope: 'runtime' },
+  hasData: (ctx) => nonEmptyDir(paths(ctx).data),
 
-  async prepare(ctx) {
+  async configure(ctx) {
     const p = paths(ctx);
-    await requireJava('hdfs', ctx.config.javaHome, SETTINGS.javaHome.env, 17);
-    const fetched = await resolveMaven({
-      service: 'hdfs',
-      mvn: ctx.config.mvn,
-      pom: join(MAVEN_DIR, 'hdfs/pom.xml'),
-      outDir: p.libs,
-      includeScope: 'runtime',
-      log: (m) => ctx.log('download', m),
-    });
-    if (fetched === 'downloaded') ctx.log('download', `jars ready in ${p.libs}`);
-    checkDataStamp(ctx, 'hdfs', HADOOP_VERSION, nonEmptyDir(p.data));
-
+    mkdirSync(join(ctx.dir, 'logs'), { recursive: true });
     mkdirSync(p.conf, { recursive: true });
     writeFileSync(join(p.conf, 'core-site.xml'), renderCoreSite(ctx.config, p.data, hdfsSuperuser()));
     writeFileSync(join(p.conf, 'hdfs-site.xml'), renderHdfsSite(ctx.config, p.data));
@@ -249,7 +202,8 @@ export const hdfs: ServiceDef = {
     const result = await run(
       javaBinary(ctx.config.javaHome),
       [
-        ...hadoopJvm(ctx, 'namenode-format'),
+        ...jvmFlags(ctx.config, ctx.config.hdfsHeap, 'namenode-format'),
+        ...hadoopOptions(ctx, 'namenode-format'),
         'org.apache.hadoop.hdfs.server.namenode.NameNode',
         '-format',
         '-clusterid',
@@ -270,23 +224,10 @@ export const hdfs: ServiceDef = {
     }
   },
 
-  async start(ctx) {
-    mkdirSync(join(ctx.dir, 'logs'), { recursive: true });
-    const daemon = (role: string, mainClass: string) =>
-      spawnDaemon({
-        service: 'hdfs',
-        command: javaBinary(ctx.config.javaHome),
-        args: [...hadoopJvm(ctx, role), mainClass],
-        cwd: ctx.dir,
-        logFile: logFile(ctx.config, 'hdfs', role),
-        pidFile: pidFile(ctx.config, 'hdfs', role),
-        markers: [`-Dadlake.stack=${ctx.config.stackDir}#${role}`, mainClass],
-      });
-    return [
-      daemon('namenode', 'org.apache.hadoop.hdfs.server.namenode.NameNode'),
-      daemon('datanode', 'org.apache.hadoop.hdfs.server.datanode.DataNode'),
-    ];
-  },
+  daemons: [
+    daemon('namenode', 'org.apache.hadoop.hdfs.server.namenode.NameNode'),
+    daemon('datanode', 'org.apache.hadoop.hdfs.server.datanode.DataNode'),
+  ],
 
   async probe(ctx) {
     try {
@@ -304,4 +245,4 @@ export const hdfs: ServiceDef = {
       return `WebHDFS: ${describeError(error)}`;
     }
   },
-};
+});

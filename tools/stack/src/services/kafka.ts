@@ -3,29 +3,22 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { SETTINGS } from '../config.ts';
 import { StackError } from '../errors.ts';
-import { spawnDaemon } from '../proc.ts';
-import type { Daemon } from '../proc.ts';
 import { renderKafkaServerProperties, renderLog4j } from '../render.ts';
-import { javaBinary, requireJava, resolveMaven, run } from '../tools.ts';
+import { javaBinary, run } from '../tools.ts';
+import { JARS_DIR, jvmService } from './jvm.ts';
 import type { ServiceContext, ServiceDef } from './service.ts';
-import {
-  checkDataStamp,
-  describeError,
-  incompatible,
-  jvmFlags,
-  logFile,
-  MAVEN_DIR,
-  pidFile,
-} from './service.ts';
+import { describeError, incompatible } from './service.ts';
 
 export const KAFKA_VERSION = '3.9.1';
 
 function paths(ctx: ServiceContext) {
+  const data = join(ctx.dir, 'data');
   return {
-    libs: join(ctx.cacheDir, 'libs'),
-    data: join(ctx.dir, 'data'),
+    libs: join(ctx.cacheDir, JARS_DIR),
+    data,
+    metaFile: join(data, 'meta.properties'),
+    logs: join(ctx.dir, 'logs'),
     properties: join(ctx.dir, 'server.properties'),
     log4j: join(ctx.dir, 'log4j.properties'),
     clusterIdFile: join(ctx.dir, 'cluster.id'),
@@ -49,31 +42,23 @@ export function parseSimpleProperties(text: string): Map<string, string> {
   return out;
 }
 
-export const kafka: ServiceDef = {
+export const kafka: ServiceDef = jvmService({
   name: 'kafka',
   version: KAFKA_VERSION,
-  roles: ['kafka'],
+  java: { home: 'javaHome', minMajor: 17 },
+  heap: 'kafkaHeap',
+  download: { includeScope: 'runtime' },
+  hasData: (ctx) => existsSync(paths(ctx).metaFile),
 
-  async prepare(ctx) {
+  async configure(ctx) {
     const p = paths(ctx);
-    await requireJava('kafka', ctx.config.javaHome, SETTINGS.javaHome.env, 17);
-    const fetched = await resolveMaven({
-      service: 'kafka',
-      mvn: ctx.config.mvn,
-      pom: join(MAVEN_DIR, 'kafka/pom.xml'),
-      outDir: p.libs,
-      includeScope: 'runtime',
-      log: (m) => ctx.log('download', m),
-    });
-    if (fetched === 'downloaded') ctx.log('download', `jars ready in ${p.libs}`);
-    const metaFile = join(p.data, 'meta.properties');
-    checkDataStamp(ctx, 'kafka', KAFKA_VERSION, existsSync(metaFile));
     writeFileSync(p.properties, renderKafkaServerProperties(ctx.config, p.data));
     writeFileSync(p.log4j, renderLog4j(['org.apache.kafka', 'kafka.request.logger', 'org.apache.zookeeper']));
     mkdirSync(p.data, { recursive: true });
+    mkdirSync(p.logs, { recursive: true });
 
-    if (existsSync(metaFile)) {
-      const meta = parseSimpleProperties(readFileSync(metaFile, 'utf8'));
+    if (existsSync(p.metaFile)) {
+      const meta = parseSimpleProperties(readFileSync(p.metaFile, 'utf8'));
       const expected = existsSync(p.clusterIdFile) ? readFileSync(p.clusterIdFile, 'utf8').trim() : undefined;
       if (meta.get('cluster.id') !== expected) {
         throw incompatible(
@@ -120,30 +105,23 @@ export const kafka: ServiceDef = {
     writeFileSync(p.clusterIdFile, `${clusterId}\n`);
   },
 
-  async start(ctx): Promise<Daemon[]> {
-    const p = paths(ctx);
-    const logs = join(ctx.dir, 'logs');
-    mkdirSync(logs, { recursive: true });
-    return [
-      spawnDaemon({
-        service: 'kafka',
-        command: javaBinary(ctx.config.javaHome),
-        args: [
-          ...jvmFlags(ctx.config, ctx.config.kafkaHeap, 'kafka'),
+  daemons: [
+    {
+      role: 'kafka',
+      main: 'kafka.Kafka',
+      args: (ctx) => {
+        const p = paths(ctx);
+        return [
           `-Dlog4j.configuration=file:${p.log4j}`,
-          `-Dkafka.logs.dir=${logs}`,
+          `-Dkafka.logs.dir=${p.logs}`,
           '-cp',
           `${p.libs}/*`,
           'kafka.Kafka',
           p.properties,
-        ],
-        cwd: ctx.dir,
-        logFile: logFile(ctx.config, 'kafka', 'kafka'),
-        pidFile: pidFile(ctx.config, 'kafka', 'kafka'),
-        markers: [`-Dadlake.stack=${ctx.config.stackDir}#kafka`, 'kafka.Kafka'],
-      }),
-    ];
-  },
+        ];
+      },
+    },
+  ],
 
   async probe(ctx) {
     const client = new Kafka({
@@ -167,4 +145,4 @@ export const kafka: ServiceDef = {
       await admin.disconnect().catch(() => undefined);
     }
   },
-};
+});

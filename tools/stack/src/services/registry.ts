@@ -1,94 +1,47 @@
 // Apicurio Registry 3.3 serving the Confluent-compatible API (/apis/ccompat/v7), global compatibility BACKWARD.
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SETTINGS } from '../config.ts';
 import { StackError } from '../errors.ts';
-import { spawnDaemon } from '../proc.ts';
-import { javaBinary, requireJava, resolveMaven, run } from '../tools.ts';
+import { jvmService } from './jvm.ts';
 import type { ServiceContext, ServiceDef } from './service.ts';
-import {
-  checkDataStamp,
-  describeError,
-  httpFetch,
-  jvmFlags,
-  logFile,
-  MAVEN_DIR,
-  nonEmptyDir,
-  pidFile,
-} from './service.ts';
+import { describeError, httpFetch, nonEmptyDir } from './service.ts';
 
 /** 3.1.x (Java 17) is not on Maven Central; 3.3.x is and needs Java 21+. See docs/decisions/0002. */
 export const APICURIO_VERSION = '3.3.3';
 export const APICURIO_MIN_JAVA = 21;
 
+/** Under the cache folder, so `down --wipe` keeps them: the downloaded archive, and its extraction per version. */
+const DIST_DIR = 'dist';
+const APP_DIR = `app-${APICURIO_VERSION}`;
+
 function paths(ctx: ServiceContext) {
   return {
-    dist: join(ctx.cacheDir, 'dist'),
-    app: join(ctx.cacheDir, `app-${APICURIO_VERSION}`),
+    app: join(ctx.cacheDir, APP_DIR),
     data: join(ctx.dir, 'data'),
   };
 }
 
-export const registry: ServiceDef = {
+export const registry: ServiceDef = jvmService({
   name: 'registry',
   version: APICURIO_VERSION,
-  roles: ['registry'],
+  java: { home: 'registryJavaHome', minMajor: APICURIO_MIN_JAVA },
+  heap: 'registryHeap',
+  download: { into: DIST_DIR, unpack: { suffix: '-all.tar.gz', into: APP_DIR } },
+  hasData: (ctx) => nonEmptyDir(paths(ctx).data),
 
-  async prepare(ctx) {
-    const p = paths(ctx);
-    await requireJava(
-      'registry',
-      ctx.config.registryJavaHome,
-      SETTINGS.registryJavaHome.env,
-      APICURIO_MIN_JAVA,
-    );
-    await resolveMaven({
-      service: 'registry',
-      mvn: ctx.config.mvn,
-      pom: join(MAVEN_DIR, 'registry/pom.xml'),
-      outDir: p.dist,
-      log: (m) => ctx.log('download', m),
-    });
-    const stamp = join(p.app, '.complete');
-    if (!existsSync(stamp)) {
-      const archive = readdirSync(p.dist).find((f) => f.endsWith('-all.tar.gz'));
-      if (archive === undefined) {
-        throw new StackError(
-          'DOWNLOAD_FAILED',
-          `registry: no *-all.tar.gz in ${p.dist}; delete that folder and retry.`,
-          {
-            service: 'registry',
-          },
-        );
-      }
-      ctx.log('unpack', `extracting ${archive}`);
-      rmSync(p.app, { recursive: true, force: true });
-      mkdirSync(p.app, { recursive: true });
-      const result = await run('tar', ['-xzf', join(p.dist, archive), '-C', p.app], { timeoutMs: 300_000 });
-      if (result === undefined || result.code !== 0) {
-        throw new StackError(
-          'DOWNLOAD_FAILED',
-          `registry: extracting ${archive} failed: ${result?.output ?? 'tar not found'}`,
-          {
-            service: 'registry',
-          },
-        );
-      }
-      writeFileSync(stamp, `${APICURIO_VERSION}\n`);
-    }
-    checkDataStamp(ctx, 'registry', APICURIO_VERSION, nonEmptyDir(p.data));
-    mkdirSync(p.data, { recursive: true });
+  async configure(ctx) {
+    mkdirSync(paths(ctx).data, { recursive: true });
   },
 
-  async start(ctx) {
-    const p = paths(ctx);
-    const c = ctx.config;
-    return [
-      spawnDaemon({
-        service: 'registry',
-        command: javaBinary(c.registryJavaHome),
-        args: [
-          ...jvmFlags(c, c.registryHeap, 'registry'),
+  daemons: [
+    {
+      role: 'registry',
+      main: 'quarkus-run.jar',
+      cwd: (ctx) => paths(ctx).data,
+      args: (ctx) => {
+        const p = paths(ctx);
+        const c = ctx.config;
+        return [
           '-Dquarkus.http.host=127.0.0.1',
           `-Dquarkus.http.port=${c.registryPort}`,
           // The management interface (health) defaults to 0.0.0.0:9000.
@@ -103,14 +56,10 @@ export const registry: ServiceDef = {
           '-Dapicurio.datasource.jdbc.max-size=20',
           '-jar',
           join(p.app, 'quarkus-run.jar'),
-        ],
-        cwd: p.data,
-        logFile: logFile(c, 'registry', 'registry'),
-        pidFile: pidFile(c, 'registry', 'registry'),
-        markers: [`-Dadlake.stack=${c.stackDir}#registry`, 'quarkus-run.jar'],
-      }),
-    ];
-  },
+        ];
+      },
+    },
+  ],
 
   async probe(ctx) {
     const c = ctx.config;
@@ -137,4 +86,4 @@ export const registry: ServiceDef = {
       return `registry: ${describeError(error)}`;
     }
   },
-};
+});

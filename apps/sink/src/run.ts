@@ -7,6 +7,7 @@ import { createWireDecoder, deadLetter, isRetriable, registerCompressionCodecs }
 import type { WireDecoder } from '@adlake/sdk';
 import { createParquetFileWriter, DailyPartitioner, ddlPath, hiveCreateTable, SinkTask } from '@adlake/sink';
 import type { SinkRecord, SinkSettings } from '@adlake/sink';
+import { retry } from '@adlake/retry';
 import { Partitioners } from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Logger } from './log.ts';
@@ -177,15 +178,17 @@ export async function runSink(
   });
   /** Recovery waits out a storage outage (about three minutes); a partition that cannot recover is fatal. */
   async function assignWithRetry(topic: string, partition: number): Promise<number | null> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await task.assign(topic, partition);
-      } catch (error) {
-        if (!isRetriable(error) || attempt >= 10) throw error;
-        log.warn('partition.recovery-retry', { topic, partition, attempt, message: String(error) });
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
-      }
-    }
+    // Recovery reads the ledger over WebHDFS: a storage hiccup is waited out (1 s doubling to 30 s, 10 tries).
+    return retry(() => task.assign(topic, partition), {
+      maxAttempts: 10,
+      initialDelayMs: 1_000,
+      maxDelayMs: 30_000,
+      multiplier: 2,
+      jitter: 0,
+      retriable: isRetriable,
+      onRetry: ({ attempt, error }) =>
+        log.warn('partition.recovery-retry', { topic, partition, attempt, message: String(error) }),
+    });
   }
 
   async function onAssignment(assignment: Record<string, number[]>): Promise<void> {

@@ -1,6 +1,7 @@
 // The one client for the Confluent Schema Registry REST API (and compatible servers such as Apicurio's ccompat
 // API): what the release step, the PR check and the SDK ask of a registry.
 import type { CompatibilityLevel } from './levels.ts';
+import { retry } from '@adlake/retry';
 import { RegistryError } from './errors.ts';
 
 export interface SchemaReference {
@@ -284,19 +285,15 @@ export class SchemaRegistryClient {
     body?: unknown,
     options: { subject?: string; notFound?: number[] } = {},
   ): Promise<unknown> {
-    let lastError: RegistryError | undefined;
-    for (let attempt = 1; attempt <= this.#attempts; attempt++) {
-      try {
-        return await this.#once(method, path, body, options);
-      } catch (error) {
-        if (!(error instanceof RegistryError) || !error.retriable || attempt === this.#attempts) throw error;
-        lastError = error;
-        // Jittered exponential backoff: 200 ms, 400 ms, ... never retrying a programmer or input error.
-        const delay = 200 * 2 ** (attempt - 1) * (0.5 + Math.random());
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-    throw lastError ?? new RegistryError('REGISTRY_ERROR', 'registry request failed');
+    // Jittered exponential backoff from 200 ms, never retrying a refusal, bad input or a bug.
+    return retry(() => this.#once(method, path, body, options), {
+      maxAttempts: this.#attempts,
+      initialDelayMs: 200,
+      maxDelayMs: 10_000,
+      multiplier: 2,
+      jitter: [0.5, 1.5],
+      retriable: (error) => error instanceof RegistryError && error.retriable,
+    });
   }
 
   async #once(

@@ -21,7 +21,7 @@ export {
   nextVersion,
 } from './version.ts';
 export type { Bump, SchemaChange, SchemaFingerprint } from './version.ts';
-export { DEFAULT_PACKAGE_PATTERN, buildEventPackage, eventNamespaces } from './package-build.ts';
+export { DEFAULT_PACKAGE_PATTERN, buildEventPackage } from './package-build.ts';
 export type { BuiltPackage, PackageEventMeta, PackageMeta } from './package-build.ts';
 export {
   RUNTIME_BUILD_DIR,

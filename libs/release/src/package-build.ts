@@ -1,6 +1,12 @@
 // Builds one publishable npm package per namespace: compiled JS, declarations, the .avsc schemas, an exports
 // map, a README, and metadata (`adlake` in package.json) that the next publish compares against.
-import { assertAvroValid, bindingFor, namedTypeLookup, standaloneSchema } from '@adlake/governance';
+import {
+  assertAvroValid,
+  codegenSchemas,
+  namedTypeLookup,
+  standaloneSchema,
+  workspaceEvents,
+} from '@adlake/governance';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { normalize } from '@adlake/avro';
@@ -39,15 +45,6 @@ export interface BuiltPackage {
   packageJson: Record<string, unknown>;
 }
 
-/** Namespaces with at least one event schema, sorted. */
-export function eventNamespaces(workspace: SchemaWorkspace, config: GovernanceConfig): string[] {
-  const out = new Set<string>();
-  for (const doc of workspace.order) {
-    if (bindingFor(doc, config).kind === 'event' && doc.namespace !== undefined) out.add(doc.namespace);
-  }
-  return [...out].sort();
-}
-
 export async function buildEventPackage(
   workspace: SchemaWorkspace,
   config: GovernanceConfig,
@@ -63,21 +60,9 @@ export async function buildEventPackage(
 ): Promise<BuiltPackage> {
   assertAvroValid(workspace);
   const lookup = namedTypeLookup(workspace);
-  const events = workspace.order.flatMap((doc) => {
-    const { kind, subject, topic } = bindingFor(doc, config);
-    if (kind !== 'event' || subject === undefined) return [];
-    return [{ doc, subject, topic }];
-  });
+  const events = workspaceEvents(workspace, config);
   const generated = generateNamespacePackage(
-    {
-      schemas: events.map(({ doc, subject, topic }) => ({
-        file: doc.file,
-        json: doc.json,
-        subject,
-        ...(topic === undefined ? {} : { topic }),
-      })),
-      lookupNamedType: lookup,
-    },
+    { schemas: codegenSchemas(events), lookupNamedType: lookup },
     {
       namespace,
       packageNamePattern: options.packageNamePattern ?? DEFAULT_PACKAGE_PATTERN,

@@ -8,12 +8,18 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { checkCompatibility, loadSchemaWorkspace, namedTypeLookup } from '@adlake/governance';
+import {
+  checkCompatibility,
+  eventNamespaces,
+  loadSchemaWorkspace,
+  namedTypeLookup,
+  workspaceEvents,
+} from '@adlake/governance';
 import { ReleaseError } from './errors.ts';
 import type { SchemaWorkspace } from '@adlake/governance';
 import { npmFailure, npmPack, npmView, runNpm, npmErrorCode } from './npm.ts';
 import type { NpmTarget } from './npm.ts';
-import { buildEventPackage, eventNamespaces, writePackageJson } from './package-build.ts';
+import { buildEventPackage, writePackageJson } from './package-build.ts';
 import type { BuiltPackage, PackageMeta } from './package-build.ts';
 import { buildRuntimePackage } from './runtime-build.ts';
 import type { BuiltRuntime } from './runtime-build.ts';
@@ -67,7 +73,7 @@ export async function publishRelease(options: PublishOptions): Promise<PublishOu
     });
   }
   const { workspace, config } = await loadReleaseWorkspace(options);
-  const all = eventNamespaces(workspace, config);
+  const all = eventNamespaces(workspaceEvents(workspace, config));
   const selected =
     options.namespaces === undefined || options.namespaces.length === 0 ? all : [...options.namespaces];
   for (const ns of selected) {

@@ -1,5 +1,11 @@
 // avro-gov generate: typed TypeScript packages, one per namespace, from the workspace's event schemas.
-import { assertAvroValid, bindingFor, namedTypeLookup } from '@adlake/governance';
+import {
+  assertAvroValid,
+  codegenSchemas,
+  eventNamespaces,
+  namedTypeLookup,
+  workspaceEvents,
+} from '@adlake/governance';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateNamespacePackage, writeGeneratedFiles } from '@adlake/codegen';
@@ -48,20 +54,9 @@ export const generateCommand: Command = {
     const { cwd, workspace, config } = await loadContext(values);
     assertAvroValid(workspace);
     const specs = selectPaths(cwd, positionals);
-    const events = workspace.order.flatMap((doc) => {
-      const { kind, subject, topic } = bindingFor(doc, config);
-      if (kind !== 'event' || subject === undefined || doc.namespace === undefined) return [];
-      return [{ doc, namespace: doc.namespace, subject, topic }];
-    });
-    const namespaces = [
-      ...new Set(events.filter((e) => underAny(e.doc.file, specs)).map((e) => e.namespace)),
-    ].sort();
-    const schemas = events.map(({ doc, subject, topic }) => ({
-      file: doc.file,
-      json: doc.json,
-      subject,
-      ...(topic === undefined ? {} : { topic }),
-    }));
+    const events = workspaceEvents(workspace, config);
+    const namespaces = eventNamespaces(events.filter((e) => underAny(e.doc.file, specs)));
+    const schemas = codegenSchemas(events);
     for (const namespace of namespaces) {
       const pkg = generateNamespacePackage(
         { schemas, lookupNamedType: namedTypeLookup(workspace) },

@@ -35,3 +35,5 @@ export type {
   SubjectNameStrategy,
 } from './config.ts';
 export { matchesGlob, matchesPathSpec } from './glob.ts';
+export { codegenSchemas, eventNamespaces, workspaceEvents } from './events.ts';
+export type { WorkspaceEvent } from './events.ts';

@@ -80,15 +80,11 @@ export const NAME_CASES: readonly NameCase[] = [
     rule: '1',
     schema: record(
       'R',
-      [
-        field('x', record('b.S', [field('y', fixed('F')), field('w', 'F')])),
-        field('z', 'b.F'),
-        field('v', { type: 'b.S' }),
-      ],
+      [field('x', record('b.S', [field('y', fixed('F')), field('w', 'F')])), field('z', 'b.F')],
       { namespace: 'a' },
     ),
     defines: ['a.R', 'b.S', 'b.F'],
-    references: ['b.F', 'b.F', 'b.S'],
+    references: ['b.F', 'b.F'],
   },
   {
     title: 'an explicit namespace applies to the children of the type',

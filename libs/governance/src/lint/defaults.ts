@@ -5,7 +5,7 @@
 import { joinPointer } from '@adlake/avro';
 import type { JsonValue } from '@adlake/avro';
 import { isJsonObject } from '@adlake/avro';
-import { isNamedKind, isPrimitiveName, qualifyName, splitFullname } from '@adlake/avro';
+import { definitionName, isNamedKind, isPrimitiveName, referenceName } from '@adlake/avro';
 
 export interface DefaultMismatch {
   /** Pointer relative to the default value (`''` = the default itself, `/geo/country` = inside it). */
@@ -41,7 +41,8 @@ function check(
 ): DefaultMismatch | undefined {
   if (typeof schema === 'string') {
     if (isPrimitiveName(schema)) return checkPrimitive(schema, value, at);
-    const def = lookup(qualifyName(schema, namespace));
+    const ref = referenceName(schema, namespace);
+    const def = ref.ok ? lookup(ref.fullname) : undefined;
     return def ? check(def.json, value, def.namespace, lookup, at) : undefined;
   }
   if (Array.isArray(schema)) {
@@ -61,9 +62,9 @@ function check(
   if (isPrimitiveName(type)) return checkPrimitive(type, value, at);
   if (isNamedKind(type)) {
     const name = typeof schema.name === 'string' ? schema.name : '';
-    let ns = namespace;
-    if (name.includes('.')) ns = splitFullname(name).namespace;
-    else if (typeof schema.namespace === 'string') ns = schema.namespace;
+    const definition = definitionName(type, schema, namespace);
+    if (!definition.ok) return undefined;
+    const ns = definition.namespace;
     switch (type) {
       case 'enum': {
         const symbols = Array.isArray(schema.symbols) ? schema.symbols : [];

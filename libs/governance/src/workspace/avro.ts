@@ -4,7 +4,7 @@
 import avro from 'avsc';
 import type { Schema, Type } from 'avsc';
 import { GovernanceError } from '../errors.ts';
-import { getAtPointer, joinPointer } from '@adlake/avro';
+import { getAtPointer, joinPointer, splitFullname } from '@adlake/avro';
 import type { JsonValue } from '@adlake/avro';
 import { isJsonObject } from '@adlake/avro';
 import type { SchemaDoc, SchemaWorkspace } from './workspace.ts';
@@ -138,7 +138,7 @@ function locateAvscError(doc: SchemaDoc, message: string, last: string | undefin
   const undefinedName = /^undefined type name: (.+)$/.exec(message);
   if (undefinedName?.[1]) {
     const name = undefinedName[1];
-    const simple = name.slice(name.lastIndexOf('.') + 1);
+    const simple = splitFullname(name).name;
     const hit = findString(
       doc,
       (pointer, value) => (value === name || value === simple) && !pointer.endsWith('/name'),

@@ -152,7 +152,55 @@ describe('standaloneSchema', () => {
       { file: 'g', subject: 'g', json: { type: 'enum', name: 'Global', symbols: ['A'] } },
       { file: 'r', subject: 'r', json: { type: 'record', name: 'a.R', fields: [{ name: 'g', type }] } },
     ];
-    assert.throws(() => buildModel(documents('Global')), /unknown named type a\.Global/);
-    assert.throws(() => buildModel(documents('.Global')), /invalid type name "\.Global"/);
+    assert.throws(
+      () => buildModel(documents('Global')),
+      /Unknown named type "a\.Global"; "Global" is in the null namespace/,
+    );
+    assert.throws(
+      () => buildModel(documents('.Global')),
+      /Unknown type "\.Global": not a primitive, complex or valid named type/,
+    );
+  });
+
+  it('refuses to write a reference that no spelling can make, where it used to write avsc\'s ".Foo"', () => {
+    // R (null namespace) uses Foo, then a.X, which defines Foo with "namespace": "". Foo is written at R's first
+    // use; inside a.X only a reference is left, and docs/names.md has none for a null-namespace type there.
+    const model = buildModel([
+      {
+        file: 'a/X.avsc',
+        subject: 'x',
+        json: {
+          type: 'record',
+          name: 'X',
+          namespace: 'a',
+          fields: [
+            {
+              name: 'g',
+              type: { type: 'record', name: 'Foo', namespace: '', fields: [{ name: 'n', type: 'int' }] },
+            },
+          ],
+        },
+      },
+      {
+        file: 'R.avsc',
+        subject: 'r',
+        json: {
+          type: 'record',
+          name: 'R',
+          fields: [
+            { name: 'f1', type: 'Foo' },
+            { name: 'f2', type: 'a.X' },
+          ],
+        },
+      },
+    ]);
+    const [x, r] = model.documents;
+    assert.ok(x && r);
+    assert.ok(createType(standaloneSchema(model, x.root)));
+    assert.throws(() => standaloneSchema(model, r.root), {
+      code: 'AVRO_INVALID',
+      message:
+        'the standalone schema cannot be written: Named type "Foo" is in the null namespace and cannot be referred to from inside namespace "a"; give it a namespace',
+    });
   });
 });

@@ -88,8 +88,9 @@ export interface DefinitionName {
 /**
  * Rule 1: the full name of the named type `json` (`{"type": kind, "name": …, "namespace": …}`) defined inside
  * `enclosing` (`''` = the null namespace): a dotted `name` is already full; else an explicit `namespace`
- * (`""` = the null namespace); else the enclosing namespace. `"namespace": null` is refused, because the
- * implementations disagree on it. A primitive type name cannot be redefined (rule 6).
+ * (`""` = the null namespace); else the enclosing namespace. `"namespace": null` is the null namespace where
+ * that is the enclosing one, and refused inside a namespace, where the implementations disagree on it. A primitive
+ * type name cannot be redefined (rule 6).
  */
 export function definitionName(
   kind: string,
@@ -112,20 +113,23 @@ export function definitionName(
     explicitNamespace = true;
   } else if (Object.hasOwn(json, 'namespace')) {
     const ns = json['namespace'];
-    if (ns === null) {
+    if (ns === null && enclosing !== '') {
       return problem(
-        '"namespace": null is not a namespace (Avro Java reads it as the enclosing namespace, avsc and fastavro as the null namespace); write "" for the null namespace or leave "namespace" out',
+        `"namespace": null inside namespace ${JSON.stringify(enclosing)} is refused (Avro Java reads it as the enclosing namespace, avsc and fastavro as the null namespace); write "" for the null namespace or leave "namespace" out`,
         ['namespace'],
       );
     }
-    if (typeof ns !== 'string') return problem('"namespace" must be a string', ['namespace']);
-    if (!isValidNamespace(ns)) {
+    if (ns !== null && typeof ns !== 'string') return problem('"namespace" must be a string', ['namespace']);
+    if (ns !== null && !isValidNamespace(ns)) {
       return problem(`Invalid namespace ${JSON.stringify(ns)}: dot-separated parts must match ${PART_RULE}`, [
         'namespace',
       ]);
     }
-    namespace = ns;
-    explicitNamespace = true;
+    // A null "namespace" here is where every implementation agrees: the null namespace, as if left out.
+    if (ns !== null) {
+      namespace = ns;
+      explicitNamespace = true;
+    }
   }
   const fullname = qualifyName(name, namespace);
   const simple = splitFullname(fullname).name;

@@ -95,10 +95,17 @@ export const NAME_CASES: readonly NameCase[] = [
     defines: ['a.R', 'b.c.S', 'b.c.F'],
   },
   {
-    title: '"namespace": null is refused (Avro Java and avsc read it differently)',
+    title: '"namespace": null inside a namespace is refused (Avro Java and avsc read it differently)',
     rule: '1',
     schema: record('R', [field('x', fixed('F', { namespace: null }))], { namespace: 'a' }),
-    error: { code: 'AVRO_INVALID', message: '"namespace": null is not a namespace' },
+    error: { code: 'AVRO_INVALID', message: '"namespace": null inside namespace "a" is refused' },
+  },
+  {
+    title: '"namespace": null where the null namespace encloses it is the null namespace (all agree)',
+    rule: '1',
+    schema: record('R', [field('x', fixed('F', { namespace: null })), field('y', 'F')], { namespace: null }),
+    defines: ['R', 'F'],
+    references: ['F'],
   },
 
   // Rule 2: references.

@@ -234,6 +234,13 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
   ): NamedNode {
     const definition = definitionName(type, value, ns ?? '');
     if (!definition.ok) throw refused(definition, loc);
+    // A type nested in another file may be looked up by its own full name before that file is: reading the file
+    // then meets the same definition (the same JSON) again, which is that type, not a second one.
+    const again = named.get(definition.fullname);
+    const againIn = definedIn.get(definition.fullname) ?? 0;
+    if (again !== undefined && again.json === value && pass > 0 && againIn > 0 && againIn !== pass) {
+      return again;
+    }
     const aliases = typeAliases(value, definition.namespace);
     if (!aliases.ok) throw refused(aliases, loc);
     const names = {

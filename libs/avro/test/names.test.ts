@@ -194,6 +194,45 @@ describe('parseSchema reads a document in order but looks other files up', () =>
     );
     assert.deepEqual([...parsed.named.keys()], ['a.R', 'x.Outer', 'x.Inner']);
   });
+  test('a type nested in another file, looked up before that file, is the same type when the file is read', () => {
+    // What the workspace's lookup returns: the nested definition's own JSON, inside its file's JSON.
+    const device = {
+      type: 'record',
+      name: 'Device',
+      namespace: 'c',
+      fields: [{ name: 'os', type: { type: 'enum', name: 'Os', symbols: ['A'] } }],
+    };
+    const files: Record<string, unknown> = { 'c.Device': device, 'c.Os': device.fields[0]?.type };
+    const parsed = parseSchema(
+      {
+        type: 'record',
+        name: 'a.E',
+        fields: [
+          { name: 'o', type: 'c.Os' },
+          { name: 'd', type: 'c.Device' },
+        ],
+      },
+      { lookupNamedType: (n) => files[n] },
+    );
+    assert.deepEqual([...parsed.named.keys()], ['a.E', 'c.Os', 'c.Device']);
+    // A second definition that is only equal, not the same, is still a duplicate.
+    const copy = { 'c.Device': device, 'c.Os': structuredClone(device.fields[0]?.type) };
+    assert.throws(
+      () =>
+        parseSchema(
+          {
+            type: 'record',
+            name: 'a.E',
+            fields: [
+              { name: 'o', type: 'c.Os' },
+              { name: 'd', type: 'c.Device' },
+            ],
+          },
+          { lookupNamedType: (n) => copy[n as keyof typeof copy] },
+        ),
+      { code: 'DUPLICATE_NAME' },
+    );
+  });
   test('a file loaded through the lookup is read in order too', () => {
     const money = {
       type: 'record',

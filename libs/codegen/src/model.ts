@@ -12,6 +12,7 @@ import {
   isValidSimpleName,
   referenceName,
   referenceTo,
+  splitFullname,
   typeAliases,
   unknownNameMessage,
   unreachableNameMessage,
@@ -136,7 +137,8 @@ class Resolver {
     return this.fail(problem.code, problem.message, path + problem.at.map((token) => `/${token}`).join(''));
   }
 
-  document(file: string, json: unknown): TypeNode {
+  /** Reads one document; `namespace` encloses its root (a type looked up by full name is read in its own). */
+  document(file: string, json: unknown, namespace = ''): TypeNode {
     const previousFile = this.#file;
     const previousDefined = this.#definedHere;
     const previousUsedEarly = this.#usedEarly;
@@ -146,7 +148,7 @@ class Resolver {
     this.#usedEarly = new Map();
     this.#definesLater = () => definedNamedTypes(json as JsonValue);
     try {
-      return this.parse(json, '', '');
+      return this.parse(json, namespace, '');
     } finally {
       this.#file = previousFile;
       this.#definedHere = previousDefined;
@@ -172,7 +174,8 @@ class Resolver {
           this.named.has(n) || (lookup !== undefined && lookup(n) !== undefined);
         this.fail('UNKNOWN_NAMED_TYPE', unknownNameMessage(fullname, isDefined), path);
       }
-      const node = this.document(`<lookup ${fullname}>`, external);
+      // A nested type is looked up without its enclosing type, so it is read in the namespace of its full name.
+      const node = this.document(`<lookup ${fullname}>`, external, splitFullname(fullname).namespace);
       if (node.kind !== 'named' || node.fullname !== fullname) {
         this.fail(
           'UNKNOWN_NAMED_TYPE',

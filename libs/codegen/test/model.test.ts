@@ -29,6 +29,27 @@ describe('buildModel', () => {
     assert.equal(model.named.get('com.acme.adserver.common.Os')?.kind, 'enum');
   });
 
+  it('reads a type nested in another file in its own namespace when it is looked up by full name', () => {
+    // The workspace's lookup returns a nested definition's own JSON, without the namespace it inherits.
+    const device = {
+      type: 'record',
+      name: 'Device',
+      namespace: 'c',
+      fields: [{ name: 'os', type: { type: 'enum', name: 'Os', symbols: ['A'] } }],
+    };
+    const files: Record<string, unknown> = { 'c.Device': device, 'c.Os': device.fields[0]?.type };
+    const json = {
+      type: 'record',
+      name: 'a.E',
+      fields: [
+        { name: 'o', type: 'c.Os' },
+        { name: 'd', type: 'c.Device' },
+      ],
+    };
+    const model = buildModel([{ file: 'E.avsc', subject: 'e', json }], (n) => files[n]);
+    assert.deepEqual([...model.named.keys()], ['a.E', 'c.Os', 'c.Device']);
+  });
+
   it('qualifies short names with the enclosing namespace', () => {
     const model = buildModel(fixtureSchemas().schemas, fixtureSchemas().lookupNamedType);
     const category = model.named.get('com.acme.adserver.taxonomy.Category');

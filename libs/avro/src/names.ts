@@ -113,20 +113,21 @@ export function definitionName(
     explicitNamespace = true;
   } else if (Object.hasOwn(json, 'namespace')) {
     const ns = json['namespace'];
-    if (ns === null && enclosing !== '') {
-      return problem(
-        `"namespace": null inside namespace ${JSON.stringify(enclosing)} is refused (Avro Java reads it as the enclosing namespace, avsc and fastavro as the null namespace); write "" for the null namespace or leave "namespace" out`,
-        ['namespace'],
-      );
-    }
-    if (ns !== null && typeof ns !== 'string') return problem('"namespace" must be a string', ['namespace']);
-    if (ns !== null && !isValidNamespace(ns)) {
+    if (ns === null) {
+      // Where the null namespace encloses it, every implementation reads null as the null namespace.
+      if (enclosing !== '') {
+        return problem(
+          `"namespace": null inside namespace ${JSON.stringify(enclosing)} is refused (Avro Java reads it as the enclosing namespace, avsc and fastavro as the null namespace); write "" for the null namespace or leave "namespace" out`,
+          ['namespace'],
+        );
+      }
+    } else if (typeof ns !== 'string') {
+      return problem('"namespace" must be a string', ['namespace']);
+    } else if (!isValidNamespace(ns)) {
       return problem(`Invalid namespace ${JSON.stringify(ns)}: dot-separated parts must match ${PART_RULE}`, [
         'namespace',
       ]);
-    }
-    // A null "namespace" here is where every implementation agrees: the null namespace, as if left out.
-    if (ns !== null) {
+    } else {
       namespace = ns;
       explicitNamespace = true;
     }

@@ -12,8 +12,8 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AdImpression } from '@adlake/events';
-import { createParquetFileWriter } from '../../libs/sink/src/format/index.ts';
-import type { ParquetField } from '../../libs/sink/src/format/index.ts';
+import type { ParquetField } from '@adlake/parquet';
+import { createParquetFileWriter } from '@adlake/sink';
 import { randomValueFactory } from '../../libs/sink/test/format/fixtures.ts';
 
 const require = createRequire(import.meta.url);

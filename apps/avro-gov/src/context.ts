@@ -1,11 +1,8 @@
 // Loads what every command starts from: the schema workspace and its config, with the CLI's defaults.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { defaultConfig, loadConfig } from '@adlake/governance';
-import type { GovernanceConfig } from '@adlake/governance';
-import { loadSchemaWorkspace } from '@adlake/governance';
-import type { SchemaWorkspace } from '@adlake/governance';
-import { GovernanceError } from '@adlake/governance';
+import { defaultConfig, GovernanceError, loadConfig, loadSchemaWorkspace } from '@adlake/governance';
+import type { GovernanceConfig, SchemaWorkspace } from '@adlake/governance';
 
 export const DEFAULT_SCHEMAS_DIR = 'schemas';
 export const CONFIG_FILE_NAME = 'avro-gov.json';

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // The avro-gov command line: a thin front end over the governance core, as the Nx plugin is the other.
-import { errorToFinding, formatFindings, toJsonObject } from '@adlake/governance';
-import type { Finding } from '@adlake/governance';
-import { sortFindings } from '@adlake/governance';
+import {
+  errorToFinding,
+  formatFindings,
+  GovernanceError,
+  InvalidSchemaError,
+  sortFindings,
+  toJsonObject,
+} from '@adlake/governance';
+import type { Finding, LocatedError } from '@adlake/governance';
 import { AvroError } from '@adlake/avro';
 import { CodegenError } from '@adlake/codegen';
-import { GovernanceError } from '@adlake/governance';
-import type { LocatedError } from '@adlake/governance';
 import { RegistryError } from '@adlake/registry';
 import { ReleaseError } from '@adlake/release';
-import { InvalidSchemaError } from '@adlake/governance';
 import { EXIT, requestedFormat, UsageError } from './args.ts';
 import type { Command, OutputFormat } from './args.ts';
 import { compatCommand } from './commands/compat.ts';

@@ -2,8 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '@adlake/governance';
-import { GovernanceError } from '@adlake/governance';
-import { matchesPathSpec } from '@adlake/governance';
+import { GovernanceError, matchesPathSpec } from '@adlake/governance';
 
 /** Findings that mean the input could not be read as Avro at all, rather than a rule being broken. */
 const INPUT_FINDINGS = new Set([

@@ -6,3 +6,4 @@ export * from './diagnostics/index.ts';
 export * from './compat/index.ts';
 export * from './baseline/git.ts';
 export * from './checks/compat-workspace.ts';
+export * from './checks/compat-files.ts';

@@ -1,15 +1,11 @@
 // Builds one publishable npm package per namespace: compiled JS, declarations, the .avsc schemas, an exports
 // map, a README, and metadata (`adlake` in package.json) that the next publish compares against.
-import { assertAvroValid } from '@adlake/governance';
+import { assertAvroValid, bindingFor, namedTypeLookup, standaloneSchema } from '@adlake/governance';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { namedTypeLookup } from '@adlake/governance';
 import { normalize } from '@adlake/avro';
 import { generateNamespacePackage, writeGeneratedFiles } from '@adlake/codegen';
-import { bindingFor } from '@adlake/governance';
-import type { GovernanceConfig } from '@adlake/governance';
-import { standaloneSchema } from '@adlake/governance';
-import type { SchemaDoc, SchemaWorkspace } from '@adlake/governance';
+import type { GovernanceConfig, SchemaDoc, SchemaWorkspace } from '@adlake/governance';
 import { compilePackage } from './compile.ts';
 import { contentSha256, stableStringify } from './stable-json.ts';
 import type { SchemaFingerprint } from './version.ts';

@@ -1,11 +1,9 @@
 // The register plan: for every subject, what the registry has, what the workspace wants, and what apply will
 // do. Classification is pure (`classifySubject`); `buildRegisterPlan` gathers the facts from the registry.
 import { checkCompatibility } from '@adlake/governance';
-import type { PreviousVersion } from '@adlake/governance';
-import type { CompatibilityLevel } from '@adlake/governance';
+import type { CompatibilityLevel, PreviousVersion, SchemaWorkspace } from '@adlake/governance';
 import { parseRegistered } from '@adlake/registry';
 import type { SchemaReference, SchemaRegistryClient } from '@adlake/registry';
-import type { SchemaWorkspace } from '@adlake/governance';
 import { definedNamedTypes } from '@adlake/avro';
 import type { JsonValue } from '@adlake/avro';
 import { contentSha256 } from './stable-json.ts';

@@ -4,12 +4,10 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkWorkspaceCompatibility } from '@adlake/governance';
-import type { WorkspaceCompatResult } from '@adlake/governance';
+import type { GovernanceConfig, SchemaWorkspace, WorkspaceCompatResult } from '@adlake/governance';
 import { ReleaseError } from './errors.ts';
 import { RegistryError } from '@adlake/registry';
 import type { SchemaReference, SchemaRegistryClient } from '@adlake/registry';
-import type { GovernanceConfig } from '@adlake/governance';
-import type { SchemaWorkspace } from '@adlake/governance';
 import type { PlanEntry, RegisterPlan } from './plan.ts';
 import type { RegistrationUnit } from './units.ts';
 

@@ -1,16 +1,11 @@
 // What the register step registers: one unit per subject, in dependency order. Events get their configured
 // subject; a shared named type that an event uses gets its own subject (its fullname, as Confluent's
 // RecordNameStrategy would name it) so events can point at it with a schema reference.
-import { assertAvroValid } from '@adlake/governance';
+import { assertAvroValid, bindingFor, standaloneSchema } from '@adlake/governance';
 import { normalize } from '@adlake/avro';
-import type { NormalizedSchema } from '@adlake/avro';
-import type { CompatibilityLevel } from '@adlake/governance';
+import type { JsonValue, NormalizedSchema } from '@adlake/avro';
+import type { CompatibilityLevel, GovernanceConfig, SchemaDoc, SchemaWorkspace } from '@adlake/governance';
 import { ReleaseError } from './errors.ts';
-import type { JsonValue } from '@adlake/avro';
-import { bindingFor } from '@adlake/governance';
-import type { GovernanceConfig } from '@adlake/governance';
-import { standaloneSchema } from '@adlake/governance';
-import type { SchemaDoc, SchemaWorkspace } from '@adlake/governance';
 import { contentSha256 } from './stable-json.ts';
 
 /**

@@ -3,10 +3,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ReleaseError } from './errors.ts';
-import { defaultConfig, loadConfig } from '@adlake/governance';
-import type { GovernanceConfig } from '@adlake/governance';
-import { loadSchemaWorkspace } from '@adlake/governance';
-import type { SchemaWorkspace } from '@adlake/governance';
+import { defaultConfig, loadConfig, loadSchemaWorkspace } from '@adlake/governance';
+import type { GovernanceConfig, SchemaWorkspace } from '@adlake/governance';
 
 export interface ReleaseWorkspaceOptions {
   cwd: string;

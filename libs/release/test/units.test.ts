@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfig } from '@adlake/governance';
-import { createSchemaWorkspace } from '@adlake/governance';
+import { createSchemaWorkspace, parseConfig } from '@adlake/governance';
 import { registrationUnits } from '../src/units.ts';
 
 const device = {

@@ -1,18 +1,15 @@
 // avro-gov compat: is a schema change safe? Against single files, git history, a directory or the registry.
-import { readFile } from 'node:fs/promises';
-import { BASELINES, checkWorkspaceCompatibility, positionedFinding } from '@adlake/governance';
-import type { Baseline, WorkspaceCompatResult } from '@adlake/governance';
-import { checkCompatibility } from '@adlake/governance';
-import { parseCompatibilityLevel } from '@adlake/governance';
-import type { CompatibilityLevel } from '@adlake/governance';
-import { formatFindings, toJsonObject } from '@adlake/governance';
-import { sortFindings } from '@adlake/governance';
-import type { Finding } from '@adlake/governance';
-import { GovernanceError } from '@adlake/governance';
-import { avroValidityFindings } from '@adlake/governance';
+import {
+  BASELINES,
+  checkSchemaFiles,
+  checkWorkspaceCompatibility,
+  formatFindings,
+  parseCompatibilityLevel,
+  sortFindings,
+  toJsonObject,
+} from '@adlake/governance';
+import type { Baseline, CompatibilityLevel, Finding, WorkspaceCompatResult } from '@adlake/governance';
 import { SchemaRegistryClient } from '@adlake/registry';
-import { createSchemaWorkspace } from '@adlake/governance';
-import type { SchemaDoc } from '@adlake/governance';
 import { EXIT, parseCommandLine, parseFormat, UsageError } from '../args.ts';
 import type { Command, OutputFormat } from '../args.ts';
 import { loadContext, WORKSPACE_HELP, WORKSPACE_OPTIONS } from '../context.ts';
@@ -151,31 +148,10 @@ async function singleFiles(
   level: CompatibilityLevel,
   format: OutputFormat,
 ): Promise<number> {
-  // Each file on its own: a schema Avro refuses to parse is refused here too, under lint's rule ids and at
-  // lint's positions, before any verdict (a registry would reject it whatever its history).
-  const files = [newFile, ...previousFiles];
-  const checked = new Map<string, SchemaDoc | undefined>();
-  const invalid: Finding[] = [];
-  for (const file of files) {
-    if (checked.has(file)) continue;
-    const workspace = createSchemaWorkspace([{ file, text: await readSchema(file) }]);
-    invalid.push(...avroValidityFindings(workspace));
-    checked.set(file, workspace.docs[0]);
-  }
-  const [doc, ...previousDocs] = files.map((file) => checked.get(file));
-  if (invalid.length > 0 || doc === undefined) {
-    print({ compatible: false, level, findings: invalid }, format, 'invalid');
-    return EXIT.usage;
-  }
-  const previous = previousDocs.flatMap((old, i) =>
-    old === undefined ? [] : [{ version: String(i + 1), source: old.file, schema: old.json }],
-  );
-  const result = checkCompatibility({ schema: doc.json, previous, level });
-  const findings = [...result.findings, ...result.warnings].map((f) =>
-    positionedFinding(doc.file, doc.positions, f),
-  );
-  const compatible = !findings.some((f) => f.severity === 'error');
-  print({ compatible, level, findings }, format);
+  const result = await checkSchemaFiles(newFile, previousFiles, level);
+  const { compatible, findings } = result;
+  print({ compatible, level, findings }, format, result.checked ? 'valid' : 'invalid');
+  if (!result.checked) return EXIT.usage;
   return compatible ? EXIT.ok : EXIT.findings;
 }
 
@@ -195,17 +171,6 @@ function print(
       ? 'not checked: not a valid Avro schema'
       : `${result.compatible ? 'compatible' : 'incompatible'} at ${result.level}`,
   );
-}
-
-async function readSchema(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new GovernanceError('FILE_NOT_FOUND', `cannot read ${file}: ${(cause as Error).message}`, {
-      cause,
-      context: { file },
-    });
-  }
 }
 
 function findingsJson(findings: readonly Finding[]): Record<string, unknown>[] {

@@ -1,10 +1,8 @@
 // avro-gov generate: typed TypeScript packages, one per namespace, from the workspace's event schemas.
-import { assertAvroValid } from '@adlake/governance';
+import { assertAvroValid, bindingFor, namedTypeLookup } from '@adlake/governance';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateNamespacePackage, writeGeneratedFiles } from '@adlake/codegen';
-import { namedTypeLookup } from '@adlake/governance';
-import { bindingFor } from '@adlake/governance';
 import { EXIT, parseCommandLine, UsageError } from '../args.ts';
 import type { Command } from '../args.ts';
 import { loadContext, WORKSPACE_HELP, WORKSPACE_OPTIONS } from '../context.ts';

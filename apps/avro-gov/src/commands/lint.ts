@@ -1,6 +1,5 @@
 // avro-gov lint: every lint rule over the workspace, reported in the Buf style.
-import { formatFindings } from '@adlake/governance';
-import { lintWorkspace } from '@adlake/governance';
+import { formatFindings, lintWorkspace } from '@adlake/governance';
 import { EXIT, parseCommandLine, parseFormat } from '../args.ts';
 import type { Command } from '../args.ts';
 import { loadContext, WORKSPACE_HELP, WORKSPACE_OPTIONS } from '../context.ts';

@@ -1,7 +1,11 @@
 // avro-gov publish: one typed npm package per namespace, versioned by what changed since the last release.
-import { NPM_ENV, resolveNpmTarget } from '@adlake/release';
-import { DEFAULT_PACKAGE_PATTERN } from '@adlake/release';
-import { DEFAULT_PACKAGES_DIR, publishRelease } from '@adlake/release';
+import {
+  DEFAULT_PACKAGE_PATTERN,
+  DEFAULT_PACKAGES_DIR,
+  NPM_ENV,
+  publishRelease,
+  resolveNpmTarget,
+} from '@adlake/release';
 import { EXIT, parseCommandLine, UsageError } from '../args.ts';
 import type { Command } from '../args.ts';
 import { WORKSPACE_HELP, WORKSPACE_OPTIONS } from '../context.ts';

@@ -1,9 +1,13 @@
 // avro-gov register: the CI release step that registers exactly what changed, once, in dependency order.
-import { resolveRegistryConnection, REGISTRY_ENV } from '@adlake/release';
-import { formatPlanTable, planJson } from '@adlake/release';
-import { DEFAULT_MANIFEST } from '@adlake/release';
-import { registerRelease } from '@adlake/release';
-import { REFERENCE_MODES } from '@adlake/release';
+import {
+  DEFAULT_MANIFEST,
+  formatPlanTable,
+  planJson,
+  REFERENCE_MODES,
+  registerRelease,
+  REGISTRY_ENV,
+  resolveRegistryConnection,
+} from '@adlake/release';
 import type { ReferenceMode } from '@adlake/release';
 import { EXIT, parseCommandLine, UsageError } from '../args.ts';
 import type { Command } from '../args.ts';

@@ -4,13 +4,12 @@ import { gitHistory, readFilesAt } from '../baseline/git.ts';
 import { checkCompatibility } from '../compat/check.ts';
 import type { CompatFinding, CompatWarningFinding, PreviousVersion } from '../compat/check.ts';
 import type { CompatibilityLevel } from '../compat/levels.ts';
-import type { LookupNamedType } from '@adlake/avro';
+import type { JsonPositions, LookupNamedType } from '@adlake/avro';
 import { errorToFinding } from '../diagnostics/format.ts';
 import type { Finding } from '../diagnostics/finding.ts';
 import { GovernanceError, asGovernanceError } from '../errors.ts';
 import { avroValidityFindings } from '../lint/lint.ts';
 import { buildAvroTypes } from '../workspace/avro.ts';
-import type { JsonPositions } from '@adlake/avro';
 import { joinPointer } from '@adlake/avro';
 import { RegistryError, parseRegistered } from '@adlake/registry';
 import type { SchemaRegistryClient } from '@adlake/registry';
@@ -19,7 +18,7 @@ import { matchesPathSpec } from '../workspace/glob.ts';
 import type { GovernanceConfig } from '../workspace/config.ts';
 import { loadSchemaWorkspace } from '../workspace/load.ts';
 import { standaloneSchema } from '../workspace/standalone.ts';
-import { createSchemaWorkspace } from '../workspace/workspace.ts';
+import { createSchemaWorkspace, namedTypeLookup } from '../workspace/workspace.ts';
 import type { SchemaDoc, SchemaWorkspace } from '../workspace/workspace.ts';
 
 export const BASELINES = ['git', 'dir', 'registry'] as const;
@@ -307,10 +306,6 @@ function splitPointer(pointer: string): string[] {
 }
 
 /** The JSON of named types defined in other files, as the engine's lookup wants it. */
-export function namedTypeLookup(workspace: SchemaWorkspace): LookupNamedType {
-  return (fullname) => workspace.lookupNamedType(fullname)?.json;
-}
-
 async function gitVersions(
   workspace: SchemaWorkspace,
   docs: readonly SchemaDoc[],

@@ -2,10 +2,15 @@
 // default matches its first branch, bytes and fixed defaults are strings of code points 0-255, and records
 // need every field without its own default. Named types resolve through the workspace, across files.
 
-import { joinPointer } from '@adlake/avro';
+import {
+  definitionName,
+  isJsonObject,
+  isNamedKind,
+  isPrimitiveName,
+  joinPointer,
+  referenceName,
+} from '@adlake/avro';
 import type { JsonValue } from '@adlake/avro';
-import { isJsonObject } from '@adlake/avro';
-import { definitionName, isNamedKind, isPrimitiveName, referenceName } from '@adlake/avro';
 
 export interface DefaultMismatch {
   /** Pointer relative to the default value (`''` = the default itself, `/geo/country` = inside it). */

@@ -1,17 +1,14 @@
 // The per-document lint rules. Each inspects the nodes of one parsed schema and reports the pointer of the
 // exact offending value; loader problems (syntax, unknown names, duplicates, cycles) are mapped in lint.ts.
 
-import { joinPointer } from '@adlake/avro';
-import type { JsonValue } from '@adlake/avro';
-import { isJsonObject } from '@adlake/avro';
-import type { SchemaBinding } from '../workspace/config.ts';
-import { splitFullname } from '@adlake/avro';
+import { isJsonObject, joinPointer, splitFullname, walkSchema } from '@adlake/avro';
 import type {
+  JsonValue,
   WalkedField as FieldNode,
   WalkedNamedType as NamedTypeNode,
   WalkedUnion as UnionNode,
 } from '@adlake/avro';
-import { walkSchema } from '@adlake/avro';
+import type { SchemaBinding } from '../workspace/config.ts';
 import type { SchemaDoc, SchemaWorkspace } from '../workspace/workspace.ts';
 import { checkDefault, describeValue } from './defaults.ts';
 import type { LintRuleId } from './catalog.ts';

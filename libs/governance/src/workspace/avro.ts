@@ -4,9 +4,8 @@
 import avro from 'avsc';
 import type { Schema, Type } from 'avsc';
 import { GovernanceError } from '../errors.ts';
-import { getAtPointer, joinPointer, splitFullname } from '@adlake/avro';
+import { getAtPointer, isJsonObject, joinPointer, splitFullname } from '@adlake/avro';
 import type { JsonValue } from '@adlake/avro';
-import { isJsonObject } from '@adlake/avro';
 import type { SchemaDoc, SchemaWorkspace } from './workspace.ts';
 import { problemAt } from './workspace.ts';
 

@@ -7,14 +7,10 @@ import type { CompatibilityLevel } from '../compat/levels.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GovernanceError } from '../errors.ts';
-import type { JsonPositions } from '@adlake/avro';
-import { parseJsonWithPositions } from '@adlake/avro';
-import { joinPointer } from '@adlake/avro';
-import type { JsonObject, JsonValue } from '@adlake/avro';
-import { isJsonObject } from '@adlake/avro';
+import type { JsonObject, JsonPositions, JsonValue } from '@adlake/avro';
+import { isJsonObject, isValidFullname, joinPointer, parseJsonWithPositions } from '@adlake/avro';
 import { LINT_CATEGORIES, isLintCategory, ruleInfo } from '../lint/catalog.ts';
 import { globToRegExp, matchesGlob } from './glob.ts';
-import { isValidFullname } from '@adlake/avro';
 import type { SchemaDoc, SchemaWorkspace } from './workspace.ts';
 
 export const SUBJECT_NAME_STRATEGIES = [

@@ -1,6 +1,6 @@
 // Public surface of the schema workspace: loading, cross-file name resolution, avsc types and the config.
 
-export { createSchemaWorkspace, SchemaWorkspace, problemAt } from './workspace.ts';
+export { createSchemaWorkspace, namedTypeLookup, SchemaWorkspace, problemAt } from './workspace.ts';
 export type {
   CreateWorkspaceOptions,
   NamedTypeDefinition,

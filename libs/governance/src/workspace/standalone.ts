@@ -4,9 +4,9 @@
 
 import { GovernanceError } from '../errors.ts';
 import type { JsonObject, JsonValue } from '@adlake/avro';
-import { isJsonObject } from '@adlake/avro';
 import {
   definitionName,
+  isJsonObject,
   isNamedKind,
   isPrimitiveName,
   referenceName,

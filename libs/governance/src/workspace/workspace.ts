@@ -4,13 +4,15 @@
 
 import { GovernanceError, asGovernanceError } from '../errors.ts';
 import type { GovernanceErrorCode } from '../errors.ts';
-import type { JsonPositions } from '@adlake/avro';
-import { parseJsonWithPositions } from '@adlake/avro';
-import { joinPointer } from '@adlake/avro';
-import type { JsonObject, JsonValue } from '@adlake/avro';
-import type { AvroNamedKind } from '@adlake/avro';
-import { duplicateNameMessage, nullNamespaceHint, splitFullname } from '@adlake/avro';
-import { walkSchema } from '@adlake/avro';
+import type { AvroNamedKind, JsonObject, JsonPositions, JsonValue, LookupNamedType } from '@adlake/avro';
+import {
+  duplicateNameMessage,
+  joinPointer,
+  nullNamespaceHint,
+  parseJsonWithPositions,
+  splitFullname,
+  walkSchema,
+} from '@adlake/avro';
 
 /** One schema file's text, as read from disk or from a git revision. */
 export interface SchemaSource {
@@ -397,4 +399,10 @@ function compareProblems(a: GovernanceError, b: GovernanceError): number {
     (a.context.column ?? 0) - (b.context.column ?? 0) ||
     compareStrings(a.code, b.code)
   );
+}
+
+/** The workspace as the schema model's lookup: a named type's JSON by full name, for parsing, checking and
+ * generating one schema that uses types defined in other files. */
+export function namedTypeLookup(workspace: SchemaWorkspace): LookupNamedType {
+  return (fullname) => workspace.lookupNamedType(fullname)?.json;
 }

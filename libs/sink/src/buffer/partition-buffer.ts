@@ -2,7 +2,7 @@
 // accounted for (written, dead-lettered or absent from Kafka), and when it opened. A commit closes all of it.
 import type { CommitRequest, OffsetRange } from '../commit/ledger.ts';
 import { SinkError } from '../errors.ts';
-import type { Lineage } from '../format/writer.ts';
+import type { Lineage } from '../format/record-writer.ts';
 
 export type { Lineage };
 

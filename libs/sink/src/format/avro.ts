@@ -1,6 +1,7 @@
 // Reads an Avro schema document (JSON) into a resolved tree the Parquet mapping can walk: named types are
 // looked up by full name, logical types are kept only where the Avro spec says they apply, and constructs
 // the sink cannot store (recursion, empty records, unknown names) fail with the field path.
+import { maxDecimalPrecision } from '@adlake/parquet';
 import { SinkError } from '../errors.ts';
 import type { AvroPrimitive, JsonValue } from '@adlake/avro';
 import {
@@ -204,18 +205,6 @@ function logicalOf(obj: Record<string, unknown>, type: string, fixedSize: number
     default:
       return undefined;
   }
-}
-
-/** Largest precision a two's complement integer of `bytes` bytes can hold: floor(log10(2^(8n-1) - 1)). */
-export function maxDecimalPrecision(bytes: number): number {
-  return bytes <= 0 ? 0 : Math.floor(Math.log10(2) * (8 * bytes - 1));
-}
-
-/** Smallest number of bytes whose two's complement range holds every `precision`-digit unscaled value. */
-export function decimalBytes(precision: number): number {
-  let n = 1;
-  while (maxDecimalPrecision(n) < precision) n++;
-  return n;
 }
 
 function parseJson(text: string): unknown {

@@ -1,7 +1,8 @@
 // The Hive DDL for a topic's table: a `CREATE EXTERNAL TABLE` over the sink's Parquet files, partitioned by
 // day, with column types derived from the same Parquet mapping the writer uses.
-import { planSchema } from './schema.ts';
-import type { ParquetField, PlanNode, TimestampStorage } from './schema.ts';
+import type { ParquetShape, PrimitiveShape } from '@adlake/parquet';
+import { planSchema, specOf } from './schema.ts';
+import type { TimestampStorage } from './schema.ts';
 import { resolveAvroSchema } from './avro.ts';
 
 export interface HiveTableOptions {
@@ -30,9 +31,9 @@ export function hiveCreateTable(avroSchema: unknown, options: HiveTableOptions):
   if (root.kind === 'record') for (const f of root.fields) if (f.doc !== undefined) docs.set(f.name, f.doc);
   const table = options.table ?? options.topic.replace(/[^A-Za-z0-9_]/g, '_');
   const name = options.database === undefined ? quote(table) : `${quote(options.database)}.${quote(table)}`;
-  const columns = plan.fields.map((f) => {
+  const columns = specOf(plan).fields.map((f) => {
     const doc = docs.get(f.name);
-    return `  ${quote(f.name)} ${hiveTypeOf(f.node)}${doc === undefined ? '' : ` COMMENT ${literal(doc)}`}`;
+    return `  ${quote(f.name)} ${hiveTypeOf(f.shape)}${doc === undefined ? '' : ` COMMENT ${literal(doc)}`}`;
   });
   const location = `${options.root.replace(/\/+$/, '')}/topic=${options.topic}`;
   const codec =
@@ -53,28 +54,27 @@ export function hiveCreateTable(avroSchema: unknown, options: HiveTableOptions):
 /** The Hive type of one Avro schema (as a field of a record), e.g. `ARRAY<STRUCT<a:BIGINT>>`. */
 export function hiveType(avroSchema: unknown): string {
   const wrapper = { type: 'record', name: 'HiveTypeProbe', fields: [{ name: 'x', type: avroSchema }] };
-  const plan = planSchema(wrapper);
-  const field = plan.fields[0];
-  if (field === undefined) throw new Error('unreachable');
-  return hiveTypeOf(field.node);
+  const [field] = planSchema(wrapper).fields;
+  // The probe record has exactly one field, and planSchema maps every field or throws.
+  return hiveTypeOf((field as { shape: ParquetShape }).shape);
 }
 
-function hiveTypeOf(node: PlanNode): string {
-  switch (node.kind) {
-    case 'leaf':
-      return leafType(node.field);
-    case 'record':
-      return `STRUCT<${node.fields.map((f) => `${quote(f.name)}:${hiveTypeOf(f.node)}`).join(',')}>`;
+function hiveTypeOf(shape: ParquetShape): string {
+  switch (shape.kind) {
+    case 'primitive':
+      return leafType(shape);
+    case 'group':
+      return `STRUCT<${shape.fields.map((f) => `${quote(f.name)}:${hiveTypeOf(f.shape)}`).join(',')}>`;
     case 'list':
-      return `ARRAY<${hiveTypeOf(node.item)}>`;
+      return `ARRAY<${hiveTypeOf(shape.element)}>`;
     case 'map':
-      return `MAP<STRING,${hiveTypeOf(node.value)}>`;
-    case 'union':
-      return `STRUCT<${node.members.map((m) => `${quote(m.node.field.name)}:${hiveTypeOf(m.node)}`).join(',')}>`;
+      return `MAP<STRING,${hiveTypeOf(shape.value)}>`;
+    case 'oneOf':
+      return `STRUCT<${shape.members.map((m) => `${quote(m.name)}:${hiveTypeOf(m.shape)}`).join(',')}>`;
   }
 }
 
-function leafType(f: ParquetField): string {
+function leafType(f: PrimitiveShape): string {
   const lt = f.logicalType;
   if (lt !== undefined) {
     switch (lt.type) {

@@ -2,7 +2,7 @@
 // values): every valid Avro value, the int64 and int32 extremes included, read back unchanged by DuckDB.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { createParquetFileWriter } from '../../src/format/writer.ts';
+import { createParquetFileWriter } from '../../src/format/record-writer.ts';
 import { openLake } from './duckdb.ts';
 import type { Lake } from './duckdb.ts';
 

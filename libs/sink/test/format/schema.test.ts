@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
 import { SinkError } from '../../src/errors.ts';
-import { deriveParquetSchema, formatParquetSchema } from '../../src/format/schema.ts';
+import { formatParquetSchema } from '@adlake/parquet';
+import { deriveParquetSchema } from '../../src/format/schema.ts';
 
 const record = (type: unknown, extra: unknown[] = []): unknown => ({
   type: 'record',

@@ -1,62 +1,44 @@
-// Writes one Parquet file from decoded Avro values: each value is shredded (Dremel) straight into per-column
+// Writes one Parquet file from JavaScript rows: each row is shredded (Dremel) straight into per-column
 // typed buffers, a column's buffer becomes a compressed PLAIN data page once it reaches the page size, and
 // `finish()` lays the pages out with the footer. No intermediate row objects, no Arrow, no async.
-import { SinkError } from '../errors.ts';
 import { COMPRESSIONS, CODEC_ID, compress } from './compression.ts';
 import type { Compression } from './compression.ts';
 import { Bytes, bitWidth, encodeBooleans, encodeHybrid } from './encoding.ts';
 import { ENCODING, dataPageHeader, fileMetaData } from './metadata.ts';
 import type { ChunkMeta, RowGroupMeta } from './metadata.ts';
-import { planSchema } from './schema.ts';
-import type {
-  ParquetPhysicalType,
-  ParquetSchema,
-  PlanLeaf,
-  PlanNode,
-  TimestampStorage,
-  ValueRepresentation,
-} from './schema.ts';
+import { ParquetError } from './errors.ts';
+import { planSchema } from './plan.ts';
+import type { PlanLeaf, PlanNode } from './plan.ts';
+import type { ParquetPhysicalType, ParquetSchema, ParquetSchemaSpec } from './schema.ts';
 
 export type { Compression } from './compression.ts';
 
 export interface ParquetWriterOptions {
-  /** The Avro record schema (JSON object or text) the values were decoded with. */
-  avroSchema: unknown;
+  /** The root name and fields; each field's shape also says which JavaScript values it takes. */
+  schema: ParquetSchemaSpec;
   /** Page compression. Default `snappy`. */
   compression?: Compression;
-  /** Rows per row group. Default 100,000 (the sink setting `parquet.rowGroupRows` defaults to the same). */
+  /** Rows per row group. Default 100,000. */
   rowGroupRows?: number;
   /** Target uncompressed size of a data page, in bytes. Default 1 MiB. */
   pageSizeBytes?: number;
-  /** Add the Kafka lineage columns. Default true. */
-  lineage?: boolean;
-  /** How the values are represented (default `number`): see ValueRepresentation. */
-  values?: ValueRepresentation;
-  /** Timestamp columns as INT64 logical timestamps (default) or INT96 for Hive 2/3: see TimestampStorage. */
-  timestamps?: TimestampStorage;
+  /** The footer's `created_by`. Default `@adlake/parquet 0.0.0`. */
+  createdBy?: string;
+  /** The footer's key-value metadata, in this order. */
+  metadata?: readonly { key: string; value: string }[];
 }
 
-/** Where a record came from; written to the lineage columns. */
-export interface Lineage {
-  topic: string;
-  partition: number;
-  /** Kafka offset (a safe integer, as everywhere in the sink). */
-  offset: number;
-  /** Kafka record timestamp in epoch milliseconds; null or negative is stored as null. */
-  timestamp: number | null;
-}
-
-export interface ParquetFileWriter {
+export interface ParquetWriter {
   readonly schema: ParquetSchema;
   /** Rows appended so far. */
   readonly rows: number;
   /** Memory held by this writer in bytes: compressed pages plus the allocated column buffers. */
   readonly estimatedBytes: number;
   /**
-   * Appends one decoded value (avsc runtime representation). On a value that does not fit the schema it
-   * throws SinkError VALUE_INVALID (with `context.field`) and the file is left exactly as before the call.
+   * Appends one row: an object with one property per top-level field. On a row that does not fit the schema
+   * it throws ParquetError VALUE_INVALID (with `context.path`) and the file is left exactly as before the call.
    */
-  append(value: unknown, lineage?: Lineage): void;
+  append(row: unknown): void;
   /** The complete Parquet file. The writer cannot be used afterwards. */
   finish(): Uint8Array;
 }
@@ -65,9 +47,9 @@ export const WRITER_DEFAULTS = {
   compression: 'snappy',
   rowGroupRows: 100_000,
   pageSizeBytes: 1024 * 1024,
+  createdBy: '@adlake/parquet 0.0.0',
 } as const;
 
-const CREATED_BY = 'adlake-sink parquet writer 0.0.0';
 const INITIAL_CAPACITY = 256;
 const MS_PER_DAY = 86_400_000;
 const TWO_32 = 4294967296;
@@ -287,9 +269,9 @@ function pushFixed(c: Column, v: Uint8Array): void {
   c.nValues++;
 }
 
-function invalid(path: string, expected: string, actual: unknown): SinkError {
-  return new SinkError('VALUE_INVALID', `${path}: expected ${expected}, got ${describe(actual)}`, {
-    context: { field: path },
+function invalid(path: string, expected: string, actual: unknown): ParquetError {
+  return new ParquetError('VALUE_INVALID', `${path}: expected ${expected}, got ${describe(actual)}`, {
+    context: { path },
   });
 }
 
@@ -340,8 +322,10 @@ function valueWriter(c: Column): (v: unknown) => void {
       const perDay = leaf.conv === 'int96-millis' ? MS_PER_DAY : MS_PER_DAY * 1000;
       const nanosPerUnit = leaf.conv === 'int96-millis' ? 1_000_000 : 1000;
       const perDayBig = BigInt(perDay);
+      // A Date holds milliseconds: taken as microseconds it would land a thousand times too close to 1970.
+      const takesDate = leaf.conv === 'int96-millis';
       return (v) => {
-        const t = v instanceof Date ? v.getTime() : v;
+        const t = takesDate && v instanceof Date ? v.getTime() : v;
         if (typeof t === 'number' && Number.isSafeInteger(t)) {
           // t - day * perDay is a safe integer below perDay, so the split is exact.
           const day = Math.floor(t / perDay);
@@ -351,7 +335,13 @@ function valueWriter(c: Column): (v: unknown) => void {
           const day = t / perDayBig - (t % perDayBig < 0n ? 1n : 0n);
           pushInt96(c, Number(day), Number(t - day * perDayBig) * nanosPerUnit);
         } else
-          throw invalid(path, `${leaf.conv === 'int96-millis' ? 'timestamp-millis' : 'timestamp-micros'}`, v);
+          throw invalid(
+            path,
+            takesDate
+              ? 'timestamp in milliseconds (Date, safe integer or 64-bit bigint)'
+              : 'timestamp in microseconds (safe integer or 64-bit bigint)',
+            v,
+          );
       };
     }
     case 'date':
@@ -492,8 +482,8 @@ function compileInner(node: PlanNode, def: number, rep: number, cols: Column[]):
       const writers = node.fields.map((f) => compile(f.node, def, rep, cols));
       const path = node.path;
       const args = node.fields.map((_, i) => `w${i}`);
-      // Field names are Avro names ([A-Za-z_][A-Za-z0-9_]*), safe to inline as property reads.
-      const body = node.fields.map((f, i) => `w${i}(v.${f.name}, r);`).join('\n');
+      // A JSON string is a JavaScript string literal, so any field name inlines safely as a property read.
+      const body = node.fields.map((f, i) => `w${i}(v[${JSON.stringify(f.name)}], r);`).join('\n');
       const check = (v: unknown): void => {
         if (v === null || typeof v !== 'object' || Array.isArray(v))
           throw invalid(path || '<root>', 'a record', v);
@@ -538,71 +528,25 @@ function compileInner(node: PlanNode, def: number, rep: number, cols: Column[]):
         if (cur === rp) for (let i = 0; i < under.length; i++) level(under[i] as Column, def, rp);
       };
     }
-    case 'union': {
+    case 'oneOf': {
       const members = node.members.map((m) => ({
-        key: m.key,
-        match: m.match,
-        write: compile(m.node, def, rep, cols),
-        under: leavesUnder(m.node).map((l) => cols[l.column] as Column),
+        write: compile(m, def, rep, cols),
+        under: leavesUnder(m).map((l) => cols[l.column] as Column),
       }));
-      const path = node.path;
-      const wrapped = node.wrapped;
+      const { path, select, unwrap, expected } = node;
+      const n = members.length;
       return (v, rp) => {
-        let index = -1;
-        let inner: unknown = v;
-        if (wrapped) {
-          if (v !== null && typeof v === 'object') {
-            const keys = Object.keys(v);
-            if (keys.length === 1) {
-              index = members.findIndex((m) => m.key === keys[0]);
-              inner = (v as Record<string, unknown>)[keys[0] as string];
-            }
-          }
-        } else {
-          index = members.findIndex((m) => matches(m.match, v));
-        }
-        if (index < 0) {
-          throw invalid(
-            path,
-            `one of ${members.map((m) => m.key).join(' | ')}${wrapped ? ' wrapped as { branch: value }' : ''}`,
-            v,
-          );
-        }
-        for (let i = 0; i < members.length; i++) {
+        const index = select(v);
+        // A caller's select may answer anything: only a real member index may pick one.
+        if (!Number.isInteger(index) || index < 0 || index >= n) throw invalid(path, expected, v);
+        const inner = unwrap === undefined ? v : unwrap(v, index);
+        for (let i = 0; i < n; i++) {
           const m = members[i] as (typeof members)[number];
           if (i === index) m.write(inner, rp);
           else for (let j = 0; j < m.under.length; j++) level(m.under[j] as Column, def, rp);
         }
       };
     }
-  }
-}
-
-function matches(match: string, v: unknown): boolean {
-  switch (match) {
-    case 'number':
-      return typeof v === 'number';
-    case 'bigint':
-      return typeof v === 'bigint';
-    case 'integer':
-      return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
-    case 'boolean':
-    case 'string':
-      return typeof v === match;
-    case 'buffer':
-      return v instanceof Uint8Array;
-    case 'date':
-      return v instanceof Date;
-    case 'array':
-      return Array.isArray(v);
-    default:
-      return (
-        v !== null &&
-        typeof v === 'object' &&
-        !Array.isArray(v) &&
-        !(v instanceof Uint8Array) &&
-        !(v instanceof Date)
-      );
   }
 }
 
@@ -616,8 +560,8 @@ function leavesUnder(node: PlanNode): PlanLeaf[] {
       return leavesUnder(node.item);
     case 'map':
       return [node.key, ...leavesUnder(node.value)];
-    case 'union':
-      return node.members.flatMap((m) => leavesUnder(m.node));
+    case 'oneOf':
+      return node.members.flatMap((m) => leavesUnder(m));
   }
 }
 
@@ -630,19 +574,19 @@ function option<T>(
 ): T {
   if (value === undefined) return fallback;
   if (!ok(value)) {
-    throw new SinkError(
-      'CONFIG_INVALID',
+    throw new ParquetError(
+      'OPTION_INVALID',
       `/options/${key} must be ${expected}, got ${JSON.stringify(value)}`,
       {
-        context: { configKey: key },
+        context: { option: key },
       },
     );
   }
   return value;
 }
 
-/** Opens a writer for one Parquet file. Throws SCHEMA_UNSUPPORTED or CONFIG_INVALID before any row is taken. */
-export function createParquetFileWriter(options: ParquetWriterOptions): ParquetFileWriter {
+/** Opens a writer for one Parquet file. Throws OPTION_INVALID or SCHEMA_INVALID before any row is taken. */
+export function createParquetWriter(options: ParquetWriterOptions): ParquetWriter {
   const compression = option<Compression>(
     options.compression,
     WRITER_DEFAULTS.compression,
@@ -665,36 +609,47 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
     positiveInt,
     'a positive integer',
   );
-  const lineage = options.lineage ?? true;
-  const plan = planSchema(options.avroSchema, {
-    lineage,
-    ...(options.values === undefined ? {} : { values: options.values }),
-    ...(options.timestamps === undefined ? {} : { timestamps: options.timestamps }),
-  });
+  const createdBy = option(
+    options.createdBy,
+    WRITER_DEFAULTS.createdBy,
+    'createdBy',
+    (v) => typeof v === 'string',
+    'a string',
+  );
+  const metadata = option(
+    options.metadata,
+    [],
+    'metadata',
+    (v) =>
+      Array.isArray(v) &&
+      v.every((kv: unknown) => {
+        const o = kv as { key?: unknown; value?: unknown } | null;
+        return (
+          o !== null && typeof o === 'object' && typeof o.key === 'string' && typeof o.value === 'string'
+        );
+      }),
+    'an array of { key: string, value: string }',
+  );
+  const plan = planSchema(options.schema);
   const codec = CODEC_ID[compression];
 
-  const cols = plan.leaves.map((leaf) => {
-    const meta = plan.schema.columns[leaf.column];
-    if (meta === undefined) throw new Error('column plan out of sync');
-    return new Column(leaf, meta.path, meta.maxDefinitionLevel, meta.maxRepetitionLevel);
-  });
-  const recordFields = lineage ? plan.fields.slice(0, plan.fields.length - 4) : plan.fields;
+  // planSchema lists leaves and columns in the same (file) order.
+  const cols = plan.schema.columns.map(
+    (meta, i) =>
+      new Column(plan.leaves[i] as PlanLeaf, meta.path, meta.maxDefinitionLevel, meta.maxRepetitionLevel),
+  );
   const root = compileInner(
     {
       kind: 'record',
       field: { name: plan.schema.name, repetition: 'REQUIRED' },
       optional: false,
       path: '',
-      fields: recordFields,
+      fields: plan.fields,
     },
     0,
     0,
     cols,
   );
-  const lineageWriters = lineage
-    ? plan.fields.slice(plan.fields.length - 4).map((f) => compile(f.node, 0, 0, cols))
-    : [];
-  const [writeTopic, writePartition, writeOffset, writeTimestamp] = lineageWriters;
 
   const scratch = new Bytes(64 * 1024);
   const parts: Uint8Array[] = [Buffer.from('PAR1')];
@@ -808,24 +763,21 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
       for (const c of cols) n += c.allocated();
       return n;
     },
-    append(value: unknown, lin?: Lineage): void {
-      if (finished) throw new SinkError('WRITER_CLOSED', 'append after finish()');
+    append(row: unknown): void {
+      if (finished) throw new ParquetError('WRITER_CLOSED', 'append after finish()');
       try {
-        root(value, 0);
-        if (lineage) {
-          if (lin === undefined)
-            throw invalid('<lineage>', 'lineage { topic, partition, offset, timestamp }', lin);
-          (writeTopic as Writer)(lin.topic, 0);
-          (writePartition as Writer)(lin.partition, 0);
-          (writeOffset as Writer)(lin.offset, 0);
-          (writeTimestamp as Writer)(lin.timestamp === null || lin.timestamp < 0 ? null : lin.timestamp, 0);
-        }
+        root(row, 0);
       } catch (error) {
         rollback();
-        if (error instanceof SinkError) throw error;
-        throw new SinkError('VALUE_INVALID', `value does not fit the schema: ${(error as Error).message}`, {
-          cause: error,
-        });
+        if (error instanceof ParquetError) throw error;
+        // A throwing getter or select(): still a row that cannot be written, and the file stays intact.
+        throw new ParquetError(
+          'VALUE_INVALID',
+          `value does not fit the schema: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
       rows++;
       groupRows++;
@@ -841,7 +793,7 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
       if (groupRows >= rowGroupRows) flushRowGroup();
     },
     finish(): Uint8Array {
-      if (finished) throw new SinkError('WRITER_CLOSED', 'finish() called twice');
+      if (finished) throw new ParquetError('WRITER_CLOSED', 'finish() called twice');
       finished = true;
       flushRowGroup();
       const footer = fileMetaData({
@@ -849,8 +801,8 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
         rootName: plan.schema.name,
         numRows: rows,
         rowGroups,
-        keyValues: [{ key: 'adlake.avro.schema', value: avroSchemaText(options.avroSchema) }],
-        createdBy: CREATED_BY,
+        keyValues: metadata,
+        createdBy,
         numColumns: cols.length,
       });
       const tail = Buffer.alloc(8);
@@ -888,8 +840,4 @@ function statBytes(c: Column): { min: Uint8Array; max: Uint8Array } | undefined 
     return b;
   };
   return { min: enc(c.min, true), max: enc(c.max, false) };
-}
-
-function avroSchemaText(schema: unknown): string {
-  return typeof schema === 'string' ? schema : JSON.stringify(schema);
 }

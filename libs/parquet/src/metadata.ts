@@ -64,7 +64,7 @@ export function fileMetaData(p: {
   rootName: string;
   numRows: number;
   rowGroups: RowGroupMeta[];
-  keyValues: { key: string; value: string }[];
+  keyValues: readonly { key: string; value: string }[];
   createdBy: string;
   numColumns: number;
 }): Buffer {
@@ -86,15 +86,17 @@ export function fileMetaData(p: {
     [4, list('struct', p.rowGroups.map(rowGroup))],
     [
       5,
-      list(
-        'struct',
-        p.keyValues.map((kv) =>
-          struct([
-            [1, bin(kv.key)],
-            [2, bin(kv.value)],
-          ]),
-        ),
-      ),
+      p.keyValues.length === 0
+        ? undefined
+        : list(
+            'struct',
+            p.keyValues.map((kv) =>
+              struct([
+                [1, bin(kv.key)],
+                [2, bin(kv.value)],
+              ]),
+            ),
+          ),
     ],
     [6, bin(p.createdBy)],
     // TYPE_ORDER for every column: readers may trust min_value / max_value.

@@ -1,8 +1,8 @@
 // The RLE / bit-packing hybrid and PLAIN booleans, checked against a decoder written from the spec.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Bytes, bitWidth, encodeBooleans, encodeHybrid } from '../../src/format/encoding.ts';
-import { rng } from './fixtures.ts';
+import { Bytes, bitWidth, encodeBooleans, encodeHybrid } from '../src/encoding.ts';
+import { rng } from './rng.ts';
 
 function decodeHybrid(buf: Uint8Array, width: number, count: number): number[] {
   const out: number[] = [];

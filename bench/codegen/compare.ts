@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { compile } from 'json-schema-to-typescript';
 import ts from 'typescript';
 import { definitionName, referenceName } from '@adlake/avro';
-import { createType, generateTypeScript, writeGeneratedFiles } from '@adlake/codegen';
+import { generateTypeScript, writeGeneratedFiles } from '@adlake/codegen';
+import { createType } from '@adlake/event-runtime';
 import type { SchemaDocument } from '@adlake/codegen';
 
 type JSONSchema4 = Parameters<typeof compile>[0];

@@ -1,22 +1,30 @@
 // End to end: the CI release step on a temp workspace with three namespaces, against the real Apicurio registry
-// (Confluent API, schema references) and verdaccio: register + publish, a rerun that does nothing, a compatible
-// change that registers exactly one version and publishes a minor, a consumer project that installs the
-// package and type-checks against it, and the faults a CI job meets (bad token, taken version, incompatible).
+// (Confluent API, schema references) and verdaccio: register + publish (the runtime first), a rerun that does
+// nothing, a runtime changed without a new version, a compatible change that registers exactly one version and
+// publishes a minor, a consumer project that installs the package and its runtime from the registry,
+// type-checks against it and round-trips an event on plain Node, and the faults a CI job meets (bad token,
+// taken version, incompatible).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { SchemaRegistryClient } from '@adlake/registry';
+import { publishRelease, ReleaseError, resolveNpmTarget } from '@adlake/release';
 import { endpoints, loadStackConfig } from '@adlake/stack';
 import { uniqueName } from '../support/unique.ts';
 
 const CLI = fileURLToPath(new URL('../../apps/avro-gov/src/main.ts', import.meta.url));
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const MODULES = path.dirname(path.dirname(createRequire(import.meta.url).resolve('avsc/package.json')));
+const RUNTIME = '@adlake/event-runtime';
+const RUNTIME_SOURCE = path.dirname(createRequire(import.meta.url).resolve(`${RUNTIME}/package.json`));
+const RUNTIME_VERSION = (
+  JSON.parse(readFileSync(path.join(RUNTIME_SOURCE, 'package.json'), 'utf8')) as { version: string }
+).version;
 const { registryUrl, npmRegistryUrl, npmrcPath } = endpoints(loadStackConfig());
 const registry = new SchemaRegistryClient({ url: registryUrl });
 
@@ -99,6 +107,7 @@ function publish(...args: string[]) {
 }
 interface Outcome {
   name: string;
+  kind: string;
   action: string;
   version?: string;
   bump: string;
@@ -123,7 +132,18 @@ function npm(args: string[], cwd: string) {
   );
 }
 
+function unpublishRuntime(): void {
+  try {
+    npm(['unpublish', `${RUNTIME}@${RUNTIME_VERSION}`, '--force', '--loglevel=silent'], tmpdir());
+  } catch {
+    // not in the registry
+  }
+}
+
 before(() => {
+  // The first release must find the runtime missing, so that publishing it is what is tested. This stack's
+  // verdaccio is the tests' own: nothing else depends on the runtime being there.
+  unpublishRuntime();
   dir = mkdtempSync(path.join(tmpdir(), 'adlake-e2e-release-'));
   write(files.device, device);
   write(files.click, click());
@@ -158,6 +178,7 @@ after(async () => {
       // never published (an earlier step failed)
     }
   }
+  unpublishRuntime();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -195,15 +216,30 @@ test(
 
     const p = publish();
     assert.equal(p.code, 0, p.stderr);
+    const list = JSON.parse(p.stdout) as Outcome[];
+    assert.deepEqual(
+      [list[0]?.name, list[0]?.kind, list[0]?.action, list[0]?.version],
+      [RUNTIME, 'runtime', 'published', RUNTIME_VERSION],
+      'the runtime goes first, published because the registry lacked it',
+    );
     const out = outcomes(p.stdout);
     for (const segment of ['ads', 'billing', 'users']) {
       assert.equal(out.get(pkg(segment))?.action, 'published', segment);
       assert.equal(out.get(pkg(segment))?.version, '1.0.0', segment);
     }
+    const runtime = JSON.parse(npm(['view', `${RUNTIME}@${RUNTIME_VERSION}`, '--json'], dir)) as {
+      dependencies: Record<string, string>;
+      exports: Record<string, unknown>;
+      adlake: { sourceHash: string };
+    };
+    assert.deepEqual(Object.keys(runtime.dependencies), ['avsc']);
+    assert.match(runtime.adlake.sourceHash, /^[0-9a-f]{64}$/);
     const published = JSON.parse(npm(['view', `${pkg('ads')}@1.0.0`, '--json'], dir)) as {
       exports: Record<string, unknown>;
       engines: Record<string, string>;
+      dependencies: Record<string, string>;
     };
+    assert.deepEqual(published.dependencies, { [RUNTIME]: RUNTIME_VERSION });
     assert.deepEqual(published.exports['.'], {
       types: './index.d.ts',
       import: './index.js',
@@ -222,6 +258,7 @@ test('a second run registers and publishes nothing', { timeout: 120_000 }, () =>
   const p = publish();
   assert.equal(p.code, 0, p.stderr);
   for (const o of outcomes(p.stdout).values()) assert.equal(o.action, 'skipped', o.name);
+  assert.ok(outcomes(p.stdout).has(RUNTIME), 'the runtime is checked on every release');
 });
 
 test('avro-gov compat --against registry works on referenced registrations', () => {
@@ -249,6 +286,32 @@ test(
     );
     assert.deepEqual(await registry.listVersions(subjects.charges), [1]);
 
+    // The runtime changed but kept its version: the release stops before any event package.
+    const changed = path.join(mkdtempSync(path.join(tmpdir(), 'adlake-e2e-runtime-')), 'event-runtime');
+    cpSync(RUNTIME_SOURCE, changed, { recursive: true, filter: (f) => !f.includes('node_modules') });
+    const codec = path.join(changed, 'src', 'codec.ts');
+    writeFileSync(codec, `${readFileSync(codec, 'utf8')}\n// changed without a new version\n`);
+    const target = resolveNpmTarget({ registry: npmRegistryUrl, userconfig: npmrcPath });
+    try {
+      await assert.rejects(
+        publishRelease({
+          cwd: dir,
+          npm: target,
+          packageNamePattern: `${scope}/events-{segment}`,
+          runtimeSource: changed,
+        }),
+        (e: unknown) =>
+          e instanceof ReleaseError &&
+          e.code === 'REGISTRY_ERROR' &&
+          e.message.includes(`${RUNTIME}@${RUNTIME_VERSION} is already published`) &&
+          /without a new version/.test(e.message),
+      );
+    } finally {
+      target.dispose();
+      rmSync(path.dirname(changed), { recursive: true, force: true });
+    }
+    assert.equal(npm(['view', pkg('ads'), 'version'], dir).trim(), '1.0.0', 'no event package went out');
+
     const p = publish();
     assert.equal(p.code, 0, p.stderr);
     const out = outcomes(p.stdout);
@@ -267,7 +330,8 @@ test(
   (t) => {
     const app = mkdtempSync(path.join(tmpdir(), 'adlake-e2e-consumer-'));
     t.after(() => rmSync(app, { recursive: true, force: true }));
-    // verdaccio has no uplink to npmjs: the package's own dependencies come from this workspace's copies.
+    // verdaccio has no uplink to npmjs: avsc and @types/node come from this workspace's copies; the runtime
+    // comes from verdaccio, where the release put it.
     writeFileSync(
       path.join(app, 'package.json'),
       JSON.stringify({
@@ -281,6 +345,44 @@ test(
       }),
     );
     npm(['install', `${pkg('ads')}@^1.1.0`], app);
+    // The event package's runtime was installed from the registry, and is what the package resolves.
+    const lock = JSON.parse(readFileSync(path.join(app, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; resolved?: string }>;
+    };
+    const installed = lock.packages[`node_modules/${RUNTIME}`];
+    assert.equal(installed?.version, RUNTIME_VERSION);
+    assert.ok(installed?.resolved?.startsWith(npmRegistryUrl), `resolved from ${installed?.resolved}`);
+    const eventPackage = path.join(app, 'node_modules', pkg('ads'));
+    assert.equal(
+      realpathSync(createRequire(path.join(eventPackage, 'package.json')).resolve(RUNTIME)),
+      realpathSync(path.join(app, 'node_modules', RUNTIME, 'index.js')),
+    );
+    // Plain Node, no type stripping: JavaScript all the way down, and an event round-trips.
+    writeFileSync(
+      path.join(app, 'check.mjs'),
+      [
+        `import { AdClick, EventCodecError } from '${pkg('ads')}';`,
+        `const click = { click_id: 'c-2', price_micros: -4503599627370497, device: { os: 'Android', model: 'Pixel' }, campaign: null };`,
+        'const back = AdClick.decode(AdClick.encode(click));',
+        'let code;',
+        'try { AdClick.encode({ ...click, price_micros: 1.5 }); } catch (e) { code = e instanceof EventCodecError ? e.code : String(e); }',
+        'console.log(JSON.stringify({ back: { ...back, device: { ...back.device } }, code }));',
+      ].join('\n'),
+    );
+    const plain = spawnSync(process.execPath, ['--no-experimental-strip-types', 'check.mjs'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.deepEqual(JSON.parse(plain.stdout), {
+      back: {
+        click_id: 'c-2',
+        price_micros: -4503599627370497,
+        device: { os: 'Android', model: 'Pixel' },
+        campaign: null,
+      },
+      code: 'INVALID_VALUE',
+    });
     writeFileSync(
       path.join(app, 'tsconfig.json'),
       JSON.stringify({

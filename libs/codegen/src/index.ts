@@ -13,5 +13,3 @@ export { buildModel } from './model.ts';
 export type { SchemaDocument, SchemaModel } from './model.ts';
 export { generateNamespacePackage, packageNameFor, renderReadme, writeGeneratedFiles } from './package.ts';
 export type { NamespacePackage, NamespacePackageOptions, PackageJsonFragment } from './package.ts';
-export { createType, validateValue } from './runtime.ts';
-export type { EventCodec, LongRepresentation, ValidationError, ValidationResult } from './runtime.ts';

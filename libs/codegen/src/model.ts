@@ -19,8 +19,8 @@ import {
   usedBeforeDefinitionMessage,
 } from '@adlake/avro';
 import { CodegenError } from './errors.ts';
-import { supportedLogicalType } from './runtime.ts';
-import type { AvroSchemaJson, SupportedLogicalType } from './runtime.ts';
+import { supportedLogicalType } from '@adlake/event-runtime';
+import type { AvroSchemaJson, SupportedLogicalType } from '@adlake/event-runtime';
 
 export interface SchemaDocument {
   /** Path of the schema file, used in error context and generated headers. */

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { CodegenError } from './errors.ts';
-import { generateFromModel } from './generate.ts';
+import { generateFromModel, RUNTIME_PACKAGE } from './generate.ts';
 import type { CodegenInput, CodegenOptions, GeneratedEvent, GeneratedFile } from './generate.ts';
 import { buildModel, namedDef } from './model.ts';
 
@@ -25,7 +25,8 @@ export interface PackageJsonFragment {
   type: 'module';
   sideEffects: false;
   exports: { '.': string };
-  dependencies: { avsc: string };
+  /** Exactly the workspace's @adlake/event-runtime version: the runtime the generated code was built against. */
+  dependencies: { '@adlake/event-runtime': string };
   peerDependencies: { '@types/node': string };
   keywords: string[];
 }
@@ -33,7 +34,7 @@ export interface PackageJsonFragment {
 export interface NamespacePackage {
   packageName: string;
   packageJson: PackageJsonFragment;
-  /** `_runtime.ts`, `types.ts`, one module per event, `index.ts` and `README.md`. */
+  /** `types.ts`, one module per event, `index.ts` and `README.md`. */
   files: GeneratedFile[];
   events: GeneratedEvent[];
 }
@@ -51,7 +52,10 @@ export function packageNameFor(namespace: string, pattern = '@acme/events-{segme
   return pattern.replaceAll('{segment}', kebab(segment)).replaceAll('{namespace}', kebab(namespace));
 }
 
-const AVSC_VERSION = (createRequire(import.meta.url)('avsc/package.json') as { version: string }).version;
+// The runtime's own version, never a range: a package is tested and compiled against exactly this runtime.
+const RUNTIME_VERSION = (
+  createRequire(import.meta.url)(`${RUNTIME_PACKAGE}/package.json`) as { version: string }
+).version;
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -124,7 +128,7 @@ export function generateNamespacePackage(
     type: 'module',
     sideEffects: false,
     exports: { '.': './index.ts' },
-    dependencies: { avsc: AVSC_VERSION },
+    dependencies: { [RUNTIME_PACKAGE]: RUNTIME_VERSION },
     peerDependencies: { '@types/node': '>=22' },
     keywords: ['avro', 'events', options.namespace],
   };

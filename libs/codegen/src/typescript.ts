@@ -3,7 +3,7 @@
 import { CodegenError } from './errors.ts';
 import { namedDef } from './model.ts';
 import type { NamedDef, SchemaModel, TypeNode } from './model.ts';
-import type { LongRepresentation } from './runtime.ts';
+import type { LongRepresentation } from '@adlake/event-runtime';
 
 export interface TypeContext {
   model: SchemaModel;
@@ -200,7 +200,7 @@ function pascal(text: string): string {
     .join('');
 }
 
-/** Names TypeScript may not shadow in generated modules, plus the runtime's exports. */
+/** Names TypeScript may not shadow in generated modules, plus the runtime's exports they use. */
 const RESERVED = new Set([
   'Array',
   'BigInt',
@@ -218,8 +218,12 @@ const RESERVED = new Set([
   'String',
   'Symbol',
   'T',
+  // What the generated modules import from @adlake/event-runtime, and what index.ts re-exports from it.
+  'AvroRangeError',
+  'AvroTypeOptions',
   'EventCodec',
   'EventCodecError',
+  'ValidateOptions',
   'ValidationError',
   'ValidationResult',
   'defineEvent',

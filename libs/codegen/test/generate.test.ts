@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { CodegenError } from '../src/errors.ts';
 import { generateTypeScript } from '../src/generate.ts';
 import type { CodegenResult } from '../src/generate.ts';
-import type { EventCodec } from '../src/runtime.ts';
+import type { EventCodec } from '@adlake/event-runtime';
 import { DEVICE, fixture, fixtureSchemas, plain, typecheck, writeTempPackage } from './support.ts';
 import type { TempPackage } from './support.ts';
 
@@ -73,10 +73,23 @@ describe('generateTypeScript on the fixture schemas', () => {
   });
   after(() => pkg.remove());
 
-  it('emits the runtime, one types module, one module per event and an index', () => {
+  it('emits one types module, one module per event and an index, importing the runtime package', () => {
     assert.deepEqual(
       result.files.map((f) => f.path),
-      ['_runtime.ts', 'types.ts', 'AdImpression.ts', 'AdClick.ts', 'Category.ts', 'index.ts'],
+      ['types.ts', 'AdImpression.ts', 'AdClick.ts', 'Category.ts', 'index.ts'],
+    );
+    // The codec comes from @adlake/event-runtime, never from a copy or a relative path.
+    for (const file of result.files) {
+      for (const [, specifier] of file.contents.matchAll(/from '([^']+)'/g)) {
+        assert.ok(
+          specifier === '@adlake/event-runtime' || /^\.\/[A-Za-z]+\.ts$/.test(specifier ?? ''),
+          `${file.path} imports ${specifier}`,
+        );
+      }
+    }
+    assert.match(
+      result.files.find((f) => f.path === 'AdClick.ts')?.contents ?? '',
+      /^import \{ defineEvent \} from '@adlake\/event-runtime';$/m,
     );
     assert.deepEqual(
       result.events.map((e) => [e.name, e.subject, e.topic, e.fullname]),

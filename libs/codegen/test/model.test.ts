@@ -4,7 +4,7 @@ import avro from 'avsc';
 import { CodegenError } from '../src/errors.ts';
 import { buildModel, standaloneSchema } from '../src/model.ts';
 import type { SchemaDocument } from '../src/model.ts';
-import { createType } from '../src/runtime.ts';
+import { createType } from '@adlake/event-runtime';
 import { DEVICE, fixture, fixtureSchemas } from './support.ts';
 
 const codeOf = (fn: () => unknown): string | undefined => {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { NAME_CASES } from '@adlake/avro/name-cases';
 import { CodegenError } from '../src/errors.ts';
 import { buildModel, standaloneSchema } from '../src/model.ts';
-import { createType } from '../src/runtime.ts';
+import { createType } from '@adlake/event-runtime';
 
 describe('docs/names.md, one table: codegen', () => {
   for (const c of NAME_CASES) {

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { CodegenError } from '../src/errors.ts';
 import { generateNamespacePackage, packageNameFor, writeGeneratedFiles } from '../src/package.ts';
 import type { NamespacePackage } from '../src/package.ts';
 import { fixtureSchemas, typecheck, writeTempPackage } from './support.ts';
 import type { TempPackage } from './support.ts';
+
+const RUNTIME_VERSION = (
+  JSON.parse(readFileSync(new URL('../../event-runtime/package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 describe('packageNameFor', () => {
   const cases: [string, string | undefined, string][] = [
@@ -40,8 +47,8 @@ describe('generateNamespacePackage', () => {
     assert.doesNotMatch(index, /Category/);
   });
 
-  it('returns package.json data for the publish step', () => {
-    assert.deepEqual(result.packageJson.dependencies, { avsc: '5.7.9' });
+  it('returns package.json data for the publish step, depending on exactly the workspace runtime', () => {
+    assert.deepEqual(result.packageJson.dependencies, { '@adlake/event-runtime': RUNTIME_VERSION });
     assert.equal(result.packageJson.type, 'module');
     assert.equal(result.packageJson.name, '@acme/events-adserver');
   });

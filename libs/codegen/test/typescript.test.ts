@@ -4,8 +4,8 @@ import { CodegenError } from '../src/errors.ts';
 import { generateTypeScript } from '../src/generate.ts';
 import { buildModel, standaloneSchema } from '../src/model.ts';
 import type { TypeNode } from '../src/model.ts';
-import { createType } from '../src/runtime.ts';
-import type { LongRepresentation } from '../src/runtime.ts';
+import { createType } from '@adlake/event-runtime';
+import type { LongRepresentation } from '@adlake/event-runtime';
 import { allocateNames, tsdoc, typeExpr, unionIsWrapped } from '../src/typescript.ts';
 import type { TypeContext } from '../src/typescript.ts';
 import { plain, typecheck, writeTempPackage } from './support.ts';
@@ -380,6 +380,8 @@ describe('allocateNames', () => {
             { name: 'two', type: { type: 'record', name: 'c.Device', fields: [] } },
             { name: 'three', type: { type: 'record', name: 'c.Date', fields: [] } },
             { name: 'four', type: { type: 'enum', name: 'c.lower_case', symbols: ['A'] } },
+            // index.ts re-exports this name from @adlake/event-runtime.
+            { name: 'five', type: { type: 'record', name: 'c.AvroRangeError', fields: [] } },
           ],
         },
       },
@@ -390,6 +392,7 @@ describe('allocateNames', () => {
       'c.Device': 'CDevice',
       'c.Date': 'CDate',
       'c.lower_case': 'LowerCase',
+      'c.AvroRangeError': 'CAvroRangeError',
     });
   });
 });

@@ -19,6 +19,15 @@ export interface CompileResult {
   files: string[];
 }
 
+export interface CompileOptions {
+  /**
+   * Packages built in this run, by name: the package directory (with `index.d.ts`) that imports of that name
+   * compile against, as a consumer who installs both from npm would. Without it the name would resolve to the
+   * workspace's TypeScript sources, which are not part of the package being compiled.
+   */
+  packages?: Readonly<Record<string, string>>;
+}
+
 /**
  * Compiles every `.ts` file in `srcDir` into `outDir`. `workDir` (above srcDir) gets a `node_modules` link to
  * the dependencies the generated code imports, so resolution works wherever the package is built.
@@ -28,6 +37,7 @@ export async function compilePackage(
   outDir: string,
   rootNames: readonly string[],
   packageName: string,
+  compileOptions: CompileOptions = {},
 ): Promise<CompileResult> {
   // Loaded on first use: the compiler is large, and every other avro-gov command starts without it.
   const { default: typescript } = await import('typescript');
@@ -55,6 +65,11 @@ export async function compilePackage(
     typeRoots: [path.join(modules, '@types')],
     newLine: typescript.NewLineKind.LineFeed,
   };
+  const packages = Object.entries(compileOptions.packages ?? {});
+  if (packages.length > 0) {
+    // `paths` wins over node_modules lookup and leaves the emitted specifier as written.
+    options.paths = Object.fromEntries(packages.map(([name, dir]) => [name, [path.join(dir, 'index.d.ts')]]));
+  }
   const program = typescript.createProgram(
     rootNames.map((f) => path.join(srcDir, f)),
     options,

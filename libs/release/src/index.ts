@@ -23,6 +23,13 @@ export {
 export type { Bump, SchemaChange, SchemaFingerprint } from './version.ts';
 export { DEFAULT_PACKAGE_PATTERN, buildEventPackage, eventNamespaces } from './package-build.ts';
 export type { BuiltPackage, PackageEventMeta, PackageMeta } from './package-build.ts';
+export {
+  RUNTIME_BUILD_DIR,
+  RUNTIME_PACKAGE,
+  buildRuntimePackage,
+  runtimeSourceDir,
+} from './runtime-build.ts';
+export type { BuiltRuntime, RuntimeMeta } from './runtime-build.ts';
 export { NPM_ENV, resolveNpmTarget } from './npm.ts';
 export type { NpmTarget } from './npm.ts';
 export { DEFAULT_PACKAGES_DIR, publishRelease } from './publish.ts';

@@ -8,6 +8,7 @@ import { generateNamespacePackage, writeGeneratedFiles } from '@adlake/codegen';
 import type { GovernanceConfig, SchemaDoc, SchemaWorkspace } from '@adlake/governance';
 import { compilePackage } from './compile.ts';
 import { contentSha256, stableStringify } from './stable-json.ts';
+import type { BuiltRuntime } from './runtime-build.ts';
 import type { SchemaFingerprint } from './version.ts';
 
 export const DEFAULT_PACKAGE_PATTERN = '@acme/events-{segment}';
@@ -51,7 +52,14 @@ export async function buildEventPackage(
   workspace: SchemaWorkspace,
   config: GovernanceConfig,
   namespace: string,
-  options: { outDir: string; packageNamePattern?: string; longs?: 'number' | 'bigint'; description?: string },
+  options: {
+    outDir: string;
+    /** The built runtime the generated code compiles against; its version is what package.json depends on. */
+    runtime: BuiltRuntime;
+    packageNamePattern?: string;
+    longs?: 'number' | 'bigint';
+    description?: string;
+  },
 ): Promise<BuiltPackage> {
   assertAvroValid(workspace);
   const lookup = namedTypeLookup(workspace);
@@ -94,6 +102,7 @@ export async function buildEventPackage(
     dir,
     sources.map((f) => f.path),
     generated.packageName,
+    { packages: { [options.runtime.name]: options.runtime.dir } },
   );
   const readme = generated.files.find((f) => f.path === 'README.md');
   if (readme !== undefined) writeFileSync(path.join(dir, 'README.md'), readme.contents);
@@ -130,7 +139,8 @@ export async function buildEventPackage(
     types: './index.d.ts',
     files: ['*.js', '*.d.ts', 'schemas', 'README.md'],
     engines: { node: '>=22' },
-    dependencies: generated.packageJson.dependencies,
+    // The runtime it was compiled against, which this release publishes first if the registry lacks it.
+    dependencies: { ...generated.packageJson.dependencies, [options.runtime.name]: options.runtime.version },
     peerDependencies: generated.packageJson.peerDependencies,
     peerDependenciesMeta: { '@types/node': { optional: true } },
     keywords: generated.packageJson.keywords,

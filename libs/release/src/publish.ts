@@ -1,6 +1,8 @@
-// `publish` end to end, shared by the CLI and the Nx executor: per namespace, build the package, find what the
-// last published version contains (its `adlake` metadata in the registry, and its schemas from its tarball
-// when a schema changed), derive the version, pack, and publish unless a dry run.
+// `publish` end to end, shared by the CLI and the Nx executor. First the runtime the event packages depend on
+// (@adlake/event-runtime at the workspace's version): published when the registry lacks that version, skipped
+// when it has it with the same sources, an error when it has it with others. Then per namespace: build the
+// package, find what the last published version contains (its `adlake` metadata in the registry, and its
+// schemas from its tarball when a schema changed), derive the version, pack, and publish unless a dry run.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,8 @@ import { npmFailure, npmPack, npmView, runNpm, npmErrorCode } from './npm.ts';
 import type { NpmTarget } from './npm.ts';
 import { buildEventPackage, eventNamespaces, writePackageJson } from './package-build.ts';
 import type { BuiltPackage, PackageMeta } from './package-build.ts';
+import { buildRuntimePackage } from './runtime-build.ts';
+import type { BuiltRuntime } from './runtime-build.ts';
 import { bumpFor, classifySchemaChange, isSemver, nextVersion } from './version.ts';
 import type { Bump, SchemaChange } from './version.ts';
 import { loadReleaseWorkspace } from './workspace.ts';
@@ -32,8 +36,10 @@ export interface PublishOptions extends ReleaseWorkspaceOptions {
   longs?: 'number' | 'bigint';
   /** Pack, do not publish. */
   dryRun?: boolean;
-  /** Publish exactly this version instead of the derived one. */
+  /** Publish the event packages at exactly this version instead of the derived one (not the runtime). */
   version?: string | undefined;
+  /** The @adlake/event-runtime package folder to build and publish (default: the installed one). */
+  runtimeSource?: string | undefined;
   /** The first version of a package never published (default 1.0.0). */
   initialVersion?: string | undefined;
   log?: (line: string) => void;
@@ -41,7 +47,10 @@ export interface PublishOptions extends ReleaseWorkspaceOptions {
 
 export interface PublishOutcome {
   name: string;
-  namespace: string;
+  /** `runtime`: @adlake/event-runtime, handled before the event packages. */
+  kind: 'runtime' | 'events';
+  /** The namespace of an event package. */
+  namespace?: string;
   action: 'published' | 'packed' | 'skipped';
   version?: string;
   previous?: string;
@@ -69,17 +78,27 @@ export async function publishRelease(options: PublishOptions): Promise<PublishOu
       );
   }
   const outDir = path.resolve(options.cwd, options.outDir ?? DEFAULT_PACKAGES_DIR);
-  const outcomes: PublishOutcome[] = [];
+  const log = (outcome: PublishOutcome): void =>
+    options.log?.(
+      `${outcome.name}: ${outcome.action}${outcome.version === undefined ? '' : ` ${outcome.version}`} (${outcome.reason})`,
+    );
+  // The event packages depend on exactly this runtime: it is in the registry before any of them is.
+  const runtime = await buildRuntimePackage({
+    outDir,
+    ...(options.runtimeSource === undefined ? {} : { sourceDir: options.runtimeSource }),
+  });
+  const runtimeOutcome = await publishRuntime(runtime, options);
+  log(runtimeOutcome);
+  const outcomes: PublishOutcome[] = [runtimeOutcome];
   for (const namespace of selected) {
     const built = await buildEventPackage(workspace, config, namespace, {
       outDir,
+      runtime,
       ...(options.packageNamePattern === undefined ? {} : { packageNamePattern: options.packageNamePattern }),
       ...(options.longs === undefined ? {} : { longs: options.longs }),
     });
     const outcome = await publishOne(workspace, built, options);
-    options.log?.(
-      `${outcome.name}: ${outcome.action}${outcome.version === undefined ? '' : ` ${outcome.version}`} (${outcome.reason})`,
-    );
+    log(outcome);
     outcomes.push(outcome);
   }
   return outcomes;
@@ -97,6 +116,7 @@ async function publishOne(
   const previousMeta = latest === null ? undefined : metaOf(built.name, previousVersion ?? '?', latest);
   const base = {
     name: built.name,
+    kind: 'events' as const,
     namespace: built.namespace,
     ...(previousVersion === undefined ? {} : { previous: previousVersion }),
   };
@@ -149,50 +169,128 @@ async function publishOne(
   }
 
   writePackageJson(built.dir, { ...built.packageJson, version });
+  const shipped = await packAndPublish(npm, built.dir, root, `${built.name}@${version}`, options.dryRun, {
+    // Someone published this version meanwhile: fine if it is ours.
+    sameContent: async () => {
+      const now = await npmView(npm, `${built.name}@${version}`, root);
+      return now !== null && metaOf(built.name, version, now).contentHash === built.meta.contentHash;
+    },
+    conflict: () => conflict(built.name, version, npm.registry),
+  });
+  const after = { ...base, version, bump, changes, tarball: shipped.tarball };
+  switch (shipped.action) {
+    case 'packed':
+      return { ...after, action: 'packed', reason: `dry run, ${summary}` };
+    case 'concurrent':
+      return {
+        ...after,
+        action: 'skipped',
+        reason: `${version} was published concurrently with this content`,
+      };
+    default:
+      return { ...after, action: 'published', reason: summary };
+  }
+}
+
+/**
+ * @adlake/event-runtime at the workspace's version: published when the registry lacks it, skipped when it holds
+ * the same sources. The same version with other sources means the runtime changed without a new version.
+ */
+async function publishRuntime(runtime: BuiltRuntime, options: PublishOptions): Promise<PublishOutcome> {
+  const { npm } = options;
+  const root = path.dirname(runtime.dir);
+  const spec = `${runtime.name}@${runtime.version}`;
+  const base = {
+    name: runtime.name,
+    kind: 'runtime' as const,
+    version: runtime.version,
+    bump: 'none' as const,
+    changes: [],
+  };
+  const same = (manifest: Record<string, unknown> | null): boolean => {
+    const meta = manifest?.['adlake'] as { sourceHash?: unknown } | undefined;
+    return meta?.sourceHash === runtime.meta.sourceHash;
+  };
+  const existing = await npmView(npm, spec, root);
+  if (existing !== null) {
+    if (same(existing)) {
+      return {
+        ...base,
+        action: 'skipped',
+        reason: `${runtime.version} is already published with these sources`,
+      };
+    }
+    throw runtimeChanged(spec, npm.registry);
+  }
+  const shipped = await packAndPublish(npm, runtime.dir, root, spec, options.dryRun, {
+    sameContent: async () => same(await npmView(npm, spec, root)),
+    conflict: () => runtimeChanged(spec, npm.registry),
+  });
+  switch (shipped.action) {
+    case 'packed':
+      return {
+        ...base,
+        action: 'packed',
+        tarball: shipped.tarball,
+        reason: `dry run, ${runtime.version} is not in the registry yet`,
+      };
+    case 'concurrent':
+      return {
+        ...base,
+        action: 'skipped',
+        tarball: shipped.tarball,
+        reason: `${runtime.version} was published concurrently with these sources`,
+      };
+    default:
+      return {
+        ...base,
+        action: 'published',
+        tarball: shipped.tarball,
+        reason: `${runtime.version} was not in the registry`,
+      };
+  }
+}
+
+function runtimeChanged(spec: string, registry: string): ReleaseError {
+  return new ReleaseError(
+    'REGISTRY_ERROR',
+    `${spec} is already published at ${registry} with other sources: the runtime changed without a new version. Bump "version" in libs/event-runtime/package.json (and the workspace packages that depend on it), then publish again`,
+  );
+}
+
+/**
+ * Packs `dir` into `<root>/tarball` and publishes the tarball unless a dry run. When npm says the version
+ * exists (another job got there first), `sameContent` decides: `concurrent` if it is ours, else `conflict()`.
+ */
+async function packAndPublish(
+  npm: NpmTarget,
+  dir: string,
+  root: string,
+  spec: string,
+  dryRun: boolean | undefined,
+  exists: { sameContent: () => Promise<boolean>; conflict: () => ReleaseError },
+): Promise<{ action: 'published' | 'packed' | 'concurrent'; tarball: string }> {
   const tarballs = path.join(root, 'tarball');
   rmSync(tarballs, { recursive: true, force: true });
   mkdirSync(tarballs, { recursive: true });
-  const packed = await npmPack(npm, built.dir, tarballs, root);
-  if (options.dryRun === true) {
-    return {
-      ...base,
-      action: 'packed',
-      version,
-      bump,
-      changes,
-      reason: `dry run, ${summary}`,
-      tarball: packed.tarball,
-    };
-  }
+  const packed = await npmPack(npm, dir, tarballs, root);
+  if (dryRun === true) return { action: 'packed', tarball: packed.tarball };
   const result = await runNpm(
     npm,
     ['publish', packed.tarball, '--access', 'public', '--tag', 'latest'],
     root,
   );
-  if (result.code !== 0) {
-    const code = npmErrorCode(result);
-    if (
-      code === 'EPUBLISHCONFLICT' ||
-      (code === 'E403' &&
-        /previously published|cannot publish over|already (present|exists)/i.test(result.stderr))
-    ) {
-      // Someone published this version meanwhile: fine if it is ours.
-      const now = await npmView(npm, `${built.name}@${version}`, root);
-      if (now !== null && metaOf(built.name, version, now).contentHash === built.meta.contentHash) {
-        return {
-          ...base,
-          action: 'skipped',
-          version,
-          bump,
-          changes,
-          reason: `${version} was published concurrently with this content`,
-        };
-      }
-      throw conflict(built.name, version, npm.registry);
-    }
-    throw npmFailure(`${built.name}@${version}`, 'publish', npm, result);
+  if (result.code === 0) return { action: 'published', tarball: packed.tarball };
+  const code = npmErrorCode(result);
+  if (
+    code === 'EPUBLISHCONFLICT' ||
+    (code === 'E403' &&
+      /previously published|cannot publish over|already (present|exists)/i.test(result.stderr))
+  ) {
+    if (await exists.sameContent()) return { action: 'concurrent', tarball: packed.tarball };
+    throw exists.conflict();
   }
-  return { ...base, action: 'published', version, bump, changes, reason: summary, tarball: packed.tarball };
+  throw npmFailure(spec, 'publish', npm, result);
 }
 
 function conflict(name: string, version: string, registry: string): ReleaseError {

@@ -4,19 +4,19 @@ import { rewriteDeclarationImports } from '../src/compile.ts';
 
 test('declaration imports of .ts files point at the emitted .js files; packages are left alone', () => {
   const input = [
-    "import type { EventCodec } from './_runtime.ts';",
+    "import type * as T from './types.ts';",
     'export { Click } from "./Click.ts";',
     "export type X = import('../types.mts').X;",
-    "import type { Type } from 'avsc';",
+    "import type { EventCodec } from '@adlake/event-runtime';",
     "import { y } from './not-ts.json';",
   ].join('\n');
   assert.equal(
     rewriteDeclarationImports(input),
     [
-      "import type { EventCodec } from './_runtime.js';",
+      "import type * as T from './types.js';",
       'export { Click } from "./Click.js";',
       "export type X = import('../types.mjs').X;",
-      "import type { Type } from 'avsc';",
+      "import type { EventCodec } from '@adlake/event-runtime';",
       "import { y } from './not-ts.json';",
     ].join('\n'),
   );

@@ -1,15 +1,14 @@
-// avsc Types derived from a generated class: the producer's encoding type. The options (logical types, exact
-// long and promotion types) come from the class's own runtime, so the SDK never reads avsc internals and
-// every long it writes or reads goes through the same exact code as the class.
-import avro from 'avsc';
+// avsc Types derived from a generated class: the producer's encoding type. It is built by the runtime from the
+// class's schema and long representation, so the SDK never assembles avsc options itself and every long it
+// writes goes through the same exact code as the class.
 import type { Type } from 'avsc';
-import type { AvroTypeOptions } from '@adlake/events';
+import { createType, SUPPORTED_LOGICAL_TYPES } from '@adlake/event-runtime';
+import type { EventCodec } from '@adlake/event-runtime';
 
-type AnyEventClass = {
-  readonly schema: unknown;
-  readonly type: Type;
-  avroOptions(values?: 'class' | 'lossless'): AvroTypeOptions;
-};
+type AnyEventClass = Pick<EventCodec<unknown, never>, 'schema' | 'longs' | 'type'>;
+
+// uuid is a string on the wire: writing it as one gives the same bytes without a second pattern check.
+const ENCODING_LOGICAL_TYPES = SUPPORTED_LOGICAL_TYPES.filter((name) => name !== 'uuid');
 
 const encodingTypes = new WeakMap<object, Type>();
 
@@ -21,15 +20,10 @@ const encodingTypes = new WeakMap<object, Type>();
 export function encodingType(eventClass: AnyEventClass): Type {
   let type = encodingTypes.get(eventClass);
   if (type === undefined) {
-    const options = eventClass.avroOptions('class');
-    const logicalTypes = { ...options.logicalTypes };
-    delete logicalTypes['uuid'];
     try {
-      type = avro.Type.forSchema(eventClass.schema as Parameters<typeof avro.Type.forSchema>[0], {
-        ...options,
-        logicalTypes,
-      });
+      type = createType(eventClass.schema, eventClass.longs, { logicalTypes: ENCODING_LOGICAL_TYPES });
     } catch {
+      // The class's own type is always right, only slower.
       type = eventClass.type;
     }
     encodingTypes.set(eventClass, type);

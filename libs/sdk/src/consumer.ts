@@ -10,7 +10,7 @@ import type {
   IHeaders,
   Producer as KafkaProducer,
 } from 'kafkajs';
-import type { EventCodec } from '@adlake/events';
+import type { EventCodec } from '@adlake/event-runtime';
 import { registerCompressionCodecs } from './compression.ts';
 import { deadLetter } from './dead-letter.ts';
 import type { OriginRecord } from './dead-letter.ts';

@@ -2,7 +2,7 @@
 // to the reader schema, every failure returned as a code and a reason instead of thrown. Used by the consumer
 // (values as the class represents them) and by the sink (lossless values: nothing converted, nothing rounded).
 import avro from 'avsc';
-import type { EventCodec } from '@adlake/events';
+import type { EventCodec } from '@adlake/event-runtime';
 import { errorMessage } from './errors.ts';
 import type { RegistryClient } from './registry/client.ts';
 import { fingerprint, parseResolved, resolveReferences } from './registry/resolve.ts';
@@ -222,7 +222,7 @@ export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecode
     bytes: Buffer,
     id: number,
     writer: Extract<Writer, { state: 'ready' }>,
-    error: RangeError & { kind: RangeKind; value: number | bigint },
+    error: Error & { kind: RangeKind; value: number | bigint },
   ): DecodeFailure {
     let field: string | undefined;
     try {
@@ -272,6 +272,12 @@ export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecode
   };
 }
 
-function isRangeError(error: unknown): error is RangeError & { kind: RangeKind; value: number | bigint } {
-  return error instanceof RangeError && (error as { code?: unknown }).code === 'VALUE_OUT_OF_RANGE';
+/**
+ * The runtime's AvroRangeError, told by its code: the reader class may come from an event package that brought
+ * its own copy of @adlake/event-runtime, whose classes are not this package's.
+ */
+function isRangeError(error: unknown): error is Error & { kind: RangeKind; value: number | bigint } {
+  if (!(error instanceof Error)) return false;
+  const { code, value } = error as { code?: unknown; value?: unknown };
+  return code === 'VALUE_OUT_OF_RANGE' && (typeof value === 'number' || typeof value === 'bigint');
 }

@@ -1,5 +1,5 @@
 // The SDK's one error base: a code from a fixed list, a retriable flag, an optional cause and context fields.
-import type { ValidationError } from '@adlake/events';
+import type { ValidationError } from '@adlake/event-runtime';
 
 export const SdkErrorCodes = {
   /** An event failed validation against its class; nothing was sent. */

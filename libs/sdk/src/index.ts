@@ -1,5 +1,7 @@
 // Public API of @adlake/sdk: the typed producer and consumer, the wire decoder and dead-letter helper the sink
 // reuses, the registry client, errors, retry policy and instrumentation channels.
+// The contract every event class meets, from the runtime the generated classes are built on.
+export type { EventCodec } from '@adlake/event-runtime';
 export { createProducer, PRODUCER_OPTIONS } from './producer.ts';
 export type { CreateProducerOptions, Producer, SendOptions } from './producer.ts';
 export { createConsumer } from './consumer.ts';

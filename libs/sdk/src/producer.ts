@@ -3,7 +3,7 @@
 // kafkajs producer, retrying retriable failures with jittered backoff.
 import { performance } from 'node:perf_hooks';
 import type { IHeaders, Message, Producer as KafkaProducer, TopicMessages } from 'kafkajs';
-import type { EventCodec } from '@adlake/events';
+import type { EventCodec } from '@adlake/event-runtime';
 import { encodingType } from './avro-types.ts';
 import { COMPRESSION_TYPES, COMPRESSIONS, registerCompressionCodecs } from './compression.ts';
 import type { Compression } from './compression.ts';

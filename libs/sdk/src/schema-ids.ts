@@ -1,6 +1,6 @@
 // Finds (and caches) the registry id of each event class's schema for the producer: pinned, looked up by text,
 // or matched by canonical fingerprint against the subject's versions; registered only on explicit opt-in.
-import type { EventCodec } from '@adlake/events';
+import type { EventCodec } from '@adlake/event-runtime';
 import { SdkError, SdkErrorCodes } from './errors.ts';
 import type { RegistryClient } from './registry/client.ts';
 import { fingerprint, resolveReferences } from './registry/resolve.ts';

@@ -61,5 +61,10 @@ test('the encoding type writes exactly the bytes of the class type', () => {
     assert.ok(cls.isValid(value), cls.subject);
     assert.deepEqual(encodingType(cls).toBuffer(value), cls.type.toBuffer(value), cls.subject);
     assert.equal(encodingType(cls), encodingType(cls), 'cached');
+    // Only the uuid pattern check is skipped: validation ran it already.
+    const notUuid = { ...(value as object), event_id: 'not-a-uuid' };
+    assert.equal(cls.isValid(notUuid), false, cls.subject);
+    assert.equal(encodingType(cls).isValid(notUuid), true, cls.subject);
+    assert.equal(encodingType(cls).isValid({ ...(value as object), event_time: 0 }), false, cls.subject);
   }
 });

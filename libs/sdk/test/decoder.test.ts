@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import avro from 'avsc';
+import { createType, defineEvent } from '@adlake/event-runtime';
+import type { EventCodec } from '@adlake/event-runtime';
 import { AdImpression } from '@adlake/events';
 import type { AdImpressionInput } from '@adlake/events';
 import { createWireDecoder } from '../src/decoder.ts';
@@ -85,6 +87,87 @@ test('every failure is a code and a reason, never a throw', async () => {
       assert.ok(result.reason.length > 0);
     }
   }
+});
+
+const wide = {
+  type: 'record',
+  name: 'Wide',
+  namespace: 'com.acme.t',
+  fields: [
+    { name: 'id', type: 'long' },
+    {
+      name: 'inner',
+      type: {
+        type: 'record',
+        name: 'Inner',
+        fields: [{ name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } }],
+      },
+    },
+  ],
+};
+const Wide = defineEvent<unknown>({
+  subject: 'wide-value',
+  topic: 'wide',
+  fullname: 'com.acme.t.Wide',
+  longs: 'number',
+  schema: wide,
+});
+const wideLossless = createType(wide, 'lossless');
+
+test('a valid value the class cannot hold is UNREPRESENTABLE at its field path, never a nearby value', async () => {
+  const registry = new MemoryRegistry();
+  const id = registry.add('wide-value', wide);
+  const decoder = createWireDecoder({ registry, readerClass: Wide });
+  const cases: [unknown, string, RegExp][] = [
+    [{ id: 2n ** 60n, inner: { at: 0 } }, 'id', /long 1152921504606846976 is beyond/],
+    [{ id: 1, inner: { at: 8.64e15 + 1 } }, 'inner.at', /beyond the range of a JavaScript Date/],
+  ];
+  for (const [value, field, reason] of cases) {
+    const result = await decoder.decode(frame(id, wideLossless.toBuffer(value)));
+    assert.equal(result.ok, false, field);
+    if (!result.ok) {
+      assert.equal(result.code, 'UNREPRESENTABLE', result.reason);
+      assert.equal(result.field, field);
+      assert.match(result.reason, reason);
+    }
+  }
+  const lossless = createWireDecoder({ registry, readerClass: Wide, values: 'lossless' });
+  const big = await lossless.decode(frame(id, wideLossless.toBuffer({ id: 2n ** 60n, inner: { at: 0 } })));
+  assert.ok(big.ok, 'the lossless decoder reads it');
+  assert.equal((big.value as { id: unknown }).id, 2n ** 60n);
+});
+
+test('a range error from another copy of the runtime is recognised by its code', async () => {
+  // An event package may bring its own @adlake/event-runtime: its errors are not this copy's classes.
+  const foreign = Object.assign(new Error('long 1152921504606846976 is beyond ±(2^53−1)'), {
+    code: 'VALUE_OUT_OF_RANGE',
+    kind: 'long',
+    value: 2n ** 60n,
+  });
+  const throwing = Object.create(Wide.type) as typeof Wide.type;
+  throwing.decode = () => {
+    throw foreign;
+  };
+  const readerClass: EventCodec<unknown> = {
+    subject: Wide.subject,
+    topic: Wide.topic,
+    fullname: Wide.fullname,
+    schema: Wide.schema,
+    longs: Wide.longs,
+    type: throwing,
+    validate: (v) => Wide.validate(v),
+    isValid: (v): v is unknown => Wide.isValid(v),
+    encode: (v) => Wide.encode(v),
+    decode: (b) => Wide.decode(b),
+    avroOptions: (values) => Wide.avroOptions(values),
+  };
+  const registry = new MemoryRegistry();
+  const id = registry.add('wide-value', wide);
+  const result = await createWireDecoder({ registry, readerClass }).decode(
+    frame(id, wideLossless.toBuffer({ id: 2n ** 60n, inner: { at: 0 } })),
+  );
+  assert.equal(!result.ok && result.code, 'UNREPRESENTABLE');
+  assert.equal(!result.ok && result.field, 'id');
 });
 
 test('an incompatible writer is reported once per id with avsc’s reason', async () => {

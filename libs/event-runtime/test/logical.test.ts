@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createType } from '../src/avro-type.ts';
 import {
-  createType,
   decimalSpec,
-  defineEvent,
-  describeValue,
   formatDecimal,
   fromTwosComplement,
   parseDecimal,
   supportedLogicalType,
   toTwosComplement,
-  validateValue,
-} from '../src/runtime.ts';
+} from '../src/logical.ts';
 
 describe('decimal helpers', () => {
   const cases: [string, number, number, bigint | undefined][] = [
@@ -92,77 +89,5 @@ describe('logical types', () => {
     const writer = createType('long');
     const resolver = reader.createResolver(writer);
     assert.deepEqual(reader.fromBuffer(writer.toBuffer(1000), resolver), new Date(1000));
-  });
-});
-
-describe('validateValue', () => {
-  const type = createType({
-    type: 'record',
-    name: 'R',
-    fields: [
-      { name: 'n', type: 'long' },
-      { name: 'nested', type: { type: 'map', values: { type: 'array', items: ['null', 'int'] } } },
-      { name: 'opt', type: 'string', default: 'x' },
-    ],
-  });
-
-  it('reports the root when the value is not a record', () => {
-    assert.deepEqual(validateValue(type, 5).errors, [{ path: '', expected: 'record R', actual: 'number 5' }]);
-  });
-
-  it('accepts a missing field that has a default and reports missing required ones', () => {
-    assert.deepEqual(
-      validateValue(type, { nested: { 'a.b': [null, 1, 'two'] } }).errors.map((e) => [e.path, e.actual]),
-      [
-        ['n', 'undefined'],
-        ['nested["a.b"][2]', 'string "two"'],
-      ],
-    );
-  });
-
-  it('flags undeclared fields only on request', () => {
-    const value = { n: 1, nested: {}, extra: true };
-    assert.equal(validateValue(type, value).valid, true);
-    assert.deepEqual(
-      validateValue(type, value, { noUndeclaredFields: true }).errors.map((e) => e.path),
-      [''],
-    );
-  });
-});
-
-describe('describeValue', () => {
-  const cases: [unknown, string][] = [
-    [undefined, 'undefined'],
-    [null, 'null'],
-    [1.5, 'number 1.5'],
-    [3n, 'bigint 3n'],
-    ['a'.repeat(50), `string "${'a'.repeat(40)}…"`],
-    [Buffer.alloc(3), 'Buffer(3 bytes)'],
-    [new Date(0), 'Date 1970-01-01T00:00:00.000Z'],
-    [[1, 2], 'array(2)'],
-    [{}, 'object'],
-    [new Map(), 'object Map'],
-  ];
-  for (const [value, expected] of cases) {
-    it(expected, () => assert.equal(describeValue(value), expected));
-  }
-});
-
-describe('defineEvent', () => {
-  it('builds the type lazily and wraps decode failures', () => {
-    const event = defineEvent<{ a: number }>({
-      subject: 's',
-      topic: 't',
-      fullname: 'R',
-      longs: 'number',
-      schema: { type: 'record', name: 'R', fields: [{ name: 'a', type: 'int' }] },
-    });
-    assert.deepEqual({ ...event.decode(event.encode({ a: 3 })) }, { a: 3 });
-    assert.throws(() => event.decode(Buffer.from([0x80])), {
-      name: 'EventCodecError',
-      code: 'DECODE_FAILED',
-    });
-    assert.equal(event.isValid({ a: 'x' }), false);
-    assert.deepEqual({ ...event.decode(new Uint8Array(event.encode({ a: 1 }))) }, { a: 1 });
   });
 });

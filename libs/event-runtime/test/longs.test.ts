@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { AvroRangeError, createType } from '../src/runtime.ts';
+import { createType } from '../src/avro-type.ts';
+import { AvroRangeError, EventCodecError } from '../src/errors.ts';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -64,7 +65,11 @@ test('the values avsc 5.7 corrupted read back exactly', () => {
 });
 
 test('number longs refuse unsafe numbers on write instead of rounding them', () => {
-  assert.throws(() => numberLong.toBuffer(2 ** 53), /invalid "long"/);
+  assert.throws(
+    () => numberLong.toBuffer(2 ** 53),
+    (e: unknown) =>
+      e instanceof EventCodecError && e.code === 'INVALID_VALUE' && /invalid "long"/.test(e.message),
+  );
   assert.throws(() => numberLong.toBuffer(1.5), /invalid "long"/);
   assert.equal(numberLong.isValid(Number.MAX_SAFE_INTEGER), true);
   assert.equal(numberLong.isValid(-Number.MAX_SAFE_INTEGER), true);
@@ -72,10 +77,15 @@ test('number longs refuse unsafe numbers on write instead of rounding them', () 
 
 test('a varint longer than 64 bits is an error, not a value', () => {
   const eleven = Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
-  assert.throws(() => losslessLong.fromBuffer(eleven), RangeError);
+  const malformed = (reason: RegExp) => (e: unknown) =>
+    e instanceof EventCodecError && e.code === 'DECODE_FAILED' && !e.retriable && reason.test(e.message);
+  assert.throws(
+    () => losslessLong.fromBuffer(eleven),
+    malformed(/invalid long: (more than 64 bits|varint longer than 10 bytes)/),
+  );
   assert.throws(
     () => losslessLong.fromBuffer(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])),
-    RangeError,
+    malformed(/more than 64 bits/),
   );
 });
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { compile } from 'json-schema-to-typescript';
 import ts from 'typescript';
+import { definitionName, referenceName } from '@adlake/avro';
 import { generateTypeScript, writeGeneratedFiles } from '@adlake/codegen';
 import { createType } from '@adlake/event-runtime';
 import type { SchemaDocument } from '@adlake/codegen';
@@ -23,8 +24,12 @@ type Json = Record<string, unknown>;
 // avsc's union wrapping, so those land on their JSON encodings.
 function toJsonSchema(root: unknown, lookup: (name: string) => unknown): JSONSchema4 {
   const definitions: Record<string, JSONSchema4> = {};
-  const qualify = (name: string, ns: string): string =>
-    name.includes('.') || ns === '' ? name : `${ns}.${name}`;
+  // Names are read by docs/names.md, through @adlake/avro.
+  const qualify = (name: string, ns: string): string => {
+    const ref = referenceName(name, ns);
+    if (!ref.ok) throw new Error(ref.message);
+    return ref.fullname;
+  };
   const defKey = (fullname: string): string => fullname.replace(/\./g, '_');
   const convert = (schema: unknown, ns: string): JSONSchema4 => {
     if (typeof schema === 'string') {
@@ -55,13 +60,10 @@ function toJsonSchema(root: unknown, lookup: (name: string) => unknown): JSONSch
       case 'record':
       case 'enum':
       case 'fixed': {
-        const name = s['name'] as string;
-        const fullname = name.includes('.')
-          ? name
-          : qualify(name, (s['namespace'] as string | undefined) ?? ns);
-        const inner = fullname.includes('.') ? fullname.slice(0, fullname.lastIndexOf('.')) : '';
+        const def = definitionName(s['type'], s, ns);
+        if (!def.ok) throw new Error(def.message);
+        const { fullname, namespace: inner, name: title } = def;
         const key = defKey(fullname);
-        const title = fullname.slice(fullname.lastIndexOf('.') + 1);
         if (s['type'] === 'enum') {
           definitions[key] = {
             title,

@@ -1,6 +1,18 @@
 // Turns an .avsc JSON value into a graph of typed nodes with Avro's namespace rules applied, so the
 // compatibility checker and the canonical form never have to reason about names or raw JSON again.
-import { isPrimitiveName, isValidFullname, qualifyName, splitFullname } from './names.ts';
+import {
+  definitionName,
+  duplicateNameMessage,
+  fieldAliases,
+  fieldName,
+  isPrimitiveName,
+  referenceName,
+  splitFullname,
+  typeAliases,
+  unknownNameMessage,
+  usedBeforeDefinitionMessage,
+  type NameProblem,
+} from './names.ts';
 import type { AvroPrimitive as PrimitiveName } from './names.ts';
 import { AvroError } from './errors.ts';
 
@@ -107,31 +119,8 @@ export function deref(node: SchemaNode): ResolvedNode {
   return node.target;
 }
 
-/**
- * Splits a possibly dotted name and applies the enclosing namespace (docs/names.md). Throws AVRO_INVALID for a
- * name outside the spec's grammar, a leading dot included.
- */
-export function qualify(
-  name: string,
-  explicitNamespace: unknown,
-  enclosing: string | null,
-  loc: Loc = { path: '' },
-): { name: string; namespace: string | null; fullname: string } {
-  if (!isValidFullname(name)) {
-    throw new AvroError(
-      'AVRO_INVALID',
-      `invalid name ${JSON.stringify(name)}: each dot-separated part must match [A-Za-z_][A-Za-z0-9_]*`,
-      { context: { path: loc.path || '/' } },
-    );
-  }
-  // An explicit "" puts the type in the null namespace even inside a namespaced parent.
-  const namespace = name.includes('.')
-    ? splitFullname(name).namespace
-    : typeof explicitNamespace === 'string'
-      ? explicitNamespace
-      : (enclosing ?? '');
-  const fullname = qualifyName(name, namespace);
-  return { name: splitFullname(fullname).name, namespace: namespace || null, fullname };
+function where(ref: RefNode): string {
+  return ref.loc.namedType === undefined ? '' : ` (in named type ${ref.loc.namedType})`;
 }
 
 function pointerToken(token: string | number): string {
@@ -148,6 +137,11 @@ function invalid(message: string, loc: Loc): AvroError {
   return new AvroError('AVRO_INVALID', `${message}${where}`, { context: { path: loc.path || '/' } });
 }
 
+/** A name refused by docs/names.md, located at the attribute at fault. */
+function refused(problem: NameProblem, loc: Loc): AvroError {
+  return invalid(problem.message, child(loc, ...problem.at));
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -160,21 +154,30 @@ function stringList(value: unknown, what: string, loc: Loc): string[] {
   return value as string[];
 }
 
-/** Parses one schema document (and, transitively, the named types it pulls in from other files). */
+/**
+ * Parses one schema document (and, transitively, the named types it pulls in from other files), reading every
+ * name by docs/names.md. A document is read in order: a name it uses must be defined before the use, in it or
+ * (through `lookupNamedType`) in another file.
+ */
 export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSchema {
   const named = new Map<string, NamedNode>();
-  const refs: RefNode[] = [];
+  /** The pass (0 = this document, then one per file loaded through the lookup) that defined each name. */
+  const definedIn = new Map<string, number>();
+  /** References to names not defined yet when they were read, with the pass that read them. */
+  const pending: { ref: RefNode; pass: number }[] = [];
+  let pass = 0;
 
   function define(node: NamedNode): void {
     const existing = named.get(node.fullname);
     if (existing !== undefined) {
       throw new AvroError(
         'DUPLICATE_NAME',
-        `type "${node.fullname}" is defined twice (at ${existing.loc.path || '/'} and ${node.loc.path || '/'})`,
+        `${duplicateNameMessage(node.fullname)} (at ${existing.loc.path || '/'} and ${node.loc.path || '/'})`,
         { context: { path: node.loc.path || '/' } },
       );
     }
     named.set(node.fullname, node);
+    definedIn.set(node.fullname, pass);
   }
 
   function build(value: unknown, ns: string | null, loc: Loc, inUnion = false): SchemaNode {
@@ -213,9 +216,12 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
 
   function buildName(name: string, ns: string | null, loc: Loc): SchemaNode {
     if (isPrimitiveName(name)) return { kind: 'primitive', type: name, loc };
-    // The spec's rule, with no fallback to the null namespace (docs/names.md).
-    const ref: RefNode = { kind: 'ref', loc, fullname: qualify(name, undefined, ns, loc).fullname };
-    refs.push(ref);
+    const fullname = referenceName(name, ns ?? '');
+    if (!fullname.ok) throw refused(fullname, loc);
+    const ref: RefNode = { kind: 'ref', loc, fullname: fullname.fullname };
+    const target = named.get(ref.fullname);
+    if (target !== undefined) ref.target = target;
+    else pending.push({ ref, pass });
     return ref;
   }
 
@@ -226,13 +232,23 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
     loc: Loc,
     extra: { json: Record<string, unknown>; logicalType?: string },
   ): NamedNode {
-    const rawName = value['name'];
-    if (typeof rawName !== 'string' || rawName === '') throw invalid(`${type} schema needs a "name"`, loc);
-    const names = qualify(rawName, value['namespace'], ns, child(loc, 'name'));
-    const aliases = stringList(value['aliases'], '"aliases"', child(loc, 'aliases')).map(
-      (a, i) => qualify(a, undefined, names.namespace, child(loc, 'aliases', i)).fullname,
-    );
-    const base = { ...names, aliases, loc, ...extra };
+    const definition = definitionName(type, value, ns ?? '');
+    if (!definition.ok) throw refused(definition, loc);
+    // A type nested in another file may be looked up by its own full name before that file is: reading the file
+    // then meets the same definition (the same JSON) again, which is that type, not a second one.
+    const again = named.get(definition.fullname);
+    const againIn = definedIn.get(definition.fullname) ?? 0;
+    if (again !== undefined && again.json === value && pass > 0 && againIn > 0 && againIn !== pass) {
+      return again;
+    }
+    const aliases = typeAliases(value, definition.namespace);
+    if (!aliases.ok) throw refused(aliases, loc);
+    const names = {
+      name: definition.name,
+      namespace: definition.namespace === '' ? null : definition.namespace,
+      fullname: definition.fullname,
+    };
+    const base = { ...names, aliases: aliases.aliases, loc, ...extra };
     if (type === 'enum') {
       const symbols = stringList(value['symbols'], '"symbols"', child(loc, 'symbols'));
       const node: EnumNode = { kind: 'enum', ...base, symbols };
@@ -256,11 +272,15 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
     define(node);
     rawFields.forEach((f, index) => {
       const fieldLoc = child(loc, 'fields', index);
-      if (!isObject(f) || typeof f['name'] !== 'string') throw invalid('a field needs a "name"', fieldLoc);
-      if (f['type'] === undefined) throw invalid(`field "${f['name']}" needs a "type"`, fieldLoc);
+      if (!isObject(f)) throw invalid('a field must be an object', fieldLoc);
+      const name = fieldName(f);
+      if (!name.ok) throw refused(name, fieldLoc);
+      if (f['type'] === undefined) throw invalid(`field "${name.name}" needs a "type"`, fieldLoc);
+      const fieldAliasList = fieldAliases(f);
+      if (!fieldAliasList.ok) throw refused(fieldAliasList, fieldLoc);
       node.fields.push({
-        name: f['name'],
-        aliases: stringList(f['aliases'], '"aliases"', child(fieldLoc, 'aliases')),
+        name: name.name,
+        aliases: fieldAliasList.aliases,
         // `"default": null` is a default; only an absent key is not.
         hasDefault: Object.hasOwn(f, 'default'),
         type: build(f['type'], names.namespace, child(fieldLoc, 'type')),
@@ -272,25 +292,33 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
 
   const root = build(json, null, { path: '' });
 
-  // Resolve names after the whole document is built, so a use may precede its definition; types loaded from
-  // other files may add references of their own, hence the growing queue.
-  for (let i = 0; i < refs.length; i++) {
-    const ref = refs[i] as RefNode;
-    ref.target = resolve(ref);
+  // A name not defined when it was read comes from another file; types loaded from other files may add
+  // references of their own, hence the growing queue.
+  for (let i = 0; i < pending.length; i++) {
+    const { ref, pass: readIn } = pending[i] as { ref: RefNode; pass: number };
+    ref.target = resolve(ref, readIn);
   }
 
-  function resolve(ref: RefNode): NamedNode | undefined {
+  function resolve(ref: RefNode, readIn: number): NamedNode | undefined {
     const candidate = ref.fullname;
     const local = named.get(candidate);
-    if (local !== undefined) return local;
+    if (local !== undefined) {
+      // Defined by the file that uses it, but only after the use.
+      if (definedIn.get(candidate) === readIn) {
+        throw new AvroError('UNKNOWN_NAMED_TYPE', `${usedBeforeDefinitionMessage(candidate)}${where(ref)}`, {
+          context: { path: ref.loc.path || '/' },
+        });
+      }
+      return local;
+    }
     if (options.resolve === 'local') return undefined;
     const lookup = options.lookupNamedType;
     if (lookup !== undefined) {
       const external = lookup(candidate);
       if (external !== undefined) {
-        const dot = candidate.lastIndexOf('.');
-        const namespace = dot < 0 ? null : candidate.slice(0, dot);
-        build(external, namespace, { path: '', namedType: candidate });
+        pass += 1;
+        const namespace = splitFullname(candidate).namespace;
+        build(external, namespace === '' ? null : namespace, { path: '', namedType: candidate });
         const loaded = named.get(candidate);
         if (loaded === undefined) {
           throw new AvroError(
@@ -302,13 +330,9 @@ export function parseSchema(json: unknown, options: ParseOptions = {}): ParsedSc
         return loaded;
       }
     }
-    const where = ref.loc.namedType === undefined ? '' : ` (in named type ${ref.loc.namedType})`;
-    const simple = splitFullname(candidate).name;
-    const hint =
-      simple !== candidate && named.has(simple)
-        ? `; "${simple}" is in the null namespace, which a name inside a namespace never falls back to`
-        : '';
-    throw new AvroError('UNKNOWN_NAMED_TYPE', `unknown type "${candidate}"${where}${hint}`, {
+    const isDefined = (fullname: string): boolean =>
+      named.has(fullname) || (lookup !== undefined && lookup(fullname) !== undefined);
+    throw new AvroError('UNKNOWN_NAMED_TYPE', `${unknownNameMessage(candidate, isDefined)}${where(ref)}`, {
       context: { path: ref.loc.path || '/' },
     });
   }

@@ -1,18 +1,21 @@
 // One traversal of an Avro schema document that applies the namespace rules once, so the loader, the lint
 // rules and the expansion code all agree on which name a node defines or refers to, and where it sits.
 
+import type { AvroErrorCode } from './errors.ts';
 import { joinPointer } from './json/pointer.ts';
 import type { JsonObject, JsonValue } from './json/types.ts';
 import { isJsonObject } from './json/types.ts';
 import type { AvroNamedKind } from './names.ts';
 import {
+  definitionName,
+  fieldAliases,
+  fieldName as readFieldName,
   isNamedKind,
   isPrimitiveName,
-  isValidFullname,
-  isValidNamespace,
   isValidSimpleName,
-  qualifyName,
-  splitFullname,
+  referenceName,
+  typeAliases,
+  usedBeforeDefinitionMessage,
 } from './names.ts';
 
 export interface NamedTypeNode {
@@ -28,6 +31,8 @@ export interface NamedTypeNode {
   topLevel: boolean;
   /** True when the namespace came from an explicit `namespace` attribute or a dotted name, not inheritance. */
   explicitNamespace: boolean;
+  /** The type's aliases as full names (relative ones qualified with `namespace`). */
+  aliases: string[];
 }
 
 export interface FieldNode {
@@ -37,6 +42,8 @@ export interface FieldNode {
   pointer: string;
   json: JsonObject;
   name: string;
+  /** The field's aliases, plain names as written. */
+  aliases: string[];
   /** Namespace in which the field's type names resolve (the record's). */
   namespace: string;
 }
@@ -61,8 +68,11 @@ export interface SchemaVisitor {
   field?(node: FieldNode): void;
   reference?(node: ReferenceNode): void;
   union?(node: UnionNode): void;
-  /** A structural error: the document is not a valid Avro schema at `pointer`. */
-  problem?(message: string, pointer: string): void;
+  /**
+   * The document is not a valid Avro schema at `pointer`: `AVRO_INVALID` (structure, an invalid name), or
+   * `UNKNOWN_NAMED_TYPE` for a reference to a type the document defines only further on.
+   */
+  problem?(message: string, pointer: string, code: AvroErrorCode): void;
 }
 
 export interface WalkOptions {
@@ -70,9 +80,47 @@ export interface WalkOptions {
   namespace?: string;
 }
 
-/** Walks `json` depth-first in document order, reporting definitions, fields, references and unions. */
+/**
+ * Walks `json` depth-first in document order, reporting definitions, fields, references and unions, with every
+ * name read by docs/names.md. A reference to a type defined further on in the same document is a problem (a
+ * schema is read in order); one to a type the document does not define is left to the caller (another file).
+ */
 export function walkSchema(json: JsonValue, visitor: SchemaVisitor, options: WalkOptions = {}): void {
-  walkType(json, '', options.namespace ?? '', visitor, true, undefined);
+  const defined = new Set<string>();
+  const early: ReferenceNode[] = [];
+  const tracking: SchemaVisitor = {
+    namedType: (node) => {
+      defined.add(node.fullname);
+      visitor.namedType?.(node);
+    },
+    field: (node) => visitor.field?.(node),
+    reference: (node) => {
+      if (!defined.has(node.fullname)) early.push(node);
+      visitor.reference?.(node);
+    },
+    union: (node) => visitor.union?.(node),
+    problem: (message, pointer, code) => visitor.problem?.(message, pointer, code),
+  };
+  walkType(json, '', options.namespace ?? '', tracking, true, undefined);
+  for (const ref of early) {
+    if (defined.has(ref.fullname))
+      visitor.problem?.(usedBeforeDefinitionMessage(ref.fullname), ref.pointer, 'UNKNOWN_NAMED_TYPE');
+  }
+}
+
+/** Every named type `json` defines, by full name, in document order; the first definition of a name wins. */
+export function definedNamedTypes(json: JsonValue, options: WalkOptions = {}): Map<string, NamedTypeNode> {
+  const out = new Map<string, NamedTypeNode>();
+  walkSchema(
+    json,
+    {
+      namedType: (node) => {
+        if (!out.has(node.fullname)) out.set(node.fullname, node);
+      },
+    },
+    options,
+  );
+  return out;
 }
 
 function walkType(
@@ -89,11 +137,12 @@ function walkType(
   }
   if (Array.isArray(node)) {
     visitor.union?.({ pointer, branches: node, namespace, field });
-    if (node.length === 0) visitor.problem?.('A union must have at least one branch', pointer);
+    if (node.length === 0)
+      visitor.problem?.('A union must have at least one branch', pointer, 'AVRO_INVALID');
     node.forEach((branch, i) => {
       const branchPointer = joinPointer(pointer, i);
       if (Array.isArray(branch))
-        visitor.problem?.('A union may not directly contain another union', branchPointer);
+        visitor.problem?.('A union may not directly contain another union', branchPointer, 'AVRO_INVALID');
       else walkType(branch, branchPointer, namespace, visitor, false, undefined);
     });
     return;
@@ -102,11 +151,12 @@ function walkType(
     visitor.problem?.(
       `Invalid schema ${JSON.stringify(node)}: expected a type name, a type object or a union array`,
       pointer,
+      'AVRO_INVALID',
     );
     return;
   }
   if (!Object.hasOwn(node, 'type')) {
-    visitor.problem?.('Type object is missing "type"', pointer);
+    visitor.problem?.('Type object is missing "type"', pointer, 'AVRO_INVALID');
     return;
   }
   const type = node.type as JsonValue;
@@ -122,13 +172,15 @@ function walkType(
   }
   if (isPrimitiveName(type)) return;
   if (type === 'array') {
-    if (!Object.hasOwn(node, 'items')) visitor.problem?.('Array type is missing "items"', pointer);
+    if (!Object.hasOwn(node, 'items'))
+      visitor.problem?.('Array type is missing "items"', pointer, 'AVRO_INVALID');
     else
       walkType(node.items as JsonValue, joinPointer(pointer, 'items'), namespace, visitor, false, undefined);
     return;
   }
   if (type === 'map') {
-    if (!Object.hasOwn(node, 'values')) visitor.problem?.('Map type is missing "values"', pointer);
+    if (!Object.hasOwn(node, 'values'))
+      visitor.problem?.('Map type is missing "values"', pointer, 'AVRO_INVALID');
     else
       walkType(
         node.values as JsonValue,
@@ -145,14 +197,12 @@ function walkType(
 }
 
 function reference(name: string, pointer: string, namespace: string, visitor: SchemaVisitor): void {
-  if (!isValidFullname(name)) {
-    visitor.problem?.(
-      `Unknown type ${JSON.stringify(name)}: not a primitive, complex or valid named type`,
-      pointer,
-    );
+  const ref = referenceName(name, namespace);
+  if (!ref.ok) {
+    visitor.problem?.(ref.message, pointer, ref.code);
     return;
   }
-  visitor.reference?.({ name, fullname: qualifyName(name, namespace), pointer });
+  visitor.reference?.({ name, fullname: ref.fullname, pointer });
 }
 
 function walkNamed(
@@ -163,58 +213,24 @@ function walkNamed(
   visitor: SchemaVisitor,
   topLevel: boolean,
 ): void {
-  const name = node.name;
-  if (typeof name !== 'string') {
-    visitor.problem?.(
-      `A ${kind} must have a string "name"`,
-      name === undefined ? pointer : joinPointer(pointer, 'name'),
-    );
+  const definition = definitionName(kind, node, enclosing);
+  if (!definition.ok) {
+    visitor.problem?.(definition.message, joinPointer(pointer, ...definition.at), definition.code);
     return;
   }
-  if (!isValidFullname(name)) {
-    visitor.problem?.(
-      `Invalid ${kind} name ${JSON.stringify(name)}: each part must match [A-Za-z_][A-Za-z0-9_]*`,
-      joinPointer(pointer, 'name'),
-    );
-    return;
-  }
-  let namespace = enclosing;
-  let explicitNamespace = false;
-  if (name.includes('.')) {
-    namespace = splitFullname(name).namespace;
-    explicitNamespace = true;
-  } else if (Object.hasOwn(node, 'namespace')) {
-    const ns = node.namespace;
-    if (typeof ns !== 'string' && ns !== null) {
-      visitor.problem?.('"namespace" must be a string', joinPointer(pointer, 'namespace'));
-    } else if (ns !== null && !isValidNamespace(ns)) {
-      visitor.problem?.(
-        `Invalid namespace ${JSON.stringify(ns)}: dot-separated parts must match [A-Za-z_][A-Za-z0-9_]*`,
-        joinPointer(pointer, 'namespace'),
-      );
-    } else {
-      namespace = ns ?? '';
-      explicitNamespace = true;
-    }
-  }
-  const fullname = qualifyName(name, namespace);
-  const simple = splitFullname(fullname).name;
-  if (isPrimitiveName(simple)) {
-    visitor.problem?.(
-      `Primitive type name ${JSON.stringify(simple)} cannot be redefined`,
-      joinPointer(pointer, 'name'),
-    );
-    return;
-  }
+  const { fullname, namespace, explicitNamespace } = definition;
+  const aliases = typeAliases(node, namespace);
+  if (!aliases.ok) visitor.problem?.(aliases.message, joinPointer(pointer, ...aliases.at), aliases.code);
   const named: NamedTypeNode = {
     kind,
-    name,
+    name: node.name as string,
     fullname,
     namespace,
     pointer,
     json: node,
     topLevel,
     explicitNamespace,
+    aliases: aliases.ok ? aliases.aliases : [],
   };
   visitor.namedType?.(named);
 
@@ -224,6 +240,7 @@ function walkNamed(
       visitor.problem?.(
         'An enum must have a "symbols" array',
         Object.hasOwn(node, 'symbols') ? joinPointer(pointer, 'symbols') : pointer,
+        'AVRO_INVALID',
       );
       return;
     }
@@ -232,6 +249,7 @@ function walkNamed(
         visitor.problem?.(
           `Invalid enum symbol ${JSON.stringify(symbol)}: must match [A-Za-z_][A-Za-z0-9_]*`,
           joinPointer(pointer, 'symbols', i),
+          'AVRO_INVALID',
         );
       }
     });
@@ -243,6 +261,7 @@ function walkNamed(
       visitor.problem?.(
         'A fixed must have a non-negative integer "size"',
         Object.hasOwn(node, 'size') ? joinPointer(pointer, 'size') : pointer,
+        'AVRO_INVALID',
       );
     }
     return;
@@ -252,25 +271,24 @@ function walkNamed(
     visitor.problem?.(
       `A ${kind} must have a "fields" array`,
       Object.hasOwn(node, 'fields') ? joinPointer(pointer, 'fields') : pointer,
+      'AVRO_INVALID',
     );
     return;
   }
   fields.forEach((fieldJson, index) => {
     const fieldPointer = joinPointer(pointer, 'fields', index);
     if (!isJsonObject(fieldJson)) {
-      visitor.problem?.('A field must be an object', fieldPointer);
+      visitor.problem?.('A field must be an object', fieldPointer, 'AVRO_INVALID');
       return;
     }
-    const fieldName = fieldJson.name;
-    if (typeof fieldName !== 'string' || !isValidSimpleName(fieldName)) {
-      visitor.problem?.(
-        `Invalid field name ${JSON.stringify(fieldName)}: must be a string matching [A-Za-z_][A-Za-z0-9_]*`,
-        fieldName === undefined ? fieldPointer : joinPointer(fieldPointer, 'name'),
-      );
+    const nameOfField = readFieldName(fieldJson);
+    if (!nameOfField.ok) {
+      visitor.problem?.(nameOfField.message, joinPointer(fieldPointer, ...nameOfField.at), nameOfField.code);
       return;
     }
+    const fieldName = nameOfField.name;
     if (!Object.hasOwn(fieldJson, 'type')) {
-      visitor.problem?.(`Field ${JSON.stringify(fieldName)} is missing "type"`, fieldPointer);
+      visitor.problem?.(`Field ${JSON.stringify(fieldName)} is missing "type"`, fieldPointer, 'AVRO_INVALID');
       return;
     }
     const fieldNode: FieldNode = {
@@ -279,8 +297,17 @@ function walkNamed(
       pointer: fieldPointer,
       json: fieldJson,
       name: fieldName,
+      aliases: [],
       namespace,
     };
+    const aliasesOfField = fieldAliases(fieldJson);
+    if (aliasesOfField.ok) fieldNode.aliases = aliasesOfField.aliases;
+    else
+      visitor.problem?.(
+        aliasesOfField.message,
+        joinPointer(fieldPointer, ...aliasesOfField.at),
+        aliasesOfField.code,
+      );
     visitor.field?.(fieldNode);
     walkType(
       fieldJson.type as JsonValue,

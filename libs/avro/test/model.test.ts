@@ -1,27 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AvroError } from '../src/errors.ts';
-import { deref, parseSchema, qualify, type NamedNode, type RecordNode } from '../src/model.ts';
-
-describe('qualify applies the spec namespace rules', () => {
-  const cases: Array<
-    [name: string, namespace: unknown, enclosing: string | null, fullname: string, ns: string | null]
-  > = [
-    ['Foo', undefined, null, 'Foo', null],
-    ['Foo', undefined, 'com.a', 'com.a.Foo', 'com.a'],
-    ['Foo', 'com.b', 'com.a', 'com.b.Foo', 'com.b'],
-    ['Foo', '', 'com.a', 'Foo', null],
-    ['x.y.Foo', 'com.b', 'com.a', 'x.y.Foo', 'x.y'],
-  ];
-  for (const [name, namespace, enclosing, fullname, ns] of cases) {
-    test(`${name} (namespace ${String(namespace)}, enclosing ${String(enclosing)}) → ${fullname}`, () => {
-      const q = qualify(name, namespace, enclosing);
-      assert.equal(q.fullname, fullname);
-      assert.equal(q.namespace, ns);
-      assert.equal(q.name, fullname.slice(fullname.lastIndexOf('.') + 1));
-    });
-  }
-});
+import { deref, parseSchema, type NamedNode, type RecordNode } from '../src/model.ts';
 
 describe('parseSchema', () => {
   test('nested named types inherit the enclosing namespace; dotted names and "" override it', () => {
@@ -68,11 +48,11 @@ describe('parseSchema', () => {
     assert.deepEqual(targets, ['n.R', 'n.R', 'n.R', 'n.R']);
     assert.throws(
       () => parseSchema(record('Top')),
-      /unknown type "n\.Top"; "Top" is in the null namespace, which a name inside a namespace never falls back to/,
+      /Unknown named type "n\.Top"; "Top" is in the null namespace, which a name inside a namespace never falls back to/,
     );
     assert.throws(() => parseSchema(record('.Top')), {
       code: 'AVRO_INVALID',
-      message: /invalid name "\.Top"/,
+      message: /Unknown type "\.Top": not a primitive, complex or valid named type/,
     });
   });
 
@@ -115,13 +95,13 @@ describe('parseSchema', () => {
       'unknown name',
       { type: 'record', name: 'R', namespace: 'n', fields: [{ name: 'a', type: 'Nope' }] },
       'UNKNOWN_NAMED_TYPE',
-      /unknown type "n\.Nope"$/,
+      /Unknown named type "n\.Nope"$/,
     ],
     [
       'duplicate definition',
       ['null', { type: 'enum', name: 'E', symbols: [] }, { type: 'fixed', name: 'E', size: 1 }],
       'DUPLICATE_NAME',
-      /"E" is defined twice/,
+      /Named type "E" is defined twice/,
     ],
     ['union inside a union', ['null', ['int']], 'AVRO_INVALID', /may not directly contain another union/],
     ['record without fields', { type: 'record', name: 'R' }, 'AVRO_INVALID', /needs a "fields" array/],

@@ -1,8 +1,24 @@
 // Resolves Avro schema documents into one name-indexed model: named types defined once, references by full
 // name (including types from other files via lookupNamedType), and a self-contained schema per document.
-import type { LookupNamedType } from '@adlake/avro';
+import type { AvroPrimitive, JsonValue, LookupNamedType, NameProblem } from '@adlake/avro';
+import {
+  definedNamedTypes,
+  definitionName,
+  definitionSpelling,
+  duplicateNameMessage,
+  fieldAliases,
+  fieldName,
+  isPrimitiveName,
+  isValidSimpleName,
+  referenceName,
+  referenceTo,
+  splitFullname,
+  typeAliases,
+  unknownNameMessage,
+  unreachableNameMessage,
+  usedBeforeDefinitionMessage,
+} from '@adlake/avro';
 import { CodegenError } from './errors.ts';
-import { qualifyName } from '@adlake/avro';
 import { supportedLogicalType } from '@adlake/event-runtime';
 import type { AvroSchemaJson, SupportedLogicalType } from '@adlake/event-runtime';
 
@@ -14,8 +30,7 @@ export interface SchemaDocument {
   topic?: string;
 }
 
-export const PRIMITIVES = ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'] as const;
-export type PrimitiveName = (typeof PRIMITIVES)[number];
+export type PrimitiveName = AvroPrimitive;
 
 export interface LogicalAnnotation {
   /** The `logicalType` as written, supported or not. */
@@ -71,12 +86,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isPrimitive(name: string): name is PrimitiveName {
-  return (PRIMITIVES as readonly string[]).includes(name);
-}
-
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 function omit(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
 }
@@ -110,6 +119,10 @@ class Resolver {
   readonly #lookup: LookupNamedType | undefined;
   #file = '';
   #definedHere = new Set<string>();
+  /** Names this document used before anything defined them, with the path of the first use. */
+  #usedEarly = new Map<string, string>();
+  /** The full names the current document defines, asked only to explain an unknown name. */
+  #definesLater: () => ReadonlyMap<string, unknown> = () => new Map();
 
   constructor(lookup: LookupNamedType | undefined) {
     this.#lookup = lookup;
@@ -119,34 +132,50 @@ class Resolver {
     throw new CodegenError(code, `${this.#file}: ${message}`, { context: { file: this.#file, path } });
   }
 
-  document(file: string, json: unknown): TypeNode {
+  /** A name refused by docs/names.md, at the attribute at fault. */
+  refuse(problem: NameProblem, path: string): never {
+    return this.fail(problem.code, problem.message, path + problem.at.map((token) => `/${token}`).join(''));
+  }
+
+  /** Reads one document; `namespace` encloses its root (a type looked up by full name is read in its own). */
+  document(file: string, json: unknown, namespace = ''): TypeNode {
     const previousFile = this.#file;
     const previousDefined = this.#definedHere;
+    const previousUsedEarly = this.#usedEarly;
+    const previousDefinesLater = this.#definesLater;
     this.#file = file;
     this.#definedHere = new Set();
+    this.#usedEarly = new Map();
+    this.#definesLater = () => definedNamedTypes(json as JsonValue);
     try {
-      return this.parse(json, '', '');
+      return this.parse(json, namespace, '');
     } finally {
       this.#file = previousFile;
       this.#definedHere = previousDefined;
+      this.#usedEarly = previousUsedEarly;
+      this.#definesLater = previousDefinesLater;
     }
   }
 
-  /** The spec's rule (docs/names.md): a leading dot is not a name, and nothing falls back to the null namespace. */
-  qualify(name: string, namespace: string): string {
-    return qualifyName(name, namespace);
-  }
-
+  /** A reference, read by docs/names.md: relative to the enclosing namespace, never the null namespace. */
   reference(name: string, namespace: string, path: string): TypeNode {
-    if (isPrimitive(name)) return { kind: 'primitive', name, logical: undefined };
-    if (!name.split('.').every((part) => NAME.test(part))) {
-      this.fail('AVRO_INVALID', `invalid type name ${JSON.stringify(name)}`, path);
-    }
-    const fullname = this.qualify(name, namespace);
+    if (isPrimitiveName(name)) return { kind: 'primitive', name, logical: undefined };
+    const ref = referenceName(name, namespace);
+    if (!ref.ok) this.refuse(ref, path);
+    const fullname = ref.fullname;
     if (!this.named.has(fullname)) {
+      if (!this.#usedEarly.has(fullname)) this.#usedEarly.set(fullname, path);
       const external = this.#lookup?.(fullname);
-      if (external === undefined) this.fail('UNKNOWN_NAMED_TYPE', `unknown named type ${fullname}`, path);
-      const node = this.document(`<lookup ${fullname}>`, external);
+      if (external === undefined) {
+        if (this.#definesLater().has(fullname))
+          this.fail('UNKNOWN_NAMED_TYPE', usedBeforeDefinitionMessage(fullname), path);
+        const lookup = this.#lookup;
+        const isDefined = (n: string): boolean =>
+          this.named.has(n) || (lookup !== undefined && lookup(n) !== undefined);
+        this.fail('UNKNOWN_NAMED_TYPE', unknownNameMessage(fullname, isDefined), path);
+      }
+      // A nested type is looked up without its enclosing type, so it is read in the namespace of its full name.
+      const node = this.document(`<lookup ${fullname}>`, external, splitFullname(fullname).namespace);
       if (node.kind !== 'named' || node.fullname !== fullname) {
         this.fail(
           'UNKNOWN_NAMED_TYPE',
@@ -192,7 +221,7 @@ class Resolver {
           attrs: omit(json, ['type', 'values']),
         };
       default:
-        if (isPrimitive(type)) {
+        if (isPrimitiveName(type)) {
           const logical =
             typeof json.logicalType === 'string'
               ? { name: json.logicalType, supported: supportedLogicalType(json), attrs: omit(json, ['type']) }
@@ -209,18 +238,16 @@ class Resolver {
     enclosing: string,
     path: string,
   ): TypeNode {
-    const rawName = json.name;
-    if (typeof rawName !== 'string') this.fail('AVRO_INVALID', `${type} without a name`, path);
-    const explicitNamespace = typeof json.namespace === 'string' ? json.namespace : undefined;
-    const fullname = this.qualify(rawName, explicitNamespace ?? enclosing);
-    const dot = fullname.lastIndexOf('.');
-    const name = fullname.slice(dot + 1);
-    const namespace = dot < 0 ? '' : fullname.slice(0, dot);
-    if (!fullname.split('.').every((part) => NAME.test(part)) || isPrimitive(name)) {
-      this.fail('AVRO_INVALID', `invalid name ${JSON.stringify(fullname)}`, `${path}/name`);
-    }
+    const definition = definitionName(type, json, enclosing);
+    if (!definition.ok) this.refuse(definition, path);
+    const { fullname, name, namespace } = definition;
+    const aliases = typeAliases(json, namespace);
+    if (!aliases.ok) this.refuse(aliases, path);
+    // A document is read in order: a name it uses must be defined before the use (docs/names.md).
+    const early = this.#usedEarly.get(fullname);
+    if (early !== undefined) this.fail('UNKNOWN_NAMED_TYPE', usedBeforeDefinitionMessage(fullname), early);
     if (this.#definedHere.has(fullname))
-      this.fail('DUPLICATE_NAME', `${fullname} is defined twice`, `${path}/name`);
+      this.fail('DUPLICATE_NAME', duplicateNameMessage(fullname), `${path}/name`);
     this.#definedHere.add(fullname);
     const previous = this.named.get(fullname);
     const doc = typeof json.doc === 'string' ? json.doc : undefined;
@@ -230,7 +257,7 @@ class Resolver {
       const symbols = json.symbols;
       if (
         !Array.isArray(symbols) ||
-        !symbols.every((s): s is string => typeof s === 'string' && NAME.test(s))
+        !symbols.every((s): s is string => typeof s === 'string' && isValidSimpleName(s))
       ) {
         this.fail('AVRO_INVALID', `enum ${fullname} needs an array of symbol names`, `${path}/symbols`);
       }
@@ -274,18 +301,21 @@ class Resolver {
       if (!previous) this.named.set(fullname, def);
       fields.forEach((field: unknown, i) => {
         const fieldPath = `${path}/fields/${i}`;
-        if (!isObject(field) || typeof field.name !== 'string' || !NAME.test(field.name)) {
-          this.fail('AVRO_INVALID', `field ${i} of ${fullname} needs a valid name`, fieldPath);
-        }
-        if (record.fields.some((f) => f.name === field.name)) {
+        if (!isObject(field))
+          this.fail('AVRO_INVALID', `field ${i} of ${fullname} is not an object`, fieldPath);
+        const nameOfField = fieldName(field);
+        if (!nameOfField.ok) this.refuse(nameOfField, fieldPath);
+        const fieldAliasList = fieldAliases(field);
+        if (!fieldAliasList.ok) this.refuse(fieldAliasList, fieldPath);
+        if (record.fields.some((f) => f.name === nameOfField.name)) {
           this.fail(
             'DUPLICATE_NAME',
-            `field ${field.name} of ${fullname} is declared twice`,
+            `field ${nameOfField.name} of ${fullname} is declared twice`,
             `${fieldPath}/name`,
           );
         }
         record.fields.push({
-          name: field.name,
+          name: nameOfField.name,
           doc: typeof field.doc === 'string' ? field.doc : undefined,
           type: this.parse(field.type, namespace, `${fieldPath}/type`),
           default: 'default' in field ? { value: field.default } : undefined,
@@ -297,7 +327,7 @@ class Resolver {
       if (signature(previous) !== signature(def)) {
         this.fail(
           'DUPLICATE_NAME',
-          `${fullname} is already defined differently in ${previous.file}`,
+          `named type ${JSON.stringify(fullname)} is already defined differently in ${previous.file}`,
           `${path}/name`,
         );
       }
@@ -334,10 +364,15 @@ export function namedDef(model: SchemaModel, fullname: string): NamedDef {
 export function standaloneSchema(model: SchemaModel, root: TypeNode): AvroSchemaJson {
   const emitted = new Set<string>();
   const reference = (fullname: string, enclosing: string): string => {
-    const def = namedDef(model, fullname);
-    if (def.namespace === enclosing) return def.name;
-    // A null-namespace name inside a namespace needs avsc's absolute form.
-    return def.namespace === '' ? `.${def.name}` : fullname;
+    const name = referenceTo(fullname, enclosing);
+    if (name === undefined) {
+      throw new CodegenError(
+        'AVRO_INVALID',
+        `the standalone schema cannot be written: ${unreachableNameMessage(fullname, enclosing)}`,
+        { context: { file: namedDef(model, fullname).file } },
+      );
+    }
+    return name;
   };
   const emit = (node: TypeNode, enclosing: string): AvroSchemaJson => {
     switch (node.kind) {
@@ -353,8 +388,10 @@ export function standaloneSchema(model: SchemaModel, root: TypeNode): AvroSchema
         if (emitted.has(node.fullname)) return reference(node.fullname, enclosing);
         emitted.add(node.fullname);
         const def = namedDef(model, node.fullname);
-        const head: Record<string, unknown> = { type: def.kind, name: def.name };
-        if (def.namespace !== enclosing) head.namespace = def.namespace;
+        const head: Record<string, unknown> = {
+          type: def.kind,
+          ...definitionSpelling(def.fullname, enclosing),
+        };
         if (def.doc !== undefined) head.doc = def.doc;
         switch (def.kind) {
           case 'enum':

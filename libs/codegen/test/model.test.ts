@@ -29,6 +29,27 @@ describe('buildModel', () => {
     assert.equal(model.named.get('com.acme.adserver.common.Os')?.kind, 'enum');
   });
 
+  it('reads a type nested in another file in its own namespace when it is looked up by full name', () => {
+    // The workspace's lookup returns a nested definition's own JSON, without the namespace it inherits.
+    const device = {
+      type: 'record',
+      name: 'Device',
+      namespace: 'c',
+      fields: [{ name: 'os', type: { type: 'enum', name: 'Os', symbols: ['A'] } }],
+    };
+    const files: Record<string, unknown> = { 'c.Device': device, 'c.Os': device.fields[0]?.type };
+    const json = {
+      type: 'record',
+      name: 'a.E',
+      fields: [
+        { name: 'o', type: 'c.Os' },
+        { name: 'd', type: 'c.Device' },
+      ],
+    };
+    const model = buildModel([{ file: 'E.avsc', subject: 'e', json }], (n) => files[n]);
+    assert.deepEqual([...model.named.keys()], ['a.E', 'c.Os', 'c.Device']);
+  });
+
   it('qualifies short names with the enclosing namespace', () => {
     const model = buildModel(fixtureSchemas().schemas, fixtureSchemas().lookupNamedType);
     const category = model.named.get('com.acme.adserver.taxonomy.Category');
@@ -152,7 +173,55 @@ describe('standaloneSchema', () => {
       { file: 'g', subject: 'g', json: { type: 'enum', name: 'Global', symbols: ['A'] } },
       { file: 'r', subject: 'r', json: { type: 'record', name: 'a.R', fields: [{ name: 'g', type }] } },
     ];
-    assert.throws(() => buildModel(documents('Global')), /unknown named type a\.Global/);
-    assert.throws(() => buildModel(documents('.Global')), /invalid type name "\.Global"/);
+    assert.throws(
+      () => buildModel(documents('Global')),
+      /Unknown named type "a\.Global"; "Global" is in the null namespace/,
+    );
+    assert.throws(
+      () => buildModel(documents('.Global')),
+      /Unknown type "\.Global": not a primitive, complex or valid named type/,
+    );
+  });
+
+  it('refuses to write a reference that no spelling can make, where it used to write avsc\'s ".Foo"', () => {
+    // R (null namespace) uses Foo, then a.X, which defines Foo with "namespace": "". Foo is written at R's first
+    // use; inside a.X only a reference is left, and docs/names.md has none for a null-namespace type there.
+    const model = buildModel([
+      {
+        file: 'a/X.avsc',
+        subject: 'x',
+        json: {
+          type: 'record',
+          name: 'X',
+          namespace: 'a',
+          fields: [
+            {
+              name: 'g',
+              type: { type: 'record', name: 'Foo', namespace: '', fields: [{ name: 'n', type: 'int' }] },
+            },
+          ],
+        },
+      },
+      {
+        file: 'R.avsc',
+        subject: 'r',
+        json: {
+          type: 'record',
+          name: 'R',
+          fields: [
+            { name: 'f1', type: 'Foo' },
+            { name: 'f2', type: 'a.X' },
+          ],
+        },
+      },
+    ]);
+    const [x, r] = model.documents;
+    assert.ok(x && r);
+    assert.ok(createType(standaloneSchema(model, x.root)));
+    assert.throws(() => standaloneSchema(model, r.root), {
+      code: 'AVRO_INVALID',
+      message:
+        'the standalone schema cannot be written: Named type "Foo" is in the null namespace and cannot be referred to from inside namespace "a"; give it a namespace',
+    });
   });
 });

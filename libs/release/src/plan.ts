@@ -4,6 +4,8 @@ import { checkCompatibility } from '@adlake/governance';
 import type { CompatibilityLevel, PreviousVersion, SchemaWorkspace } from '@adlake/governance';
 import { parseRegistered } from '@adlake/registry';
 import type { SchemaReference, SchemaRegistryClient } from '@adlake/registry';
+import { definedNamedTypes } from '@adlake/avro';
+import type { JsonValue } from '@adlake/avro';
 import { contentSha256 } from './stable-json.ts';
 import type { RegistrationUnit } from './units.ts';
 
@@ -211,33 +213,10 @@ async function collectReferences(
     seen.add(key);
     const referenced = await registry.getVersion(ref.subject, ref.version);
     const json = parseRegistered(referenced.schema, ref.subject, ref.version);
-    collectNamed(json, '', types);
+    for (const [fullname, node] of definedNamedTypes(json as JsonValue)) {
+      if (!types.has(fullname)) types.set(fullname, node.json);
+    }
     types.set(ref.name, types.get(ref.name) ?? json);
     await collectReferences(referenced.references, registry, types, seen);
   }
-}
-
-function collectNamed(node: unknown, namespace: string, types: Map<string, unknown>): void {
-  if (Array.isArray(node)) {
-    for (const n of node) collectNamed(n, namespace, types);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const o = node as Record<string, unknown>;
-  let ns = namespace;
-  if (typeof o['name'] === 'string' && ['record', 'error', 'enum', 'fixed'].includes(o['type'] as string)) {
-    const name = o['name'];
-    ns = name.includes('.')
-      ? name.slice(0, name.lastIndexOf('.'))
-      : typeof o['namespace'] === 'string'
-        ? o['namespace']
-        : namespace;
-    const fullname = name.includes('.') ? name : ns === '' ? name : `${ns}.${name}`;
-    if (!types.has(fullname)) types.set(fullname, node);
-  }
-  if (Array.isArray(o['fields']))
-    for (const f of o['fields']) collectNamed((f as { type?: unknown }).type, ns, types);
-  collectNamed(o['items'], ns, types);
-  collectNamed(o['values'], ns, types);
-  if (typeof o['type'] === 'object') collectNamed(o['type'], ns, types);
 }

@@ -3,10 +3,14 @@
 // along the reader schema to the leaf of that kind holding that value. The schema decides what a leaf is, so
 // a double or an int that happens to hold the same number is never named.
 
+import { definedNamedTypes, definitionName, isNamedKind, isPrimitiveName, referenceName } from '@adlake/avro';
+import type { JsonValue, WalkedNamedType } from '@adlake/avro';
+
 export type RangeKind = 'long' | 'timestamp-millis' | 'date';
 
 interface Walk {
-  named: Map<string, unknown>;
+  /** Every named type of the schema by full name (docs/names.md, by @adlake/avro). */
+  named: ReadonlyMap<string, WalkedNamedType>;
   kind: RangeKind;
   target: bigint;
 }
@@ -18,12 +22,14 @@ export function findField(
   kind: RangeKind,
   target: number | bigint,
 ): string | undefined {
-  return walk({ named: new Map(), kind, target: BigInt(target) }, schema, value, undefined, '');
+  const named = definedNamedTypes(schema as JsonValue);
+  return walk({ named, kind, target: BigInt(target) }, schema, value, '', '');
 }
 
-function qualify(name: string, namespace: string | undefined): string {
-  if (name.startsWith('.')) return name.slice(1);
-  return name.includes('.') || namespace === undefined || namespace === '' ? name : `${namespace}.${name}`;
+/** The full name a reference written inside `namespace` names, or undefined for a name that is not one. */
+function referenced(name: string, namespace: string): string | undefined {
+  const ref = referenceName(name, namespace);
+  return ref.ok ? ref.fullname : undefined;
 }
 
 function matches(w: Walk, leaf: RangeKind, v: unknown): boolean {
@@ -36,28 +42,29 @@ function child(path: string, key: string): string {
 }
 
 /** The key avsc wraps a union branch under: a primitive's name, `array`, `map`, or a named type's full name. */
-function branchKeys(branch: unknown, namespace: string | undefined): string[] {
-  if (typeof branch === 'string') {
-    const full = qualify(branch, namespace);
-    return [branch, full];
-  }
+function branchKey(branch: unknown, namespace: string): string | undefined {
+  if (typeof branch === 'string') return isPrimitiveName(branch) ? branch : referenced(branch, namespace);
   if (branch !== null && typeof branch === 'object' && !Array.isArray(branch)) {
     const b = branch as Record<string, unknown>;
-    if (typeof b['name'] === 'string') {
-      const ns = typeof b['namespace'] === 'string' ? b['namespace'] : namespace;
-      return [qualify(b['name'], ns)];
+    const type = b['type'];
+    if (typeof type !== 'string') return undefined;
+    if (isNamedKind(type)) {
+      const def = definitionName(type, b, namespace);
+      return def.ok ? def.fullname : undefined;
     }
-    if (typeof b['type'] === 'string') return [b['type']];
+    return isPrimitiveName(type) || type === 'array' || type === 'map' ? type : referenced(type, namespace);
   }
-  return [];
+  return undefined;
 }
 
-function walk(w: Walk, s: unknown, v: unknown, ns: string | undefined, path: string): string | undefined {
+function walk(w: Walk, s: unknown, v: unknown, ns: string, path: string): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof s === 'string') {
     if (s === 'long') return matches(w, 'long', v) ? path : undefined;
-    const named = w.named.get(qualify(s, ns)) ?? w.named.get(s);
-    return named === undefined ? undefined : walk(w, named, v, ns, path);
+    const fullname = referenced(s, ns);
+    const named = fullname === undefined ? undefined : w.named.get(fullname);
+    // A definition's own namespace qualifies it again to the same full name, and its fields resolve in it.
+    return named === undefined ? undefined : walk(w, named.json, v, named.namespace, path);
   }
   if (Array.isArray(s)) {
     // Wrapped (`{ branch: value }`) when the union was ambiguous, bare otherwise: try both readings.
@@ -65,7 +72,7 @@ function walk(w: Walk, s: unknown, v: unknown, ns: string | undefined, path: str
       const keys = Object.keys(v);
       if (keys.length === 1) {
         const key = keys[0] as string;
-        const branch = s.find((b) => branchKeys(b, ns).includes(key));
+        const branch = s.find((b) => branchKey(b, ns) === key);
         if (branch !== undefined) {
           const found = walk(w, branch, (v as Record<string, unknown>)[key], ns, child(path, key));
           if (found !== undefined) return found;
@@ -85,9 +92,9 @@ function walk(w: Walk, s: unknown, v: unknown, ns: string | undefined, path: str
   switch (type) {
     case 'record':
     case 'error': {
-      const full = qualify(String(o['name']), typeof o['namespace'] === 'string' ? o['namespace'] : ns);
-      w.named.set(full, o);
-      const inner = full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : ns;
+      const def = definitionName(type, o, ns);
+      if (!def.ok) return undefined;
+      const inner = def.namespace;
       for (const f of (o['fields'] as { name: string; type: unknown }[] | undefined) ?? []) {
         const found = walk(w, f.type, (v as Record<string, unknown>)[f.name], inner, child(path, f.name));
         if (found !== undefined) return found;
@@ -96,7 +103,6 @@ function walk(w: Walk, s: unknown, v: unknown, ns: string | undefined, path: str
     }
     case 'enum':
     case 'fixed':
-      w.named.set(qualify(String(o['name']), typeof o['namespace'] === 'string' ? o['namespace'] : ns), o);
       return undefined;
     case 'array':
       if (!Array.isArray(v)) return undefined;
@@ -118,9 +124,7 @@ function walk(w: Walk, s: unknown, v: unknown, ns: string | undefined, path: str
     case 'int':
       return o['logicalType'] === 'date' && matches(w, 'date', v) ? path : undefined;
     default:
-      return typeof type === 'string' &&
-        !['null', 'boolean', 'float', 'double', 'bytes', 'string'].includes(type)
-        ? walk(w, type, v, ns, path)
-        : undefined;
+      // Another primitive holds no value of these kinds; any other name is a reference in object form.
+      return isPrimitiveName(type) ? undefined : walk(w, type, v, ns, path);
   }
 }

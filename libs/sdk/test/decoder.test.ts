@@ -192,6 +192,24 @@ test('avsc is stricter than the spec on names: a writer record in another namesp
   assert.match(!result.ok ? result.reason : '', /com\.acme\.moved\.AdImpression|AdImpression/);
 });
 
+test('a writer that avsc would read but docs/names.md refuses (".Money") is refused, naming the schema and the rule', async () => {
+  const { registry, decoder } = setup();
+  const money = { type: 'fixed', name: 'Money', namespace: '', size: 1 };
+  const writer = {
+    ...readerSchema,
+    fields: [...readerSchema.fields, { name: 'm', type: money }, { name: 'p', type: '.Money' }],
+  };
+  // avsc alone would decode it (the extra fields are skipped), reading ".Money" as the null-namespace Money.
+  assert.ok(avro.Type.forSchema(writer as never, AdImpression.avroOptions()));
+  const id = registry.add('s', writer);
+  const result = await decoder.decode(frame(id, Buffer.from([0])));
+  assert.equal(!result.ok && result.code, 'INCOMPATIBLE_WRITER');
+  assert.equal(
+    !result.ok && result.reason,
+    `writer schema ${id} cannot be read as com.acme.adserver.AdImpression: Unknown type ".Money": not a primitive, complex or valid named type`,
+  );
+});
+
 test('prepare loads each new id once per batch; decodeSync needs it', async () => {
   const { registry, decoder, sameId, olderId } = setup();
   const a = frame(sameId, AdImpression.encode(input));

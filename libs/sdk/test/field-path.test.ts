@@ -45,3 +45,22 @@ test('names the leaf of the right kind, never a double or an int that holds the 
 test('follows wrapped union branches and names them', () => {
   assert.equal(findField(schema, { ...value, multi: { long: 2n ** 62n } }, 'long', 2n ** 62n), 'multi.long');
 });
+
+test('a type reached by reference from another namespace resolves its own names in its own namespace', () => {
+  // a.Inner names Ts, which is a.Ts; reached from b.S it is still a.Inner (docs/names.md, by @adlake/avro).
+  const nested = {
+    type: 'record',
+    name: 'R',
+    namespace: 'a',
+    fields: [
+      { name: 'stamp', type: { type: 'record', name: 'Ts', fields: [{ name: 'millis', type: 'long' }] } },
+      {
+        name: 'inner',
+        type: { type: 'record', name: 'Inner', fields: [{ name: 'ts', type: ['null', 'Ts'] }] },
+      },
+      { name: 's', type: { type: 'record', name: 'b.S', fields: [{ name: 'i', type: 'a.Inner' }] } },
+    ],
+  };
+  const found = { stamp: { millis: 1 }, inner: { ts: null }, s: { i: { ts: { millis: 2n ** 60n } } } };
+  assert.equal(findField(nested, found, 'long', 2n ** 60n), 's.i.ts.millis');
+});

@@ -3,12 +3,12 @@
 // need every field without its own default. Named types resolve through the workspace, across files.
 
 import {
+  definitionName,
   isJsonObject,
   isNamedKind,
   isPrimitiveName,
   joinPointer,
-  qualifyName,
-  splitFullname,
+  referenceName,
 } from '@adlake/avro';
 import type { JsonValue } from '@adlake/avro';
 
@@ -46,7 +46,8 @@ function check(
 ): DefaultMismatch | undefined {
   if (typeof schema === 'string') {
     if (isPrimitiveName(schema)) return checkPrimitive(schema, value, at);
-    const def = lookup(qualifyName(schema, namespace));
+    const ref = referenceName(schema, namespace);
+    const def = ref.ok ? lookup(ref.fullname) : undefined;
     return def ? check(def.json, value, def.namespace, lookup, at) : undefined;
   }
   if (Array.isArray(schema)) {
@@ -66,9 +67,9 @@ function check(
   if (isPrimitiveName(type)) return checkPrimitive(type, value, at);
   if (isNamedKind(type)) {
     const name = typeof schema.name === 'string' ? schema.name : '';
-    let ns = namespace;
-    if (name.includes('.')) ns = splitFullname(name).namespace;
-    else if (typeof schema.namespace === 'string') ns = schema.namespace;
+    const definition = definitionName(type, schema, namespace);
+    if (!definition.ok) return undefined;
+    const ns = definition.namespace;
     switch (type) {
       case 'enum': {
         const symbols = Array.isArray(schema.symbols) ? schema.symbols : [];

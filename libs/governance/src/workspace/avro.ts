@@ -4,7 +4,7 @@
 import avro from 'avsc';
 import type { Schema, Type } from 'avsc';
 import { GovernanceError } from '../errors.ts';
-import { getAtPointer, isJsonObject, joinPointer } from '@adlake/avro';
+import { getAtPointer, isJsonObject, joinPointer, splitFullname } from '@adlake/avro';
 import type { JsonValue } from '@adlake/avro';
 import type { SchemaDoc, SchemaWorkspace } from './workspace.ts';
 import { problemAt } from './workspace.ts';
@@ -137,7 +137,7 @@ function locateAvscError(doc: SchemaDoc, message: string, last: string | undefin
   const undefinedName = /^undefined type name: (.+)$/.exec(message);
   if (undefinedName?.[1]) {
     const name = undefinedName[1];
-    const simple = name.slice(name.lastIndexOf('.') + 1);
+    const simple = splitFullname(name).name;
     const hit = findString(
       doc,
       (pointer, value) => (value === name || value === simple) && !pointer.endsWith('/name'),

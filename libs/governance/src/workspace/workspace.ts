@@ -5,7 +5,14 @@
 import { GovernanceError, asGovernanceError } from '../errors.ts';
 import type { GovernanceErrorCode } from '../errors.ts';
 import type { AvroNamedKind, JsonObject, JsonPositions, JsonValue, LookupNamedType } from '@adlake/avro';
-import { joinPointer, parseJsonWithPositions, splitFullname, walkSchema } from '@adlake/avro';
+import {
+  duplicateNameMessage,
+  joinPointer,
+  nullNamespaceHint,
+  parseJsonWithPositions,
+  splitFullname,
+  walkSchema,
+} from '@adlake/avro';
 
 /** One schema file's text, as read from disk or from a git revision. */
 export interface SchemaSource {
@@ -132,7 +139,7 @@ export class SchemaWorkspace {
                 doc,
                 'DUPLICATE_NAME',
                 joinPointer(node.pointer, 'name'),
-                `Named type "${node.fullname}" is defined more than once in this file (first at ${formatAt(doc, joinPointer(previous, 'name'))})`,
+                `${duplicateNameMessage(node.fullname)} in this file (first at ${formatAt(doc, joinPointer(previous, 'name'))})`,
               ),
             );
             return;
@@ -150,7 +157,7 @@ export class SchemaWorkspace {
           });
         },
         reference: (node) => uses.push({ fullname: node.fullname, pointer: node.pointer }),
-        problem: (message, pointer) => problems.push(problemAt(doc, 'AVRO_INVALID', pointer, message)),
+        problem: (message, pointer, code) => problems.push(problemAt(doc, code, pointer, message)),
       });
       for (const use of uses) {
         if (doc.definedNames.has(use.fullname)) continue;
@@ -304,11 +311,7 @@ export class SchemaWorkspace {
     const candidates = [...this.index.keys()].filter(
       (other) => other !== name && splitFullname(other).name === name,
     );
-    // A type in the null namespace cannot be named from inside a namespace (docs/names.md).
-    const nullNamespace =
-      name !== fullname && this.index.has(name)
-        ? `; "${name}" is in the null namespace, which a name inside a namespace never falls back to`
-        : '';
+    const nullNamespace = nullNamespaceHint(fullname, (n) => this.index.has(n));
     return candidates.length > 0
       ? ` (did you mean ${candidates.map((c) => `"${c}"`).join(' or ')}?)${nullNamespace}`
       : nullNamespace;

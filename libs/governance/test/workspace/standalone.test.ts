@@ -82,4 +82,46 @@ describe('standaloneSchema', () => {
     ]);
     assert.throws(() => standaloneSchema(broken, broken.docs[0] as never), { code: 'UNKNOWN_NAMED_TYPE' });
   });
+
+  it('refuses, rather than writes a wrong schema, when a null-namespace type would be named from a namespace', () => {
+    // R (null namespace) uses Foo, then a.X, whose file defines Foo inline with "namespace": "". Inlined, Foo is
+    // written at R's first use, so inside a.X only a reference is left, and none names Foo from namespace a
+    // (docs/names.md): this used to write "Foo" there, which avsc reads as a.Foo.
+    const files = createSchemaWorkspace([
+      {
+        file: 'R.avsc',
+        text: JSON.stringify({
+          type: 'record',
+          name: 'R',
+          fields: [
+            { name: 'f1', type: 'Foo' },
+            { name: 'f2', type: 'a.X' },
+          ],
+        }),
+      },
+      {
+        file: 'a/X.avsc',
+        text: JSON.stringify({
+          type: 'record',
+          name: 'X',
+          namespace: 'a',
+          fields: [
+            {
+              name: 'g',
+              type: { type: 'record', name: 'Foo', namespace: '', fields: [{ name: 'n', type: 'int' }] },
+            },
+          ],
+        }),
+      },
+    ]);
+    assert.deepEqual(files.problems, []);
+    assert.throws(() => standaloneSchema(files, files.getDoc('R.avsc') as never), {
+      code: 'AVRO_INVALID',
+      message:
+        'The standalone schema of R.avsc cannot be written: Named type "Foo" is in the null namespace and cannot be referred to from inside namespace "a"; give it a namespace',
+    });
+    // a/X.avsc alone is fine: Foo is defined where it is used.
+    const x = standaloneSchema(files, files.getDoc('a/X.avsc') as never);
+    assert.ok(avro.Type.forSchema(x as Schema));
+  });
 });

@@ -3,8 +3,21 @@
 // the sink cannot store (recursion, empty records, unknown names) fail with the field path.
 import { maxDecimalPrecision } from '@adlake/parquet';
 import { SinkError } from '../errors.ts';
+import type { AvroPrimitive, JsonValue } from '@adlake/avro';
+import {
+  definedNamedTypes,
+  definitionName,
+  duplicateNameMessage,
+  fieldName,
+  isPrimitiveName,
+  referenceName,
+  splitFullname,
+  typeAliases,
+  unknownNameMessage,
+  usedBeforeDefinitionMessage,
+} from '@adlake/avro';
 
-export type AvroPrimitive = 'null' | 'boolean' | 'int' | 'long' | 'float' | 'double' | 'bytes' | 'string';
+export type { AvroPrimitive } from '@adlake/avro';
 
 /** A logical type that changes how the value is stored; any other (or misapplied) one is ignored, per the spec. */
 export type AvroLogical =
@@ -27,9 +40,6 @@ export interface AvroField {
   doc?: string;
 }
 
-const PRIMITIVES = new Set<string>(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /** Resolves a schema document. `path` in errors is the field path (`device.ip_hash`, `viewability[]`). */
 export function resolveAvroSchema(schema: unknown): AvroNode {
   const json = typeof schema === 'string' && /^\s*[[{"]/.test(schema) ? parseJson(schema) : schema;
@@ -42,25 +52,35 @@ export function resolveAvroSchema(schema: unknown): AvroNode {
     });
   }
 
-  function fullName(name: string, namespace: string | undefined): string {
-    if (name.startsWith('.')) return name.slice(1);
-    if (name.includes('.')) return name;
-    return namespace === undefined || namespace === '' ? name : `${namespace}.${name}`;
+  /** The full name of the document's root type, once known: named in every refusal of a name. */
+  let rootName: string | undefined;
+
+  /** A name refused by the one rule for Avro names (docs/names.md), which every other reader follows too. */
+  function refuse(path: string, message: string): never {
+    fail(path, `${message} (${rootName === undefined ? '' : `schema ${rootName}, `}docs/names.md)`);
   }
 
   function lookup(name: string, namespace: string | undefined, path: string): AvroNode {
-    const full = fullName(name, namespace);
-    if (inProgress.has(full) || (!named.has(full) && inProgress.has(name))) {
+    const ref = referenceName(name, namespace ?? '');
+    if (!ref.ok) refuse(path, ref.message);
+    const full = ref.fullname;
+    if (inProgress.has(full)) {
       fail(path, `recursive type ${full} cannot be stored as Parquet columns`);
     }
-    const found = named.get(full) ?? named.get(name.startsWith('.') ? name.slice(1) : name);
-    if (found === undefined) fail(path, `unknown type name "${name}"`);
+    const found = named.get(full);
+    if (found === undefined) {
+      if (definedNamedTypes(json as JsonValue).has(full)) refuse(path, usedBeforeDefinitionMessage(full));
+      refuse(
+        path,
+        unknownNameMessage(full, (n) => named.has(n) || inProgress.has(n)),
+      );
+    }
     return found;
   }
 
   function walk(node: unknown, namespace: string | undefined, path: string): AvroNode {
     if (typeof node === 'string') {
-      if (PRIMITIVES.has(node)) return { kind: 'primitive', type: node as AvroPrimitive };
+      if (isPrimitiveName(node)) return { kind: 'primitive', type: node };
       return lookup(node, namespace, path);
     }
     if (Array.isArray(node)) {
@@ -106,8 +126,8 @@ export function resolveAvroSchema(schema: unknown): AvroNode {
       case 'map':
         return { kind: 'map', values: walk(obj['values'], namespace, `${path}{}`) };
       default: {
-        if (PRIMITIVES.has(type)) {
-          const n: AvroNode = { kind: 'primitive', type: type as AvroPrimitive };
+        if (isPrimitiveName(type)) {
+          const n: AvroNode = { kind: 'primitive', type };
           const logical = logicalOf(obj, type, 0);
           if (logical !== undefined) n.logical = logical;
           return n;
@@ -118,17 +138,19 @@ export function resolveAvroSchema(schema: unknown): AvroNode {
   }
 
   function declare(obj: Record<string, unknown>, namespace: string | undefined, path: string): string {
-    const name = obj['name'];
-    if (typeof name !== 'string' || name === '') fail(path, 'named type without a name');
-    const ns = typeof obj['namespace'] === 'string' ? obj['namespace'] : namespace;
-    const full = fullName(name, ns);
-    if (named.has(full) || inProgress.has(full)) fail(path, `type ${full} is defined twice`);
+    const def = definitionName(String(obj['type']), obj, namespace ?? '');
+    if (!def.ok) refuse(path, def.message);
+    const full = def.fullname;
+    rootName ??= full;
+    const aliases = typeAliases(obj, def.namespace);
+    if (!aliases.ok) refuse(path, aliases.message);
+    if (named.has(full) || inProgress.has(full)) refuse(path, duplicateNameMessage(full));
     return full;
   }
 
   function record(obj: Record<string, unknown>, namespace: string | undefined, path: string): AvroNode {
     const full = declare(obj, namespace, path);
-    const ns = full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : '';
+    const ns = splitFullname(full).namespace;
     const fieldsJson = obj['fields'];
     if (!Array.isArray(fieldsJson)) fail(path, `record ${full} without fields`);
     if (fieldsJson.length === 0)
@@ -137,9 +159,9 @@ export function resolveAvroSchema(schema: unknown): AvroNode {
     const fields: AvroField[] = [];
     for (const f of fieldsJson as unknown[]) {
       const fo = (f ?? {}) as Record<string, unknown>;
-      const name = fo['name'];
-      if (typeof name !== 'string' || !NAME.test(name))
-        fail(path, `invalid field name ${JSON.stringify(name)}`);
+      const nameOfField = fieldName(fo);
+      if (!nameOfField.ok) refuse(path, nameOfField.message);
+      const name = nameOfField.name;
       const fieldPath = path === '' ? name : `${path}.${name}`;
       const field: AvroField = { name, type: walk(fo['type'], ns, fieldPath) };
       if (typeof fo['doc'] === 'string') field.doc = fo['doc'];

@@ -267,7 +267,7 @@ const REFUSED: { name: string; schema: unknown; field: string; message: RegExp }
     name: 'an unknown type name',
     schema: record('com.example.Missing'),
     field: 'f',
-    message: /unknown type name/,
+    message: /Unknown named type "com\.example\.Missing"/,
   },
   {
     name: 'a top-level schema that is not a record',

@@ -15,10 +15,11 @@ const HELP = `Usage: avro-gov publish [namespace...] [options]
 Builds one npm package per namespace with event schemas (compiled JavaScript, type declarations, the .avsc
 schemas, an exports map, engines node >=22, a README of events, subjects and fields) and publishes it with
 the system npm. First it publishes the runtime those packages depend on, @adlake/event-runtime at the
-workspace's version, unless the registry has that version already (built from other sources: an error). The version follows what changed since the latest published version (read from the npm
-registry): a new event or a compatible change is minor, a doc-only change patch, a change allowed only
-under NONE (or a removed event) major; nothing changed: skipped. A version already published with the
-same content is skipped; with different content it is an error.
+workspace's version, unless the registry has that version already (built from other sources: an error).
+The version follows what changed since the latest published version (read from the npm registry): a new
+event or a compatible change is minor, a doc-only change patch, a change allowed only under NONE (or a
+removed event) major; nothing changed: skipped. A version already published with the same content is
+skipped; with different content it is an error.
 
 Options:
 ${WORKSPACE_HELP}

@@ -39,12 +39,15 @@ function importedEdges(): Set<string> {
   const edges = new Set<string>();
   for (const [, project] of byPackage) {
     const folder = project.startsWith('app_') ? `apps/${project.slice(4)}` : `libs/${project}`;
-    let files: string[];
-    try {
-      files = sourceFiles(join(WORKSPACE_ROOT, folder.replaceAll('_', '-'), 'src'));
-    } catch {
-      continue;
-    }
+    const root = join(WORKSPACE_ROOT, folder.replaceAll('_', '-'));
+    // Generated code belongs to the project it is generated into (libs/events).
+    const files = [join(root, 'src'), join(root, 'generated')].flatMap((dir) => {
+      try {
+        return sourceFiles(dir);
+      } catch {
+        return [];
+      }
+    });
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
       for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'(@adlake\/[a-z-]+)(?:\/[^']*)?'/g)) {

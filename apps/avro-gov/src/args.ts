@@ -9,7 +9,6 @@ export type OutputFormat = (typeof FORMATS)[number];
 
 export interface Command {
   name: string;
-  summary: string;
   run(argv: readonly string[]): Promise<number>;
   /**
    * The command's `--format json` document for a run that failed with these errors, in the shape its

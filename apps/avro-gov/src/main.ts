@@ -3,30 +3,42 @@
 import {
   errorToFinding,
   formatFindings,
-  GovernanceError,
   InvalidSchemaError,
   sortFindings,
   toJsonObject,
 } from '@adlake/governance';
 import type { Finding, LocatedError } from '@adlake/governance';
-import { AvroError } from '@adlake/avro';
-import { CodegenError } from '@adlake/codegen';
-import { RegistryError } from '@adlake/registry';
-import { ReleaseError } from '@adlake/release';
 import { EXIT, requestedFormat, UsageError } from './args.ts';
 import type { Command, OutputFormat } from './args.ts';
-import { compatCommand } from './commands/compat.ts';
-import { generateCommand } from './commands/generate.ts';
-import { lintCommand } from './commands/lint.ts';
-import { publishCommand } from './commands/publish.ts';
-import { registerCommand } from './commands/register.ts';
 
-const COMMANDS: readonly Command[] = [
-  lintCommand,
-  compatCommand,
-  generateCommand,
-  registerCommand,
-  publishCommand,
+// A command's module (and the libraries behind it) loads only when that command runs: `lint` and `compat` on
+// a PR never load code generation or the release step.
+const COMMANDS: readonly { name: string; summary: string; load(): Promise<Command> }[] = [
+  {
+    name: 'lint',
+    summary: 'check schemas against the lint rules',
+    load: async () => (await import('./commands/lint.ts')).lintCommand,
+  },
+  {
+    name: 'compat',
+    summary: 'check schema changes for compatibility (git history, a directory, the registry)',
+    load: async () => (await import('./commands/compat.ts')).compatCommand,
+  },
+  {
+    name: 'generate',
+    summary: 'generate typed TypeScript event packages',
+    load: async () => (await import('./commands/generate.ts')).generateCommand,
+  },
+  {
+    name: 'register',
+    summary: 'register changed schemas with the registry (plan, then apply) and write a manifest',
+    load: async () => (await import('./commands/register.ts')).registerCommand,
+  },
+  {
+    name: 'publish',
+    summary: 'build and publish one typed npm package per namespace (version from the change)',
+    load: async () => (await import('./commands/publish.ts')).publishCommand,
+  },
 ];
 
 const HELP = `avro-gov: lint, compatibility and typed codegen for Avro schemas
@@ -45,8 +57,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     console.log(HELP);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry === undefined) {
     const known = COMMANDS.map((c) => c.name).join(', ');
     return reportError(
       undefined,
@@ -54,6 +66,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       requestedFormat(rest),
     );
   }
+  const command = await entry.load();
   try {
     return await command.run(rest);
   } catch (error) {
@@ -128,8 +141,18 @@ if (import.meta.main) {
   process.exitCode = await run(process.argv.slice(2));
 }
 
-/** A failure one of our libraries describes (bad input, an unreachable service), as opposed to a bug. */
+/**
+ * A failure one of our libraries describes (bad input, an unreachable service), as opposed to a bug: every
+ * library's error base carries a string code, a retriable flag and a context (docs/decisions/0009). Told by
+ * shape, so that reporting an error does not load every library.
+ */
 function libraryError(error: unknown): LocatedError | undefined {
-  const known = [GovernanceError, AvroError, CodegenError, ReleaseError, RegistryError];
-  return known.some((type) => error instanceof type) ? (error as LocatedError) : undefined;
+  const e = error as { code?: unknown; retriable?: unknown; context?: unknown } | null;
+  const ours =
+    error instanceof Error &&
+    typeof e?.code === 'string' &&
+    typeof e.retriable === 'boolean' &&
+    typeof e.context === 'object' &&
+    e.context !== null;
+  return ours ? (error as unknown as LocatedError) : undefined;
 }

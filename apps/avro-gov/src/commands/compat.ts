@@ -58,7 +58,6 @@ const OPTIONS = {
 
 export const compatCommand: Command = {
   name: 'compat',
-  summary: 'check schema changes for compatibility (git history, a directory, the registry)',
   jsonOnError: (errors) => ({ compatible: false, findings: errors }),
   async run(argv) {
     const { values, positionals, help } = parseCommandLine(argv, OPTIONS);

@@ -40,7 +40,6 @@ const OPTIONS = {
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'generate typed TypeScript event packages',
   async run(argv) {
     const { values, positionals, help } = parseCommandLine(argv, OPTIONS);
     if (help) {

@@ -19,7 +19,6 @@ Exit codes: 0 clean, 1 findings, 2 usage error or unreadable input (bad JSON, in
 
 export const lintCommand: Command = {
   name: 'lint',
-  summary: 'check schemas against the lint rules',
   jsonOnError: (errors) => errors,
   async run(argv) {
     const { values, positionals, help } = parseCommandLine(argv, {

@@ -52,7 +52,6 @@ const OPTIONS = {
 
 export const publishCommand: Command = {
   name: 'publish',
-  summary: 'build and publish one typed npm package per namespace (version from the change)',
   async run(argv) {
     const { values, positionals, help } = parseCommandLine(argv, OPTIONS);
     if (help) {

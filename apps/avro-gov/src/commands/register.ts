@@ -50,7 +50,6 @@ const OPTIONS = {
 
 export const registerCommand: Command = {
   name: 'register',
-  summary: 'register changed schemas with the registry (plan, then apply) and write a manifest',
   async run(argv) {
     const { values, positionals, help } = parseCommandLine(argv, OPTIONS);
     if (help) {

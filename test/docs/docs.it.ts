@@ -125,6 +125,13 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ['npx node bench/parquet/write.ts', { skip: 'what `npm run bench:parquet` runs' }],
   ['npx node bench/sdk/send.ts', { skip: 'what `npm run bench:sdk` runs' }],
   ['npx node --test libs/event-runtime/test/longs.test.ts', {}],
+  ['npx node tools/dev/src/cli-corpus.ts --out /tmp/after', {}],
+  [
+    'node tools/dev/src/cli-corpus.ts --out <dir>',
+    {
+      skip: "placeholder folder; docs/contributing.md's `npx node tools/dev/src/cli-corpus.ts --out /tmp/after` runs",
+    },
+  ],
   ['npx node', { skip: 'prose: "use `npx node`" in a shell' }],
   ['npx node …', { skip: 'prose: a pattern, not a command' }],
   ['npm run …', { skip: 'prose: a pattern, not a command' }],

@@ -25,9 +25,16 @@ function paths(ctx: ServiceContext) {
   };
 }
 
-/** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. */
-export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. One starting with `-` is drawn
+ * again, as Kafka's own `Uuid.randomUuid` does: `kafka-storage format --cluster-id -x…` reads it as an option
+ * and fails (1 start in 64 did).
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Reads `key=value` lines of a Java properties file (enough for meta.properties). */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The avro-gov command line: a thin front end over the governance core, as the Nx plugin is the other.
+// The avro-gov command line: a thin front end over the libraries (governance, codegen, release), as the Nx
+// plugin is the other.
 import {
   errorToFinding,
   formatFindings,

@@ -124,6 +124,20 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ],
   ['npx node bench/parquet/write.ts', { skip: 'what `npm run bench:parquet` runs' }],
   ['npx node bench/sdk/send.ts', { skip: 'what `npm run bench:sdk` runs' }],
+  // The before/after table of docs/benchmarks.md: the same benchmarks with the options that table used.
+  ['npx node bench/sdk/send.ts --events 100000 --rounds 3', { timeoutMs: 15 * MINUTE, bench: true }],
+  [
+    'npx node bench/sdk/send.ts --events 5000 --batch 1 --rounds 3 --only sdk',
+    { timeoutMs: 15 * MINUTE, bench: true },
+  ],
+  [
+    'npx node bench/parquet/write.ts --rows 500000 --candidates adlake',
+    { timeoutMs: 15 * MINUTE, bench: true },
+  ],
+  [
+    'npx node bench/governance/lint-compat.ts --runs 3 --cold-runs 2',
+    { timeoutMs: 30 * MINUTE, bench: true },
+  ],
   ['npx node --test libs/event-runtime/test/longs.test.ts', {}],
   ['npx node tools/dev/src/cli-corpus.ts --out /tmp/after', {}],
   [

@@ -221,6 +221,22 @@ export class WebHdfsClient {
     await this.#json('PUT', 'RENAME', from, { destination: normalizePath(to), renameoptions }, options);
   }
 
+  /**
+   * CONCAT: appends the sources' bytes to `target`, in order, and removes the sources, as one NameNode
+   * operation: a listing shows either the sources or the longer target, never both. HDFS wants the target
+   * non-empty, the sources non-empty, distinct and not under construction.
+   */
+  async concat(target: string, sources: readonly string[], options: CallOptions = {}): Promise<void> {
+    if (sources.length === 0) return;
+    await this.#json(
+      'POST',
+      'CONCAT',
+      target,
+      { sources: sources.map((s) => normalizePath(s)).join(',') },
+      options,
+    );
+  }
+
   /** DELETE: true when something was deleted, false when nothing was there. A non-empty directory needs `recursive`. */
   async delete(path: string, options: CallOptions & { recursive?: boolean } = {}): Promise<boolean> {
     const body = await this.#json(

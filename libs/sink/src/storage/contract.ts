@@ -28,6 +28,8 @@ export interface StorageContractOptions {
 }
 
 const text = (s: string) => new TextEncoder().encode(s);
+const utf8 = text;
+const decoded = (b: Uint8Array) => new TextDecoder().decode(b);
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -222,6 +224,44 @@ export function storageContract(runner: TestRunner, options: StorageContractOpti
     });
 
     const large = options.largeFileBytes ?? 64 * 1024 * 1024;
+    test('readRange returns the bytes at an offset, fewer at the end of the file', async () => {
+      const d = dir();
+      await storage.writeFile(`${d}/r.bin`, utf8('0123456789'));
+      assert.equal(decoded(await storage.readRange(`${d}/r.bin`, 2, 3)), '234');
+      assert.equal(decoded(await storage.readRange(`${d}/r.bin`, 7, 100)), '789');
+    });
+
+    test('concat appends the sources to the target in order and removes them', async () => {
+      const d = dir();
+      await storage.writeFile(`${d}/t.bin`, utf8('aa'));
+      await storage.writeFile(`${d}/_s1`, utf8('bbb'));
+      await storage.writeFile(`${d}/s2.bin`, utf8('c'));
+      await storage.concat(`${d}/t.bin`, [`${d}/_s1`, `${d}/s2.bin`]);
+      assert.equal(decoded(await storage.read(`${d}/t.bin`)), 'aabbbc');
+      assert.deepEqual(
+        (await storage.list(d)).map((e) => e.name),
+        ['t.bin'],
+      );
+    });
+
+    test('concat refuses a source outside the target directory and changes nothing', async () => {
+      const d = dir();
+      await storage.writeFile(`${d}/t.bin`, utf8('aa'));
+      await storage.writeFile(`${d}/sub/s.bin`, utf8('b'));
+      await assert.rejects(storage.concat(`${d}/t.bin`, [`${d}/sub/s.bin`]), /must be another file/);
+      assert.equal(decoded(await storage.read(`${d}/t.bin`)), 'aa');
+    });
+
+    test('concat of a missing source fails and leaves the target as it was', async () => {
+      const d = dir();
+      await storage.writeFile(`${d}/t.bin`, utf8('aa'));
+      await assert.rejects(storage.concat(`${d}/t.bin`, [`${d}/missing.bin`]), (e: unknown) => {
+        assert.ok(e instanceof SinkError && e.code === 'STORAGE_FAILED', String(e));
+        return true;
+      });
+      assert.equal(decoded(await storage.read(`${d}/t.bin`)), 'aa');
+    });
+
     test(`a ${Math.round(large / 1024 / 1024)} MiB file round-trips intact`, async () => {
       const d = dir();
       const bytes = randomBytes(large);

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { SinkError } from '../errors.ts';
 import { backendCode, storageFailure } from './failure.ts';
 import type { Storage, StorageEntry } from './storage.ts';
-import { childOf, compareNames, nameOf, normalizeStoragePath, parentOf } from './storage.ts';
+import { checkSibling, childOf, compareNames, nameOf, normalizeStoragePath, parentOf } from './storage.ts';
 
 export interface LocalStorageOptions {
   /** fsync files before `writeFile` resolves and directories after a rename. Default true. */
@@ -89,6 +89,55 @@ export class LocalStorage implements Storage {
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     } catch (error) {
       throw this.#fail('read', path, error);
+    }
+  }
+
+  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+    try {
+      const handle = await open(this.localPath(path), 'r');
+      try {
+        const out = new Uint8Array(length);
+        const { bytesRead } = await handle.read(out, 0, length, offset);
+        return out.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw this.#fail('read', `${path} [${offset}, +${length})`, error);
+    }
+  }
+
+  /**
+   * POSIX has no multi-file atomic step: the joined bytes replace the target with one rename(2), then the
+   * sources are unlinked. A crash in between leaves sources whose bytes the target already holds; the
+   * caller's recovery recognises that by the target's length and deletes them.
+   */
+  async concat(target: string, sources: readonly string[]): Promise<void> {
+    const normal = normalizeStoragePath(target);
+    for (const s of sources) checkSibling(normal, normalizeStoragePath(s));
+    if (sources.length === 0) return;
+    const file = this.localPath(normal);
+    const staging = join(file, '..', `.${nameOf(normal)}.concat-${process.pid}`);
+    try {
+      const parts = [await readFile(file)];
+      for (const s of sources) {
+        const bytes = await readFile(this.localPath(s));
+        if (bytes.byteLength === 0) throw new Error(`source ${s} is empty`);
+        parts.push(bytes);
+      }
+      const handle = await open(staging, 'w');
+      try {
+        for (const p of parts) await handle.write(p);
+        if (this.#fsync) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(staging, file);
+      await this.#syncDir(join(file, '..'));
+      for (const s of sources) await unlink(this.localPath(s));
+    } catch (error) {
+      await unlink(staging).catch(() => undefined);
+      throw this.#fail('concat', `${target} <- ${sources.join(', ')}`, error);
     }
   }
 

@@ -28,6 +28,16 @@ export interface Storage {
   writeFile(path: string, bytes: Uint8Array): Promise<void>;
   /** The whole file. Throws STORAGE_FAILED (not retriable) when there is no file at `path`. */
   read(path: string): Promise<Uint8Array>;
+  /** `length` bytes from `offset` (fewer at the end of the file); for reading a Parquet footer. */
+  readRange(path: string, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Appends the sources' bytes to `target` in order and removes the sources. On HDFS (CONCAT) this is one
+   * atomic NameNode operation: a listing shows the sources or the longer target, never both. The local
+   * backend cannot do that on POSIX: it replaces the target atomically, then deletes the sources, so a
+   * reader listing in between sees their rows twice (docs/storage.md). Sources must be in the target's
+   * directory, non-empty and distinct.
+   */
+  concat(target: string, sources: readonly string[]): Promise<void>;
   /**
    * Atomically renames; never overwrites. False when the source is missing or the destination exists
    * (a file or a directory: nothing is moved into it). Throws RENAME_FAILED when the destination's parent
@@ -80,4 +90,15 @@ export function nameOf(path: string): string {
 /** `dir` + `name` without a double slash at the root. */
 export function childOf(dir: string, name: string): string {
   return dir === '/' ? `/${name}` : `${dir}/${name}`;
+}
+
+/** HDFS wants the sources beside the target; the local backend relies on it too. */
+export function checkSibling(target: string, source: string): void {
+  if (parentOf(source) !== parentOf(target) || source === target) {
+    throw new SinkError(
+      'STORAGE_FAILED',
+      `storage concat: source ${source} must be another file in the directory of ${target}`,
+      { context: { path: source } },
+    );
+  }
 }

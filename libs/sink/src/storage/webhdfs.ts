@@ -6,7 +6,7 @@ import type { FileStatus, WebHdfsClient, WebHdfsRetryOptions } from '@adlake/web
 import { SinkError } from '../errors.ts';
 import { storageFailure } from './failure.ts';
 import type { Storage, StorageEntry } from './storage.ts';
-import { childOf, compareNames, nameOf, normalizeStoragePath, parentOf } from './storage.ts';
+import { checkSibling, childOf, compareNames, nameOf, normalizeStoragePath, parentOf } from './storage.ts';
 
 export interface WebHdfsStorageOptions {
   /**
@@ -84,6 +84,30 @@ export class WebHdfsStorage implements Storage {
       return await this.#run(() => this.#client.open(normal), true);
     } catch (error) {
       throw this.#fail('read', path, error);
+    }
+  }
+
+  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+    const normal = normalizeStoragePath(path);
+    try {
+      return await this.#run(() => this.#client.open(normal, { offset, length }), true);
+    } catch (error) {
+      throw this.#fail('read', `${path} [${offset}, +${length})`, error);
+    }
+  }
+
+  /**
+   * Not retried here: a CONCAT whose answer was lost may have happened, and a second one would fail on the
+   * missing sources. The caller checks the target's length instead.
+   */
+  async concat(target: string, sources: readonly string[]): Promise<void> {
+    const normal = normalizeStoragePath(target);
+    const parts = sources.map((s) => normalizeStoragePath(s));
+    for (const s of parts) checkSibling(normal, s);
+    try {
+      await this.#run(() => this.#client.concat(normal, parts), false);
+    } catch (error) {
+      throw this.#fail('concat', `${target} <- ${sources.join(', ')}`, error);
     }
   }
 

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { down, loadStackConfig, SERVICE_NAMES, silentLogger, status, up } from '@adlake/stack';
+import { down, loadStackConfig, DEFAULT_SERVICES, silentLogger, status, up } from '@adlake/stack';
 import type { ServiceName, StackConfig } from '@adlake/stack';
 
 const { values } = parseArgs({
@@ -72,13 +72,13 @@ async function main(): Promise<void> {
     writeFileSync(wrapper, `#!/bin/sh\nexec ${config.mvn} -Dmaven.repo.local=${repo} "$@"\n`);
     chmodSync(wrapper, 0o755);
     const coldConfig: StackConfig = { ...config, mvn: wrapper };
-    record('cold, empty Maven repo', SERVICE_NAMES, await timeUp(coldConfig, SERVICE_NAMES));
+    record('cold, empty Maven repo', DEFAULT_SERVICES, await timeUp(coldConfig, DEFAULT_SERVICES));
     await down(config, { log: silentLogger });
     rmSync(repo, { recursive: true, force: true });
   }
 
   for (let round = 1; round <= rounds; round++) {
-    for (const service of SERVICE_NAMES) {
+    for (const service of DEFAULT_SERVICES) {
       await down(config, { services: [service], wipe: true, log: silentLogger });
       // Make sure the download cache is present so "cold" measures start-up, not Maven.
       if (round === 1)
@@ -91,9 +91,9 @@ async function main(): Promise<void> {
       await down(config, { services: [service], log: silentLogger });
     }
     await down(config, { wipe: true, log: silentLogger });
-    record(`cold all, round ${round}`, SERVICE_NAMES, await timeUp(config, SERVICE_NAMES));
+    record(`cold all, round ${round}`, DEFAULT_SERVICES, await timeUp(config, DEFAULT_SERVICES));
     await down(config, { log: silentLogger });
-    record(`warm all, round ${round}`, SERVICE_NAMES, await timeUp(config, SERVICE_NAMES));
+    record(`warm all, round ${round}`, DEFAULT_SERVICES, await timeUp(config, DEFAULT_SERVICES));
     await down(config, { log: silentLogger });
   }
 

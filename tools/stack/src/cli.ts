@@ -2,19 +2,24 @@
 // Command line of the local stack: `npm run stack -- up|down|status|logs [service...]`.
 import { parseArgs } from 'node:util';
 import { ignoreKafkajsTimerWarning } from '@adlake/sdk';
-import { loadStackConfig, SERVICE_NAMES, SETTINGS } from './config.ts';
+import { DEFAULT_SERVICES, loadStackConfig, OPTIONAL_SERVICES, SETTINGS } from './config.ts';
 import { StackError } from './errors.ts';
 import { down, logs, status, up } from './stack.ts';
 
 const HELP = `Usage: npm run stack -- <command> [service...] [options]
 
-Runs the local stack as plain processes on 127.0.0.1 (no Docker): ${SERVICE_NAMES.join(', ')}.
+Runs the local stack as plain processes on 127.0.0.1 (no Docker): ${DEFAULT_SERVICES.join(', ')}, and
+on request the optional ${OPTIONAL_SERVICES.join(', ')}.
 
 Commands:
   up [service...]       download what is missing (first run only), start the services that are not running
-                        and wait until each is really usable; already-running services are left alone
-  down [service...]     stop the services this stack started (found through pid files)
-  status [service...]   show which services run, their pids, memory and a readiness check
+                        and wait until each is really usable; already-running services are left alone.
+                        No names: ${DEFAULT_SERVICES.join(', ')}. A named service brings what it depends on
+                        (mirrormaker: kafka, kafka-dr)
+  down [service...]     stop the services this stack started (found through pid files); no names: all,
+                        optional ones included
+  status [service...]   show which services run, their pids, memory and a readiness check; no names: the
+                        default services and the optional ones that were started
   logs [service...]     print the last lines of each service log
 
 Options:
@@ -25,6 +30,8 @@ Options:
 
 Services: kafka (Kafka 3.9 KRaft), hdfs (NameNode + DataNode, WebHDFS), registry (Apicurio, Confluent API at
 /apis/ccompat/v7), npm (verdaccio; publish token in <stack dir>/npm/npmrc).
+Optional: kafka-dr (a second Kafka 3.9 KRaft cluster, the DR cluster), mirrormaker (MirrorMaker 2, dedicated
+mode: mirrors the kafka topics matching ADLAKE_MIRRORMAKER_TOPICS to kafka-dr as primary.<topic>).
 
 Environment (defaults in parentheses):
 ${Object.values(SETTINGS)
@@ -91,7 +98,7 @@ async function main(argv: readonly string[]): Promise<number> {
             .join(', ');
           const ready =
             row.ready === undefined ? '' : row.ready ? ' ready' : ` NOT ready: ${row.detail ?? ''}`;
-          console.log(`${row.service.padEnd(9)} ${row.state.padEnd(8)} ${procs}${ready}`);
+          console.log(`${row.service.padEnd(11)} ${row.state.padEnd(8)} ${procs}${ready}`);
         }
       }
       return rows.every((r) => r.state === 'running' && r.ready === true) ? 0 : 3;

@@ -4,8 +4,41 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StackError } from './errors.ts';
 
-export const SERVICE_NAMES = ['kafka', 'hdfs', 'registry', 'npm'] as const;
+export const SERVICE_NAMES = ['kafka', 'hdfs', 'registry', 'npm', 'kafka-dr', 'mirrormaker'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/**
+ * What `up` with no names starts (and `npm test` runs its integration phase on). The DR pair (`kafka-dr`,
+ * `mirrormaker`) costs two more JVMs that only the DR tests need, so it starts only when named.
+ */
+export const DEFAULT_SERVICES = [
+  'kafka',
+  'hdfs',
+  'registry',
+  'npm',
+] as const satisfies readonly ServiceName[];
+export const OPTIONAL_SERVICES: readonly ServiceName[] = SERVICE_NAMES.filter(
+  (name) => !(DEFAULT_SERVICES as readonly ServiceName[]).includes(name),
+);
+
+/** The two single-node KRaft clusters: one service definition, parameterised by these settings. */
+export const KAFKA_CLUSTERS = {
+  kafka: { port: 'kafkaPort', controllerPort: 'kafkaControllerPort', heap: 'kafkaHeap' },
+  'kafka-dr': { port: 'kafkaDrPort', controllerPort: 'kafkaDrControllerPort', heap: 'kafkaDrHeap' },
+} as const satisfies Record<string, { port: SettingKey; controllerPort: SettingKey; heap: SettingKey }>;
+export type KafkaServiceName = keyof typeof KAFKA_CLUSTERS;
+
+/**
+ * MirrorMaker 2 cluster aliases. DefaultReplicationPolicy names a mirrored topic `<source alias>.<topic>`,
+ * so the alias of the production cluster is part of every mirrored topic name: see `mirroredTopic`.
+ */
+export const MIRROR_SOURCE_ALIAS = 'primary';
+export const MIRROR_TARGET_ALIAS = 'dr';
+
+/** The name MirrorMaker 2 (DefaultReplicationPolicy, separator ".") gives `topic` on the DR cluster. */
+export function mirroredTopic(topic: string): string {
+  return `${MIRROR_SOURCE_ALIAS}.${topic}`;
+}
 
 /** Repository root: this file lives in tools/stack/src. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -90,6 +123,36 @@ export const SETTINGS = {
     default: '9093',
   },
   kafkaHeap: { env: 'ADLAKE_KAFKA_HEAP', doc: 'Kafka JVM -Xmx.', kind: 'heap', default: '512m' },
+  kafkaDrPort: {
+    env: 'ADLAKE_KAFKA_DR_PORT',
+    doc: 'DR Kafka cluster (kafka-dr, optional) client (PLAINTEXT) port.',
+    kind: 'port',
+    default: '9094',
+  },
+  kafkaDrControllerPort: {
+    env: 'ADLAKE_KAFKA_DR_CONTROLLER_PORT',
+    doc: 'DR Kafka cluster (kafka-dr, optional) KRaft controller port.',
+    kind: 'port',
+    default: '9095',
+  },
+  kafkaDrHeap: {
+    env: 'ADLAKE_KAFKA_DR_HEAP',
+    doc: 'DR Kafka (kafka-dr) JVM -Xmx.',
+    kind: 'heap',
+    default: '256m',
+  },
+  mirrormakerHeap: {
+    env: 'ADLAKE_MIRRORMAKER_HEAP',
+    doc: 'MirrorMaker 2 (mirrormaker, optional) JVM -Xmx.',
+    kind: 'heap',
+    default: '256m',
+  },
+  mirrormakerTopics: {
+    env: 'ADLAKE_MIRRORMAKER_TOPICS',
+    doc: 'Java regex of the kafka topics MirrorMaker 2 mirrors to kafka-dr (as primary.<topic>).',
+    kind: 'string',
+    default: 'adserver\\..*',
+  },
   hdfsRpcPort: {
     env: 'ADLAKE_HDFS_RPC_PORT',
     doc: 'NameNode RPC port (fs.defaultFS).',
@@ -187,6 +250,12 @@ export interface StackConfig {
   readonly kafkaPort: number;
   readonly kafkaControllerPort: number;
   readonly kafkaHeap: string;
+  readonly kafkaDrPort: number;
+  readonly kafkaDrControllerPort: number;
+  readonly kafkaDrHeap: string;
+  readonly mirrormakerHeap: string;
+  /** Java regex (MM2 `topics`) of the primary topics mirrored to kafka-dr. */
+  readonly mirrormakerTopics: string;
   readonly hdfsRpcPort: number;
   readonly hdfsHttpPort: number;
   readonly datanodePort: number;
@@ -243,6 +312,21 @@ function parseBoolean(setting: Setting, raw: string): boolean {
   throw invalid(setting, raw, 'true or false');
 }
 
+/**
+ * A topic regex for MM2's `topics` list. MM2 splits that list on commas, and a line break would end the
+ * property, so neither may appear; JavaScript's RegExp stands in for Java's to catch plain syntax errors.
+ */
+function parseTopicPattern(setting: Setting, raw: string): string {
+  const expected = 'one Java regex of topic names, without commas or line breaks, such as adserver\\..*';
+  if (/[,\r\n]/.test(raw)) throw invalid(setting, raw, expected);
+  try {
+    new RegExp(raw);
+  } catch {
+    throw invalid(setting, raw, expected);
+  }
+  return raw;
+}
+
 /** Reads and validates the stack settings; a bad value throws CONFIG_INVALID naming its env var. */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const s = SETTINGS;
@@ -262,6 +346,11 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     kafkaPort: port(s.kafkaPort),
     kafkaControllerPort: port(s.kafkaControllerPort),
     kafkaHeap: parseHeap(s.kafkaHeap, str(s.kafkaHeap)),
+    kafkaDrPort: port(s.kafkaDrPort),
+    kafkaDrControllerPort: port(s.kafkaDrControllerPort),
+    kafkaDrHeap: parseHeap(s.kafkaDrHeap, str(s.kafkaDrHeap)),
+    mirrormakerHeap: parseHeap(s.mirrormakerHeap, str(s.mirrormakerHeap)),
+    mirrormakerTopics: parseTopicPattern(s.mirrormakerTopics, str(s.mirrormakerTopics)),
     hdfsRpcPort: port(s.hdfsRpcPort),
     hdfsHttpPort: port(s.hdfsHttpPort),
     datanodePort: port(s.datanodePort),
@@ -288,6 +377,8 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
 const PORT_KEYS = [
   'kafkaPort',
   'kafkaControllerPort',
+  'kafkaDrPort',
+  'kafkaDrControllerPort',
   'hdfsRpcPort',
   'hdfsHttpPort',
   'datanodePort',
@@ -317,12 +408,21 @@ export function servicePorts(config: StackConfig, service: ServiceName): { port:
     hdfs: ['hdfsRpcPort', 'hdfsHttpPort', 'datanodePort', 'datanodeHttpPort', 'datanodeIpcPort'],
     registry: ['registryPort', 'registryManagementPort'],
     npm: ['npmPort'],
+    'kafka-dr': ['kafkaDrPort', 'kafkaDrControllerPort'],
+    // Dedicated-mode MirrorMaker 2 listens on nothing (its internal REST server is off by default).
+    mirrormaker: [],
   };
   return keys[service].map((key) => ({ port: config[key], env: SETTINGS[key].env }));
 }
 
 export interface StackEndpoints {
   readonly kafkaBrokers: string[];
+  /** The DR cluster (service `kafka-dr`), where MirrorMaker 2 writes the mirrored topics. */
+  readonly kafkaDrBrokers: string[];
+  /** Java regex of the `kafka` topics that `mirrormaker` mirrors to `kafka-dr`. */
+  readonly mirroredTopics: string;
+  /** The name of `topic` on the DR cluster once mirrored (`primary.<topic>`). */
+  readonly mirroredTopic: (topic: string) => string;
   /** Confluent-compatible API base URL (Apicurio ccompat v7). */
   readonly registryUrl: string;
   readonly webhdfsUrl: string;
@@ -342,6 +442,9 @@ export interface StackEndpoints {
 export function endpoints(config: StackConfig): StackEndpoints {
   return {
     kafkaBrokers: [`127.0.0.1:${config.kafkaPort}`],
+    kafkaDrBrokers: [`127.0.0.1:${config.kafkaDrPort}`],
+    mirroredTopics: config.mirrormakerTopics,
+    mirroredTopic,
     registryUrl: `http://127.0.0.1:${config.registryPort}/apis/ccompat/v7`,
     webhdfsUrl: `http://127.0.0.1:${config.hdfsHttpPort}`,
     hdfsUri: `hdfs://127.0.0.1:${config.hdfsRpcPort}`,
@@ -358,9 +461,12 @@ export function isServiceName(name: string): name is ServiceName {
   return (SERVICE_NAMES as readonly string[]).includes(name);
 }
 
-/** Validates a list of service names from the CLI or the API; empty means all. */
-export function parseServices(names: readonly string[]): ServiceName[] {
-  if (names.length === 0) return [...SERVICE_NAMES];
+/** Validates a list of service names from the CLI or the API; empty means `whenEmpty` (default: all). */
+export function parseServices(
+  names: readonly string[],
+  whenEmpty: readonly ServiceName[] = SERVICE_NAMES,
+): ServiceName[] {
+  if (names.length === 0) return [...whenEmpty];
   const unknown = names.filter((n) => !isServiceName(n));
   if (unknown.length > 0) {
     throw new StackError(

@@ -1,5 +1,13 @@
 // Public API of @adlake/stack for the test runner and the integration tests.
-export { endpoints, loadStackConfig, SERVICE_NAMES, SETTINGS } from './config.ts';
+export {
+  DEFAULT_SERVICES,
+  endpoints,
+  loadStackConfig,
+  mirroredTopic,
+  OPTIONAL_SERVICES,
+  SERVICE_NAMES,
+  SETTINGS,
+} from './config.ts';
 export type { ServiceName, StackConfig, StackEndpoints } from './config.ts';
 export { StackError, StackErrorCodes } from './errors.ts';
 export type { StackErrorCode } from './errors.ts';

@@ -1,5 +1,6 @@
 // Renders the services' config files from the stack config. Pure: the same inputs give the same text.
-import type { StackConfig } from './config.ts';
+import type { KafkaServiceName, StackConfig } from './config.ts';
+import { KAFKA_CLUSTERS, MIRROR_SOURCE_ALIAS, MIRROR_TARGET_ALIAS } from './config.ts';
 
 export function renderProperties(entries: Readonly<Record<string, string | number | boolean>>): string {
   return (
@@ -39,9 +40,15 @@ export function renderLog4j(quiet: readonly string[]): string {
   });
 }
 
-export function renderKafkaServerProperties(config: StackConfig, logDir: string): string {
-  const client = `127.0.0.1:${config.kafkaPort}`;
-  const controller = `127.0.0.1:${config.kafkaControllerPort}`;
+/** server.properties of one of the single-node KRaft clusters (`kafka` or `kafka-dr`). */
+export function renderKafkaServerProperties(
+  config: StackConfig,
+  service: KafkaServiceName,
+  logDir: string,
+): string {
+  const ports = KAFKA_CLUSTERS[service];
+  const client = `127.0.0.1:${config[ports.port]}`;
+  const controller = `127.0.0.1:${config[ports.controllerPort]}`;
   return renderProperties({
     'process.roles': 'broker,controller',
     'node.id': 1,
@@ -64,6 +71,61 @@ export function renderKafkaServerProperties(config: StackConfig, logDir: string)
     'auto.create.topics.enable': false,
     'num.network.threads': 2,
     'num.io.threads': 2,
+  });
+}
+
+/**
+ * A topic on `kafka` that MirrorMaker 2 always mirrors, whatever ADLAKE_MIRRORMAKER_TOPICS says: readiness
+ * produces to it and waits for the record on `kafka-dr`. Not an ad topic, so nothing else reads it.
+ */
+export const MIRROR_PROBE_TOPIC = 'adlake-stack.mirror-probe';
+
+/**
+ * mm2.properties for dedicated-mode MirrorMaker 2: `kafka` (primary) mirrored one way to `kafka-dr` (dr).
+ * Intervals are seconds, not MM2's minutes, so that a topic a test creates is mirrored within a few seconds.
+ */
+export function renderMirrorMakerProperties(config: StackConfig): string {
+  const flow = `${MIRROR_SOURCE_ALIAS}->${MIRROR_TARGET_ALIAS}`;
+  const back = `${MIRROR_TARGET_ALIAS}->${MIRROR_SOURCE_ALIAS}`;
+  return renderProperties({
+    clusters: `${MIRROR_SOURCE_ALIAS}, ${MIRROR_TARGET_ALIAS}`,
+    [`${MIRROR_SOURCE_ALIAS}.bootstrap.servers`]: `127.0.0.1:${config.kafkaPort}`,
+    [`${MIRROR_TARGET_ALIAS}.bootstrap.servers`]: `127.0.0.1:${config.kafkaDrPort}`,
+    [`${flow}.enabled`]: true,
+    [`${flow}.topics`]: `${config.mirrormakerTopics}, ${MIRROR_PROBE_TOPIC.replaceAll('.', '\\.')}`,
+    [`${back}.enabled`]: false,
+    // A disabled flow still gets a heartbeat connector (and its internal topics on the primary) otherwise.
+    [`${back}.emit.heartbeats.enabled`]: false,
+    'replication.policy.class': 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy',
+    'replication.policy.separator': '.',
+    // Single-broker clusters: every topic MM2 creates, its own and the mirrored ones, has one replica.
+    'replication.factor': 1,
+    'checkpoints.topic.replication.factor': 1,
+    'heartbeats.topic.replication.factor': 1,
+    'offset-syncs.topic.replication.factor': 1,
+    'offset.storage.replication.factor': 1,
+    'status.storage.replication.factor': 1,
+    'config.storage.replication.factor': 1,
+    // No ACLs on the local clusters, and the sync would only log authorizer errors.
+    'sync.topic.acls.enabled': false,
+    'refresh.topics.enabled': true,
+    'refresh.topics.interval.seconds': 2,
+    'refresh.groups.enabled': true,
+    'refresh.groups.interval.seconds': 2,
+    'sync.topic.configs.enabled': true,
+    'sync.topic.configs.interval.seconds': 5,
+    'emit.heartbeats.enabled': true,
+    'emit.heartbeats.interval.seconds': 1,
+    'emit.offset-syncs.enabled': true,
+    'emit.checkpoints.enabled': true,
+    'emit.checkpoints.interval.seconds': 1,
+    // Group offsets are translated into checkpoints only; writing them into the DR cluster's groups is off.
+    'sync.group.offsets.enabled': false,
+    'tasks.max': 1,
+    // Spares one of the two classpath scans for plugins at start-up (the other ignores it: seen on 3.9.1).
+    'plugin.discovery': 'service_load',
+    // Connect commits the source offsets (where mirroring resumes after a restart) every minute by default.
+    'offset.flush.interval.ms': 1000,
   });
 }
 

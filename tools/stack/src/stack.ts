@@ -1,8 +1,15 @@
 // Orchestration: up (idempotent, concurrent, bounded readiness), down (only our pids), status and logs.
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceName, StackConfig } from './config.ts';
-import { parseServices, servicePorts, SETTINGS } from './config.ts';
+import {
+  DEFAULT_SERVICES,
+  OPTIONAL_SERVICES,
+  parseServices,
+  SERVICE_NAMES,
+  servicePorts,
+  SETTINGS,
+} from './config.ts';
 import { StackError } from './errors.ts';
 import type { StackLogger } from './log.ts';
 import { consoleLogger, stepLog } from './log.ts';
@@ -10,19 +17,72 @@ import { assertPortsFree } from './ports.ts';
 import type { Daemon } from './proc.ts';
 import { readPidState, removePidFile, residentBytes, stopByPidFile, tailFile } from './proc.ts';
 import { hdfs } from './services/hdfs.ts';
-import { kafka } from './services/kafka.ts';
+import { kafka, kafkaDr } from './services/kafka.ts';
+import { mirrormaker } from './services/mirrormaker.ts';
 import { npm } from './services/npm.ts';
 import { registry } from './services/registry.ts';
 import type { ServiceContext, ServiceDef } from './services/service.ts';
 import { cacheDir, logFile, pidFile, serviceDir } from './services/service.ts';
 
-export const SERVICES: Readonly<Record<ServiceName, ServiceDef>> = { kafka, hdfs, registry, npm };
+export const SERVICES: Readonly<Record<ServiceName, ServiceDef>> = {
+  kafka,
+  hdfs,
+  registry,
+  npm,
+  'kafka-dr': kafkaDr,
+  mirrormaker,
+};
+
+/** `services` and everything they depend on, transitively, in SERVICE_NAMES order. */
+export function withDependencies(services: readonly ServiceName[]): ServiceName[] {
+  const wanted = new Set<ServiceName>();
+  const add = (name: ServiceName): void => {
+    if (wanted.has(name)) return;
+    wanted.add(name);
+    SERVICES[name].dependsOn.forEach(add);
+  };
+  services.forEach(add);
+  return SERVICE_NAMES.filter((name) => wanted.has(name));
+}
+
+/**
+ * Runs `task` for each service, a service only after the tasks of the services it depends on (`order`
+ * 'dependencies-first', for up) or of those depending on it (`order` 'dependents-first', for down) settled.
+ */
+function inDependencyOrder<T>(
+  services: readonly ServiceName[],
+  order: 'dependencies-first' | 'dependents-first',
+  task: (name: ServiceName, blockers: readonly { name: ServiceName; failed: boolean }[]) => Promise<T>,
+): Promise<PromiseSettledResult<T>[]> {
+  const running = new Map<ServiceName, Promise<T>>();
+  const blockersOf = (name: ServiceName): ServiceName[] =>
+    order === 'dependencies-first'
+      ? SERVICES[name].dependsOn.filter((d) => services.includes(d))
+      : services.filter((other) => SERVICES[other].dependsOn.includes(name));
+  const run = (name: ServiceName): Promise<T> => {
+    const existing = running.get(name);
+    if (existing !== undefined) return existing;
+    const blockers = blockersOf(name);
+    const promise = Promise.allSettled(blockers.map(run)).then((settled) =>
+      task(
+        name,
+        blockers.map((b, i) => ({ name: b, failed: settled[i]?.status === 'rejected' })),
+      ),
+    );
+    running.set(name, promise);
+    return promise;
+  };
+  return Promise.allSettled(services.map(run));
+}
 
 /** How long a daemon gets between SIGTERM and SIGKILL. */
 const STOP_GRACE_MS = 30_000;
 
 export interface UpOptions {
-  /** Services to start; all when omitted or empty. */
+  /**
+   * Services to start, with the services they depend on; DEFAULT_SERVICES when omitted or empty (the
+   * optional DR services start only when named).
+   */
   readonly services?: readonly string[];
   readonly log?: StackLogger;
 }
@@ -36,7 +96,7 @@ function context(config: StackConfig, service: ServiceName, log: StackLogger, t0
   return {
     config,
     dir: serviceDir(config, service),
-    cacheDir: cacheDir(config, service),
+    cacheDir: cacheDir(config, SERVICES[service].cache),
     log: stepLog(log, service, t0),
   };
 }
@@ -150,19 +210,28 @@ async function upOne(
 }
 
 /**
- * Starts the requested services (all by default) concurrently and waits until each is really usable.
- * If any fails, the services this call started are stopped again and the error is thrown.
+ * Starts the requested services (DEFAULT_SERVICES by default) and those they depend on, concurrently except
+ * that a service waits for its dependencies to be ready, and waits until each is really usable. If any
+ * fails, the services this call started are stopped again and the error is thrown.
  */
 export async function up(config: StackConfig, options: UpOptions = {}): Promise<UpResult> {
-  const services = parseServices(options.services ?? []);
+  const services = withDependencies(parseServices(options.services ?? [], DEFAULT_SERVICES));
   const logger = options.log ?? consoleLogger;
   const t0 = Date.now();
   const log = stepLog(logger, undefined, t0);
   mkdirSync(config.stackDir, { recursive: true });
   log('up', `services ${services.join(', ')}; data in ${config.stackDir}`);
-  const outcomes = await Promise.allSettled(
-    services.map((name) => upOne(config, SERVICES[name], context(config, name, logger, t0))),
-  );
+  const outcomes = await inDependencyOrder(services, 'dependencies-first', (name, dependencies) => {
+    const failed = dependencies.filter((d) => d.failed).map((d) => d.name);
+    if (failed.length > 0) {
+      return Promise.reject(
+        new StackError('START_FAILED', `${name}: not started because ${failed.join(', ')} did not start`, {
+          service: name,
+        }),
+      );
+    }
+    return upOne(config, SERVICES[name], context(config, name, logger, t0));
+  });
   const started: ServiceName[] = [];
   const alreadyRunning: ServiceName[] = [];
   const failures: unknown[] = [];
@@ -194,6 +263,7 @@ export async function up(config: StackConfig, options: UpOptions = {}): Promise<
 }
 
 export interface DownOptions {
+  /** Services to stop; every service, optional ones included, when omitted or empty. */
   readonly services?: readonly string[];
   /** Also delete the services' data folders (downloads in <stack dir>/cache are kept). */
   readonly wipe?: boolean;
@@ -205,24 +275,29 @@ export interface DownResult {
   readonly notRunning: ServiceName[];
 }
 
-/** Stops the processes `up` started, found through pid files that still name our own processes. */
+/**
+ * Stops the processes `up` started, found through pid files that still name our own processes. A service
+ * stops before the services it depends on (MirrorMaker before the clusters it reads and writes).
+ */
 export async function down(config: StackConfig, options: DownOptions = {}): Promise<DownResult> {
   const services = parseServices(options.services ?? []);
   const logger = options.log ?? consoleLogger;
   const t0 = Date.now();
-  const results = await Promise.all(
-    services.map(async (name) => {
-      const log = stepLog(logger, name, t0);
-      const outcomes = await stopRoles(config, SERVICES[name]);
-      const didStop = outcomes.some((o) => o.endsWith(' stopped') || o.endsWith(' killed'));
-      log('stop', outcomes.join(', '));
-      if (options.wipe === true) {
-        rmSync(serviceDir(config, name), { recursive: true, force: true });
-        log('wipe', `deleted ${serviceDir(config, name)}`);
-      }
-      return { name, didStop };
-    }),
-  );
+  const settled = await inDependencyOrder(services, 'dependents-first', async (name) => {
+    const log = stepLog(logger, name, t0);
+    const outcomes = await stopRoles(config, SERVICES[name]);
+    const didStop = outcomes.some((o) => o.endsWith(' stopped') || o.endsWith(' killed'));
+    log('stop', outcomes.join(', '));
+    if (options.wipe === true) {
+      rmSync(serviceDir(config, name), { recursive: true, force: true });
+      log('wipe', `deleted ${serviceDir(config, name)}`);
+    }
+    return { name, didStop };
+  });
+  const results = settled.map((outcome) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  });
   return {
     stopped: results.filter((r) => r.didStop).map((r) => r.name),
     notRunning: results.filter((r) => !r.didStop).map((r) => r.name),
@@ -243,11 +318,20 @@ export interface ServiceStatus {
   readonly detail: string | undefined;
 }
 
+/** The default services plus the optional ones that have a pid file (running, partly, or stale). */
+function defaultsAndStarted(config: StackConfig): ServiceName[] {
+  const started = OPTIONAL_SERVICES.filter((name) =>
+    SERVICES[name].roles.some((role) => readPidState(pidFile(config, name, role)).kind !== 'absent'),
+  );
+  return [...DEFAULT_SERVICES, ...started];
+}
+
+/** Named services, or by default DEFAULT_SERVICES and the optional services that were started. */
 export async function status(
   config: StackConfig,
   options: { services?: readonly string[] } = {},
 ): Promise<ServiceStatus[]> {
-  const services = parseServices(options.services ?? []);
+  const services = parseServices(options.services ?? [], defaultsAndStarted(config));
   return Promise.all(
     services.map(async (name): Promise<ServiceStatus> => {
       const def = SERVICES[name];
@@ -281,12 +365,17 @@ export async function status(
   );
 }
 
-/** The last lines of each process log of the given services. */
+/** The last lines of each process log of the named services; by default of those that have logs. */
 export function logs(
   config: StackConfig,
   options: { services?: readonly string[]; lines?: number } = {},
 ): string {
-  const services = parseServices(options.services ?? []);
+  const withLogs = SERVICE_NAMES.filter(
+    (name) =>
+      (DEFAULT_SERVICES as readonly ServiceName[]).includes(name) ||
+      SERVICES[name].roles.some((role) => existsSync(logFile(config, name, role))),
+  );
+  const services = parseServices(options.services ?? [], withLogs);
   return services
     .flatMap((name) =>
       SERVICES[name].roles.map((role) => {

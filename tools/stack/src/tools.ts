@@ -120,6 +120,9 @@ export async function resolveMaven(options: {
   const stamp = join(options.outDir, '.complete');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === pomHash) return 'cached';
   const task = mavenQueue.then(async () => {
+    // Two services sharing one cache folder (kafka, kafka-dr) both queue on a cold cache: the second finds
+    // the first one's download done, and must not delete jars a running JVM is loading.
+    if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === pomHash) return 'cached' as const;
     rmSync(options.outDir, { recursive: true, force: true });
     mkdirSync(options.outDir, { recursive: true });
     options.log(`resolving ${options.pom} with Maven (first run downloads from Maven Central)`);

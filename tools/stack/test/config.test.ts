@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  DEFAULT_SERVICES,
   endpoints,
   loadStackConfig,
+  mirroredTopic,
   parseServices,
   REPO_ROOT,
   servicePorts,
@@ -55,6 +57,17 @@ const invalid: [string, NodeJS.ProcessEnv, string][] = [
   ['bad user name', { ADLAKE_HDFS_USER: 'Root User' }, 'ADLAKE_HDFS_USER'],
   ['same two users', { ADLAKE_HDFS_OTHER_USER: 'adlake' }, 'ADLAKE_HDFS_OTHER_USER'],
   ['two services on one port', { ADLAKE_NPM_PORT: '9092' }, 'ADLAKE_NPM_PORT'],
+  ['kafka-dr on the kafka port', { ADLAKE_KAFKA_DR_PORT: '9092' }, 'ADLAKE_KAFKA_DR_PORT'],
+  [
+    'kafka-dr controller on its client port',
+    { ADLAKE_KAFKA_DR_CONTROLLER_PORT: '9094' },
+    'ADLAKE_KAFKA_DR_CONTROLLER_PORT',
+  ],
+  ['registry on the kafka-dr port', { ADLAKE_REGISTRY_PORT: '9095' }, 'ADLAKE_REGISTRY_PORT'],
+  ['kafka-dr heap without unit', { ADLAKE_KAFKA_DR_HEAP: '256' }, 'ADLAKE_KAFKA_DR_HEAP'],
+  ['mirror pattern with a comma', { ADLAKE_MIRRORMAKER_TOPICS: 'a.*,b.*' }, 'ADLAKE_MIRRORMAKER_TOPICS'],
+  ['mirror pattern not a regex', { ADLAKE_MIRRORMAKER_TOPICS: 'adserver(' }, 'ADLAKE_MIRRORMAKER_TOPICS'],
+  ['mirror pattern with a line break', { ADLAKE_MIRRORMAKER_TOPICS: 'a\nb=c' }, 'ADLAKE_MIRRORMAKER_TOPICS'],
 ];
 
 for (const [name, env, key] of invalid) {
@@ -92,10 +105,31 @@ test('endpoints follow the configured ports', () => {
   assert.equal(e.npmrcPath, '/x/npm/npmrc');
   assert.equal(e.hdfsUser, 'adlake');
   assert.equal(e.otherHdfsUser, 'intruder');
+  assert.deepEqual(e.kafkaDrBrokers, ['127.0.0.1:9094']);
+  assert.equal(e.mirroredTopics, 'adserver\\..*');
+  assert.equal(e.mirroredTopic('adserver.impressions'), 'primary.adserver.impressions');
 });
 
-test('service names: empty means all, unknown is a usage error', () => {
-  assert.deepEqual(parseServices([]), ['kafka', 'hdfs', 'registry', 'npm']);
+test('kafka-dr defaults and overrides: its own ports and a smaller heap; mirrored names use the primary alias', () => {
+  const config = loadStackConfig({});
+  assert.equal(config.kafkaDrPort, 9094);
+  assert.equal(config.kafkaDrControllerPort, 9095);
+  assert.equal(config.kafkaDrHeap, '256m');
+  assert.equal(config.mirrormakerHeap, '256m');
+  const moved = loadStackConfig({ ADLAKE_KAFKA_DR_PORT: '29094', ADLAKE_KAFKA_DR_CONTROLLER_PORT: '29095' });
+  assert.deepEqual(endpoints(moved).kafkaDrBrokers, ['127.0.0.1:29094']);
+  assert.deepEqual(servicePorts(moved, 'kafka-dr'), [
+    { port: 29094, env: 'ADLAKE_KAFKA_DR_PORT' },
+    { port: 29095, env: 'ADLAKE_KAFKA_DR_CONTROLLER_PORT' },
+  ]);
+  assert.deepEqual(servicePorts(moved, 'mirrormaker'), []);
+  assert.equal(mirroredTopic('adserver.clicks'), 'primary.adserver.clicks');
+});
+
+test('service names: empty means all (or the given default), unknown is a usage error', () => {
+  assert.deepEqual(parseServices([]), ['kafka', 'hdfs', 'registry', 'npm', 'kafka-dr', 'mirrormaker']);
+  assert.deepEqual(parseServices([], DEFAULT_SERVICES), ['kafka', 'hdfs', 'registry', 'npm']);
+  assert.deepEqual(parseServices(['mirrormaker', 'kafka-dr']), ['kafka-dr', 'mirrormaker']);
   assert.deepEqual(parseServices(['npm', 'kafka']), ['kafka', 'npm']);
   assert.throws(
     () => parseServices(['zookeeper']),

@@ -5,7 +5,9 @@ import {
   renderCoreSite,
   renderHadoopXml,
   renderHdfsSite,
+  MIRROR_PROBE_TOPIC,
   renderKafkaServerProperties,
+  renderMirrorMakerProperties,
   renderNpmrc,
   renderVerdaccioConfig,
 } from '../src/render.ts';
@@ -13,20 +15,24 @@ import {
 const config = loadStackConfig({
   ADLAKE_KAFKA_PORT: '19092',
   ADLAKE_KAFKA_CONTROLLER_PORT: '19093',
+  ADLAKE_KAFKA_DR_PORT: '19094',
+  ADLAKE_KAFKA_DR_CONTROLLER_PORT: '19095',
   ADLAKE_HDFS_HTTP_PORT: '19870',
 });
+
+/** Reads a properties file as java.util.Properties would for these files (`key=value`, `\\` escapes). */
 
 function props(text: string): Map<string, string> {
   return new Map(
     text
       .trim()
       .split('\n')
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).replaceAll('\\\\', '\\')]),
   );
 }
 
 test('kafka server.properties: KRaft single node on loopback, no auto-created topics', () => {
-  const p = props(renderKafkaServerProperties(config, '/abs/data'));
+  const p = props(renderKafkaServerProperties(config, 'kafka', '/abs/data'));
   assert.equal(p.get('process.roles'), 'broker,controller');
   assert.equal(p.get('controller.quorum.voters'), '1@127.0.0.1:19093');
   assert.equal(p.get('listeners'), 'PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093');
@@ -34,6 +40,64 @@ test('kafka server.properties: KRaft single node on loopback, no auto-created to
   assert.equal(p.get('auto.create.topics.enable'), 'false');
   assert.equal(p.get('log.dirs'), '/abs/data');
   assert.equal(p.get('offsets.topic.replication.factor'), '1');
+});
+
+test('kafka-dr server.properties: the same single-node cluster on its own ports', () => {
+  const dr = props(renderKafkaServerProperties(config, 'kafka-dr', '/abs/dr-data'));
+  const primary = props(renderKafkaServerProperties(config, 'kafka', '/abs/dr-data'));
+  assert.equal(dr.get('listeners'), 'PLAINTEXT://127.0.0.1:19094,CONTROLLER://127.0.0.1:19095');
+  assert.equal(dr.get('advertised.listeners'), 'PLAINTEXT://127.0.0.1:19094');
+  assert.equal(dr.get('controller.quorum.voters'), '1@127.0.0.1:19095');
+  assert.equal(dr.get('log.dirs'), '/abs/dr-data');
+  const differing = [...primary.keys()].filter((k) => primary.get(k) !== dr.get(k)).sort();
+  assert.deepEqual(differing, ['advertised.listeners', 'controller.quorum.voters', 'listeners']);
+  assert.deepEqual([...dr.keys()].sort(), [...primary.keys()].sort());
+});
+
+test('mm2.properties: one flow primary->dr, DefaultReplicationPolicy, replication factor 1, fast intervals', () => {
+  const p = props(renderMirrorMakerProperties(config));
+  assert.equal(p.get('clusters'), 'primary, dr');
+  assert.equal(p.get('primary.bootstrap.servers'), '127.0.0.1:19092');
+  assert.equal(p.get('dr.bootstrap.servers'), '127.0.0.1:19094');
+  assert.equal(p.get('primary->dr.enabled'), 'true');
+  assert.equal(p.get('dr->primary.enabled'), 'false');
+  assert.equal(p.get('dr->primary.emit.heartbeats.enabled'), 'false');
+  assert.equal(p.get('primary->dr.topics'), 'adserver\\..*, adlake-stack\\.mirror-probe');
+  assert.equal(p.get('replication.policy.class'), 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy');
+  assert.equal(p.get('replication.policy.separator'), '.');
+  for (const key of [
+    'replication.factor',
+    'checkpoints.topic.replication.factor',
+    'heartbeats.topic.replication.factor',
+    'offset-syncs.topic.replication.factor',
+    'offset.storage.replication.factor',
+    'status.storage.replication.factor',
+    'config.storage.replication.factor',
+  ]) {
+    assert.equal(p.get(key), '1', key);
+  }
+  assert.equal(p.get('sync.topic.acls.enabled'), 'false');
+  assert.equal(p.get('emit.offset-syncs.enabled'), 'true');
+  assert.equal(p.get('emit.checkpoints.enabled'), 'true');
+  for (const key of [...p.keys()].filter((k) => k.endsWith('.interval.seconds'))) {
+    assert.ok(Number(p.get(key)) <= 5, `${key}=${p.get(key) ?? ''} is seconds, for tests`);
+  }
+  assert.ok(Number(p.get('refresh.topics.interval.seconds')) <= 2, 'new topics are mirrored within seconds');
+  assert.equal(p.get('schemas'), undefined);
+});
+
+test('mm2.properties: the configured pattern, plus the readiness probe topic whatever the pattern', () => {
+  const custom = loadStackConfig({ ADLAKE_MIRRORMAKER_TOPICS: 'orders\\.v[0-9]+' });
+  const topics = props(renderMirrorMakerProperties(custom)).get('primary->dr.topics') ?? '';
+  const patterns = topics.split(',').map((t) => new RegExp(`^(?:${t.trim()})$`));
+  assert.equal(patterns.length, 2);
+  assert.ok(patterns.some((r) => r.test('orders.v2')));
+  assert.ok(patterns.some((r) => r.test(MIRROR_PROBE_TOPIC)));
+  assert.ok(
+    !patterns.some((r) => r.test('adlake-stackXmirror-probe')),
+    'the dot of the probe topic is escaped',
+  );
+  assert.ok(!patterns.some((r) => r.test('adserver.impressions')));
 });
 
 test('hadoop xml escapes names and values', () => {

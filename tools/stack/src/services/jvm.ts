@@ -32,12 +32,16 @@ export interface JvmServiceSpec {
   /** The JDK: which setting holds its home, and the oldest feature version the service runs on. */
   readonly java: { readonly home: 'javaHome' | 'registryJavaHome'; readonly minMajor: number };
   /** The setting holding the daemons' -Xmx. */
-  readonly heap: 'kafkaHeap' | 'hdfsHeap' | 'registryHeap';
+  readonly heap: 'kafkaHeap' | 'kafkaDrHeap' | 'hdfsHeap' | 'registryHeap' | 'mirrormakerHeap';
+  /** Services that must be up (and are started by `up`) before this one starts. */
+  readonly dependsOn?: readonly ServiceName[];
   /**
    * tools/stack/maven/<name>/pom.xml resolved into <cache>/<into> (default `libs`), with Maven's
    * `includeScope` when set; `unpack` then extracts the one archive ending in `suffix` into <cache>/<into>.
+   * `sharedWith` names another service whose pom and cache folder this one uses (same software, one copy).
    */
   readonly download: {
+    readonly sharedWith?: ServiceName;
     readonly into?: string;
     readonly includeScope?: string;
     readonly unpack?: { readonly suffix: string; readonly into: string };
@@ -92,6 +96,8 @@ export function jvmService(spec: JvmServiceSpec): ServiceDef {
     name,
     version,
     roles: spec.daemons.map((d) => d.role),
+    cache: spec.download.sharedWith ?? name,
+    dependsOn: spec.dependsOn ?? [],
 
     async prepare(ctx) {
       const { home, minMajor } = spec.java;
@@ -100,7 +106,7 @@ export function jvmService(spec: JvmServiceSpec): ServiceDef {
       const fetched = await resolveMaven({
         service: name,
         mvn: ctx.config.mvn,
-        pom: join(MAVEN_DIR, name, 'pom.xml'),
+        pom: join(MAVEN_DIR, spec.download.sharedWith ?? name, 'pom.xml'),
         outDir,
         ...(spec.download.includeScope === undefined ? {} : { includeScope: spec.download.includeScope }),
         log: (m) => ctx.log('download', m),

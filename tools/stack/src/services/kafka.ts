@@ -1,8 +1,11 @@
-// Kafka 3.9 in KRaft mode (one broker+controller process) from Maven Central jars.
+// Kafka 3.9 in KRaft mode (one broker+controller process) from Maven Central jars: one definition for both
+// clusters of the stack, `kafka` and the optional DR cluster `kafka-dr`, which differ only in ports and heap.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaServiceName, StackConfig } from '../config.ts';
+import { KAFKA_CLUSTERS } from '../config.ts';
 import { StackError } from '../errors.ts';
 import { renderKafkaServerProperties, renderLog4j } from '../render.ts';
 import { javaBinary, run } from '../tools.ts';
@@ -49,107 +52,121 @@ export function parseSimpleProperties(text: string): Map<string, string> {
   return out;
 }
 
-export const kafka: ServiceDef = jvmService({
-  name: 'kafka',
-  version: KAFKA_VERSION,
-  java: { home: 'javaHome', minMajor: 17 },
-  heap: 'kafkaHeap',
-  download: { includeScope: 'runtime' },
-  hasData: (ctx) => existsSync(paths(ctx).metaFile),
+/** The client listener of one of the stack's clusters, as kafkajs takes it. */
+export function kafkaBrokers(config: StackConfig, service: KafkaServiceName): string[] {
+  return [`127.0.0.1:${config[KAFKA_CLUSTERS[service].port]}`];
+}
 
-  async configure(ctx) {
-    const p = paths(ctx);
-    writeFileSync(p.properties, renderKafkaServerProperties(ctx.config, p.data));
-    writeFileSync(p.log4j, renderLog4j(['org.apache.kafka', 'kafka.request.logger', 'org.apache.zookeeper']));
-    mkdirSync(p.data, { recursive: true });
-    mkdirSync(p.logs, { recursive: true });
+/** One cluster's service; both share the jars (and pom) of `kafka`, but not data, cluster id or ports. */
+function kafkaService(name: KafkaServiceName): ServiceDef {
+  return jvmService({
+    name,
+    version: KAFKA_VERSION,
+    java: { home: 'javaHome', minMajor: 17 },
+    heap: KAFKA_CLUSTERS[name].heap,
+    download: { includeScope: 'runtime', sharedWith: 'kafka' },
+    hasData: (ctx) => existsSync(paths(ctx).metaFile),
 
-    if (existsSync(p.metaFile)) {
-      const meta = parseSimpleProperties(readFileSync(p.metaFile, 'utf8'));
-      const expected = existsSync(p.clusterIdFile) ? readFileSync(p.clusterIdFile, 'utf8').trim() : undefined;
-      if (meta.get('cluster.id') !== expected) {
-        throw incompatible(
-          'kafka',
-          p.data,
-          `its cluster id ${meta.get('cluster.id') ?? '?'} is not this stack's (${expected ?? 'none recorded'})`,
-        );
-      }
-      if (meta.get('node.id') !== '1') {
-        throw incompatible('kafka', p.data, `it belongs to node ${meta.get('node.id') ?? '?'}, not node 1`);
-      }
-      return;
-    }
-    const clusterId = newClusterId();
-    ctx.log('format', `formatting KRaft storage (cluster id ${clusterId})`);
-    const result = await run(
-      javaBinary(ctx.config.javaHome),
-      [
-        '-Xmx128m',
-        '-XX:+UseSerialGC',
-        '-XX:TieredStopAtLevel=1',
-        `-Dlog4j.configuration=file:${p.log4j}`,
-        '-cp',
-        `${p.libs}/*`,
-        'kafka.tools.StorageTool',
-        'format',
-        '-t',
-        clusterId,
-        '-c',
-        p.properties,
-        '--ignore-formatted',
-      ],
-      { timeoutMs: 120_000 },
-    );
-    if (result === undefined || result.code !== 0) {
-      throw new StackError(
-        'START_FAILED',
-        `kafka: formatting the storage failed:\n${result?.output.slice(-2000) ?? ''}`,
-        {
-          service: 'kafka',
-        },
+    async configure(ctx) {
+      const p = paths(ctx);
+      writeFileSync(p.properties, renderKafkaServerProperties(ctx.config, name, p.data));
+      writeFileSync(
+        p.log4j,
+        renderLog4j(['org.apache.kafka', 'kafka.request.logger', 'org.apache.zookeeper']),
       );
-    }
-    writeFileSync(p.clusterIdFile, `${clusterId}\n`);
-  },
+      mkdirSync(p.data, { recursive: true });
+      mkdirSync(p.logs, { recursive: true });
 
-  daemons: [
-    {
-      role: 'kafka',
-      main: 'kafka.Kafka',
-      args: (ctx) => {
-        const p = paths(ctx);
-        return [
+      if (existsSync(p.metaFile)) {
+        const meta = parseSimpleProperties(readFileSync(p.metaFile, 'utf8'));
+        const expected = existsSync(p.clusterIdFile)
+          ? readFileSync(p.clusterIdFile, 'utf8').trim()
+          : undefined;
+        if (meta.get('cluster.id') !== expected) {
+          throw incompatible(
+            name,
+            p.data,
+            `its cluster id ${meta.get('cluster.id') ?? '?'} is not this stack's (${expected ?? 'none recorded'})`,
+          );
+        }
+        if (meta.get('node.id') !== '1') {
+          throw incompatible(name, p.data, `it belongs to node ${meta.get('node.id') ?? '?'}, not node 1`);
+        }
+        return;
+      }
+      const clusterId = newClusterId();
+      ctx.log('format', `formatting KRaft storage (cluster id ${clusterId})`);
+      const result = await run(
+        javaBinary(ctx.config.javaHome),
+        [
+          '-Xmx128m',
+          '-XX:+UseSerialGC',
+          '-XX:TieredStopAtLevel=1',
           `-Dlog4j.configuration=file:${p.log4j}`,
-          `-Dkafka.logs.dir=${p.logs}`,
           '-cp',
           `${p.libs}/*`,
-          'kafka.Kafka',
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          clusterId,
+          '-c',
           p.properties,
-        ];
-      },
+          '--ignore-formatted',
+        ],
+        { timeoutMs: 120_000 },
+      );
+      if (result === undefined || result.code !== 0) {
+        throw new StackError(
+          'START_FAILED',
+          `${name}: formatting the storage failed:\n${result?.output.slice(-2000) ?? ''}`,
+          { service: name },
+        );
+      }
+      writeFileSync(p.clusterIdFile, `${clusterId}\n`);
     },
-  ],
 
-  async probe(ctx) {
-    const client = new Kafka({
-      clientId: 'adlake-stack-probe',
-      brokers: [`127.0.0.1:${ctx.config.kafkaPort}`],
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 2_000,
-      requestTimeout: 5_000,
-      retry: { retries: 0 },
-    });
-    const admin = client.admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      return cluster.brokers.length >= 1 && cluster.controller !== null
-        ? true
-        : `describeCluster: ${cluster.brokers.length} brokers, controller ${String(cluster.controller)}`;
-    } catch (error) {
-      return `kafkajs describeCluster: ${describeError(error)}`;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  },
-});
+    daemons: [
+      {
+        role: name,
+        main: 'kafka.Kafka',
+        args: (ctx) => {
+          const p = paths(ctx);
+          return [
+            `-Dlog4j.configuration=file:${p.log4j}`,
+            `-Dkafka.logs.dir=${p.logs}`,
+            '-cp',
+            `${p.libs}/*`,
+            'kafka.Kafka',
+            p.properties,
+          ];
+        },
+      },
+    ],
+
+    async probe(ctx) {
+      const client = new Kafka({
+        clientId: 'adlake-stack-probe',
+        brokers: kafkaBrokers(ctx.config, name),
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: 2_000,
+        requestTimeout: 5_000,
+        retry: { retries: 0 },
+      });
+      const admin = client.admin();
+      try {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        return cluster.brokers.length >= 1 && cluster.controller !== null
+          ? true
+          : `describeCluster: ${cluster.brokers.length} brokers, controller ${String(cluster.controller)}`;
+      } catch (error) {
+        return `kafkajs describeCluster: ${describeError(error)}`;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    },
+  });
+}
+
+export const kafka: ServiceDef = kafkaService('kafka');
+export const kafkaDr: ServiceDef = kafkaService('kafka-dr');

@@ -90,6 +90,8 @@ export const npm: ServiceDef = {
   name: 'npm',
   version: VERDACCIO_VERSION.split('.')[0] ?? VERDACCIO_VERSION,
   roles: ['verdaccio'],
+  cache: 'npm',
+  dependsOn: [],
 
   async prepare(ctx) {
     const p = paths(ctx);

@@ -21,6 +21,10 @@ export interface ServiceDef {
   readonly version: string;
   /** Process roles, one pid file and log each (hdfs: namenode + datanode). */
   readonly roles: readonly string[];
+  /** Whose <stack dir>/cache/<service> folder holds the downloads (kafka-dr uses kafka's). */
+  readonly cache: ServiceName;
+  /** Services `up` starts (or finds ready) before this one; `down` stops this one before them. */
+  readonly dependsOn: readonly ServiceName[];
   /** Downloads, tool and data checks, config files. Starts nothing. */
   prepare(ctx: ServiceContext): Promise<void>;
   /** Spawns the processes (pid files written) without waiting for readiness. */

@@ -137,6 +137,7 @@ export function readPages(file: Uint8Array, chunk: FooterColumnChunk, column: Fo
     const dph = field(header, 5);
     if (dph === undefined || dph.t !== 'struct') throw corrupt(path, 'data page without data_page_header');
     const numLevels = num(dph.v, 1, 'num_values');
+    if (numLevels < 0) throw corrupt(path, `a page of ${numLevels} values`);
     const valueEncoding = num(dph.v, 2, 'encoding');
     const defEncoding = num(dph.v, 3, 'definition_level_encoding');
     const repEncoding = num(dph.v, 4, 'repetition_level_encoding');

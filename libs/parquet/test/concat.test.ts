@@ -13,6 +13,7 @@ import {
   readFooter,
 } from '../src/index.ts';
 import { Duck, FIELDS, randomRows, writeRows } from './fixtures.ts';
+import { at } from './fixtures.ts';
 
 const duck = new Duck();
 before(() => duck.open());
@@ -47,12 +48,12 @@ describe('concatFiles', () => {
         readColumn(all, 'id'),
         files.flatMap((f) => readColumn(f, 'id')),
       );
-      assert.deepEqual(footer.keyValueMetadata, footerOf(files[0]!).keyValueMetadata);
+      assert.deepEqual(footer.keyValueMetadata, footerOf(at(files, 0)).keyValueMetadata);
       // The parts are there unchanged, one after the other.
-      let at = 0;
+      let start = 0;
       for (const f of files) {
-        assert.deepEqual(Buffer.from(all.subarray(at, at + f.length)), Buffer.from(f));
-        at += f.length;
+        assert.deepEqual(Buffer.from(all.subarray(start, start + f.length)), Buffer.from(f));
+        start += f.length;
       }
       // The result is itself a file the other operations accept.
       assert.equal(filterRows(all, (i) => i % 2 === 0).rows, Math.ceil(expected.length / 2));
@@ -79,15 +80,15 @@ describe('concatFooter', () => {
     assert.equal(Buffer.from(z).readUInt32LE(z.length - 8), z.length - 8);
     assert.deepEqual(
       Buffer.from(z),
-      Buffer.from(concatFiles(files).subarray(files[0]!.length + files[1]!.length)),
+      Buffer.from(concatFiles(files).subarray(at(files, 0).length + at(files, 1).length)),
     );
     const footer = footerOf(Buffer.concat([...files, z]));
-    const second = footer.rowGroups[1]!;
+    const second = at(footer.rowGroups, 1);
     assert.equal(
-      second.columns[0]!.dataPageOffset,
-      files[0]!.length + footerOf(files[1]!).rowGroups[0]!.columns[0]!.dataPageOffset,
+      at(second.columns, 0).dataPageOffset,
+      at(files, 0).length + at(at(footerOf(at(files, 1)).rowGroups, 0).columns, 0).dataPageOffset,
     );
-    assert.equal(second.fileOffset, files[0]!.length + 4);
+    assert.equal(second.fileOffset, at(files, 0).length + 4);
   });
 
   it('refuses parts whose schemas differ: SCHEMA_MISMATCH naming the first difference', () => {

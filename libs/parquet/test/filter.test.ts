@@ -7,6 +7,7 @@ import { COMPRESSIONS, ParquetError, filterRows, footerOf, readColumn } from '..
 import { decodeStruct, encodeTree, field, withFields } from '../src/thrift-tree.ts';
 import type { TStruct } from '../src/thrift-tree.ts';
 import { Duck, randomRows, writeRows } from './fixtures.ts';
+import { at } from './fixtures.ts';
 import { rng } from './rng.ts';
 
 const duck = new Duck();
@@ -26,7 +27,7 @@ describe('filterRows', () => {
       const footer = footerOf(file);
       assert.ok(footer.rowGroups.length >= 4);
       assert.ok(
-        footer.rowGroups[0]!.columns.some((c) => c.totalCompressedSize > 3 * 256),
+        at(footer.rowGroups, 0).columns.some((c) => c.totalCompressedSize > 3 * 256),
         'several pages per chunk',
       );
       const original = await duck.rows(file);
@@ -53,7 +54,8 @@ describe('filterRows', () => {
         assert.ok(
           out.rowGroups.every(
             (g) =>
-              g.numRows > 0 && g.columns.every((c) => c.codec === footer.rowGroups[0]!.columns[0]!.codec),
+              g.numRows > 0 &&
+              g.columns.every((c) => c.codec === at(at(footer.rowGroups, 0).columns, 0).codec),
           ),
         );
         assert.ok(out.rowGroups.length < footer.rowGroups.length);
@@ -84,8 +86,8 @@ describe('filterRows', () => {
     // A file written directly from the kept rows carries the writer's own statistics: they must match.
     const direct = footerOf(writeRows(kept, { compression: 'none', rowGroupRows: 1000 }));
     const out = footerOf(bytes);
-    out.rowGroups[0]!.columns.forEach((c, i) => {
-      assert.deepEqual(c.statistics, direct.rowGroups[0]!.columns[i]!.statistics, c.path.join('.'));
+    at(out.rowGroups, 0).columns.forEach((c, i) => {
+      assert.deepEqual(c.statistics, at(at(direct.rowGroups, 0).columns, i).statistics, c.path.join('.'));
     });
   });
 
@@ -115,9 +117,9 @@ function editFooter(file: Uint8Array, edit: (fm: TStruct) => TStruct): Uint8Arra
 /** The first chunk's ColumnMetaData replaced by `edit(md)`. */
 function editFirstChunk(fm: TStruct, edit: (md: TStruct) => TStruct): TStruct {
   const groups = field(fm, 4) as { t: 'list'; elem: number; v: { t: 'struct'; v: TStruct }[] };
-  const rg = groups.v[0]!.v;
+  const rg = at(groups.v, 0).v;
   const chunks = field(rg, 1) as { t: 'list'; elem: number; v: { t: 'struct'; v: TStruct }[] };
-  const cc = chunks.v[0]!.v;
+  const cc = at(chunks.v, 0).v;
   const md = (field(cc, 3) as { t: 'struct'; v: TStruct }).v;
   const newCc = withFields(cc, { 3: { t: 'struct', v: edit(md) } });
   const newRg = withFields(rg, { 1: { ...chunks, v: [{ t: 'struct', v: newCc }, ...chunks.v.slice(1)] } });
@@ -177,7 +179,8 @@ describe('filterRows refuses what it cannot copy exactly', () => {
     const f = writeRows(ROWS.slice(0, 60), { compression: 'none', pageSizeBytes: 100 });
     for (let k = 0; k < 300; k++) {
       const bad = Buffer.from(f);
-      bad[4 + Math.floor(r() * 200)] ^= 1 + Math.floor(r() * 255);
+      const i = 4 + Math.floor(r() * 200);
+      bad[i] = (bad[i] as number) ^ (1 + Math.floor(r() * 255));
       try {
         filterRows(bad, () => true);
       } catch (error) {

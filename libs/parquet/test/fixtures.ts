@@ -154,3 +154,10 @@ export class Duck {
     >[];
   }
 }
+
+/** xs[i], failing the test when it is missing. */
+export function at<T>(xs: readonly T[], i: number): T {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`no element ${i}`);
+  return x;
+}

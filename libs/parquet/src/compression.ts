@@ -1,7 +1,7 @@
-// Page compression codecs: snappy through the native `snappy` package (prebuilt binary from npm), gzip and
-// zstd through node:zlib. Codec numbers are Parquet's CompressionCodec enum.
-import { gzipSync, zstdCompressSync } from 'node:zlib';
-import { compressSync as snappyCompress } from 'snappy';
+// Page compression codecs, both ways: snappy through the native `snappy` package (prebuilt binary from npm),
+// gzip and zstd through node:zlib. Codec numbers are Parquet's CompressionCodec enum.
+import { gunzipSync, gzipSync, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
+import { compressSync as snappyCompress, uncompressSync as snappyUncompress } from 'snappy';
 
 export const COMPRESSIONS = ['snappy', 'gzip', 'zstd', 'none'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -19,5 +19,25 @@ export function compress(codec: Compression, data: Buffer): Buffer {
       return zstdCompressSync(data);
     case 'none':
       return Buffer.from(data);
+  }
+}
+
+/** The codec of a CompressionCodec number, or undefined for one we do not implement (LZO, BROTLI, LZ4…). */
+export function compressionOf(codecId: number): Compression | undefined {
+  for (const c of COMPRESSIONS) if (CODEC_ID[c] === codecId) return c;
+  return undefined;
+}
+
+/** Decompresses one page body. Throws the codec's own error on corrupt input; callers wrap it. */
+export function decompress(codec: Compression, data: Uint8Array, uncompressedSize: number): Buffer {
+  switch (codec) {
+    case 'snappy':
+      return snappyUncompress(data) as Buffer;
+    case 'gzip':
+      return gunzipSync(data, { maxOutputLength: Math.max(uncompressedSize, 1) });
+    case 'zstd':
+      return zstdDecompressSync(data, { maxOutputLength: Math.max(uncompressedSize, 1) });
+    case 'none':
+      return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   }
 }

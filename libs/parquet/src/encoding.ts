@@ -97,3 +97,84 @@ export function encodeBooleans(out: Bytes, values: Uint8Array, count: number): v
   }
   out.len = base + n;
 }
+
+/**
+ * Reads `count` values of the RLE / bit-packing hybrid from `buf[pos..end)` into `out` (levels fit a byte).
+ * Returns false when the runs end before `count` values or hold a value wider than a byte: corrupt input.
+ */
+export function decodeHybrid(
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  width: number,
+  count: number,
+  out: Uint8Array,
+): boolean {
+  if (width === 0) {
+    out.fill(0, 0, count);
+    return true;
+  }
+  if (width > 8) return false;
+  const valueBytes = (width + 7) >> 3;
+  const mask = (1 << width) - 1;
+  let n = 0;
+  while (n < count) {
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      if (pos >= end || shift > 28) return false;
+      const b = buf[pos++] as number;
+      header += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) break;
+      shift += 7;
+    }
+    if (header % 2 === 1) {
+      const values = Math.floor(header / 2) * 8;
+      const bytes = Math.floor(header / 2) * width;
+      if (pos + bytes > end) return false;
+      const take = Math.min(values, count - n);
+      for (let k = 0; k < take; k++) {
+        const bit = k * width;
+        // width <= 8, so a value spans at most two bytes.
+        const lo = buf[pos + (bit >>> 3)] as number;
+        const hi = (bit & 7) + width > 8 ? (buf[pos + (bit >>> 3) + 1] as number) : 0;
+        out[n++] = (((hi << 8) | lo) >>> (bit & 7)) & mask;
+      }
+      pos += bytes;
+    } else {
+      const run = Math.floor(header / 2);
+      if (pos + valueBytes > end) return false;
+      const v = buf[pos] as number;
+      pos += valueBytes;
+      if (v > mask) return false;
+      out.fill(v, n, Math.min(count, n + run));
+      n = Math.min(count, n + run);
+    }
+  }
+  return true;
+}
+
+/**
+ * Reads `count` values of the deprecated BIT_PACKED level encoding (most significant bit first, no length
+ * prefix) from `buf[pos..)`. Returns the end offset, or -1 past `end`.
+ */
+export function decodeBitPacked(
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  width: number,
+  count: number,
+  out: Uint8Array,
+): number {
+  const bytes = Math.ceil((count * width) / 8);
+  if (width > 8 || pos + bytes > end) return -1;
+  for (let k = 0; k < count; k++) {
+    let v = 0;
+    for (let b = 0; b < width; b++) {
+      const bit = k * width + b;
+      v = (v << 1) | (((buf[pos + (bit >>> 3)] as number) >>> (7 - (bit & 7))) & 1);
+    }
+    out[k] = v;
+  }
+  return pos + bytes;
+}

@@ -3,12 +3,27 @@
 export const ParquetErrorCodes = [
   /** A schema the writer cannot write: a logical type on the wrong physical type, an empty group, a bad length. */
   'SCHEMA_INVALID',
-  /** A writer option out of range; `context.option` names it. */
+  /** A writer option or function argument out of range; `context.option` names it. */
   'OPTION_INVALID',
   /** An appended value does not fit its column; `context.path` is the column path, e.g. `items[].price`. */
   'VALUE_INVALID',
   /** append() or finish() after finish(). */
   'WRITER_CLOSED',
+  /** The bytes are not a Parquet file: wrong magic, a footer length or offset out of range, corrupt Thrift. */
+  'NOT_PARQUET',
+  /** The tail given to readFooter() is too short to hold the footer; `context.needBytes` says how long it must be. */
+  'FOOTER_TRUNCATED',
+  /**
+   * A valid file using a feature the reading side refuses rather than risk a wrong answer (dictionary pages,
+   * data page v2, an unknown encoding or codec, encryption); `context.column` names the column when there is one.
+   */
+  'UNSUPPORTED',
+  /** readColumn() of a column the file does not have at the top level; `context.column` names it. */
+  'COLUMN_NOT_FOUND',
+  /** concatFooter() of files whose schemas differ; the message names the first difference. */
+  'SCHEMA_MISMATCH',
+  /** concatFooter() of files whose key/value metadata or created_by differ; the message names the first. */
+  'METADATA_MISMATCH',
 ] as const;
 
 export type ParquetErrorCode = (typeof ParquetErrorCodes)[number];
@@ -19,14 +34,21 @@ export interface ParquetErrorContext {
    * `m{}` for map keys and values, `u<member0>` for one-of members.
    */
   readonly path?: string;
-  /** Writer option at fault, e.g. `rowGroupRows`. */
+  /** Writer option or function argument at fault, e.g. `rowGroupRows`. */
   readonly option?: string;
+  /** FOOTER_TRUNCATED: how many bytes from the end of the file readFooter() needs. */
+  readonly needBytes?: number;
+  /** Dotted path of the column at fault, e.g. `user.tags.list.element`. */
+  readonly column?: string;
+  /** Index of the input (concatFooter part) at fault. */
+  readonly part?: number;
 }
 
 export class ParquetError extends Error {
   readonly code: ParquetErrorCode;
   /**
-   * False for every code today: the writer is pure computation, so the same call fails the same way again.
+   * False for every code today: reading and writing are pure computation over bytes, so the same call fails
+   * the same way again (FOOTER_TRUNCATED asks for a different call: more bytes).
    * Kept so callers can treat every library's errors alike.
    */
   readonly retriable: boolean;

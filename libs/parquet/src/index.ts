@@ -1,5 +1,6 @@
-// @adlake/parquet: writes Parquet files from JavaScript rows. One job, no Avro, no Kafka, no storage:
-// callers map their own types onto the schema spec (see README.md).
+// @adlake/parquet: writes Parquet files from JavaScript rows, and reads and rearranges files it wrote without
+// changing a value (footer, one column, row filter, concatenation). No Avro, no Kafka, no storage: callers map
+// their own types onto the schema spec and bring the bytes (see README.md).
 export { ParquetError, ParquetErrorCodes, isParquetError } from './errors.ts';
 export type { ParquetErrorCode, ParquetErrorContext } from './errors.ts';
 export {
@@ -30,3 +31,17 @@ export { COMPRESSIONS } from './compression.ts';
 export type { Compression } from './compression.ts';
 export { createParquetWriter, WRITER_DEFAULTS } from './writer.ts';
 export type { ParquetWriter, ParquetWriterOptions } from './writer.ts';
+export { footerOf, readFooter } from './footer.ts';
+export type {
+  FooterColumn,
+  FooterColumnChunk,
+  FooterRowGroup,
+  FooterSchemaElement,
+  FooterStatistics,
+  ParquetFooter,
+} from './footer.ts';
+export { int96ToEpochNanos, readColumn, readStringColumn } from './columns.ts';
+export type { ParquetCell } from './columns.ts';
+export { filterRows } from './filter.ts';
+export { concatFiles, concatFooter, schemaDifference } from './concat.ts';
+export type { ConcatPart } from './concat.ts';

@@ -1,0 +1,227 @@
+// Reads the data pages of one column chunk: page headers, decompression, repetition and definition levels,
+// and where each PLAIN value's bytes lie, without interpreting a value. What it does not understand
+// (dictionary pages, data page v2, encodings other than PLAIN / RLE / BIT_PACKED, other codecs) it refuses.
+import { compressionOf, decompress } from './compression.ts';
+import type { Compression } from './compression.ts';
+import { bitWidth, decodeBitPacked, decodeHybrid } from './encoding.ts';
+import { ParquetError } from './errors.ts';
+import { columnName } from './footer.ts';
+import type { FooterColumn, FooterColumnChunk } from './footer.ts';
+import { ThriftDecodeError, decodeStruct, field } from './thrift-tree.ts';
+import type { TStruct } from './thrift-tree.ts';
+
+export const PAGE_TYPE = { DATA_PAGE: 0, INDEX_PAGE: 1, DICTIONARY_PAGE: 2, DATA_PAGE_V2: 3 } as const;
+const ENC = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, BIT_PACKED: 4, RLE_DICTIONARY: 8 } as const;
+const ENCODING_NAMES: Readonly<Record<number, string>> = {
+  0: 'PLAIN',
+  2: 'PLAIN_DICTIONARY',
+  3: 'RLE',
+  4: 'BIT_PACKED',
+  5: 'DELTA_BINARY_PACKED',
+  6: 'DELTA_LENGTH_BYTE_ARRAY',
+  7: 'DELTA_BYTE_ARRAY',
+  8: 'RLE_DICTIONARY',
+  9: 'BYTE_STREAM_SPLIT',
+};
+
+/** One decoded data page: levels one byte each, values still in their PLAIN bytes inside `data`. */
+export interface DecodedPage {
+  /** Levels in the page (the header's num_values): one per value, null or empty list. */
+  readonly numLevels: number;
+  /** Repetition levels, when the column has any. */
+  readonly reps: Uint8Array | undefined;
+  /** Definition levels, when the column has any. */
+  readonly defs: Uint8Array | undefined;
+  /** Values actually stored (levels at the maximum definition level). */
+  readonly numValues: number;
+  /** The uncompressed page body. */
+  readonly data: Buffer;
+  /**
+   * Value i is `data[starts[i] .. starts[i+1])` (a BYTE_ARRAY's 4-byte length included). BOOLEAN: undefined,
+   * value i is bit i from `valuesStart`.
+   */
+  readonly starts: Uint32Array | undefined;
+  readonly valuesStart: number;
+}
+
+export function unsupported(column: readonly string[], message: string): ParquetError {
+  const name = columnName(column);
+  return new ParquetError('UNSUPPORTED', `column ${name}: ${message}`, { context: { column: name } });
+}
+
+function corrupt(column: readonly string[], message: string, cause?: unknown): ParquetError {
+  const name = columnName(column);
+  return new ParquetError('NOT_PARQUET', `not a valid Parquet file: column ${name}: ${message}`, {
+    context: { column: name },
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** The chunk's codec, or UNSUPPORTED. */
+export function chunkCompression(chunk: FooterColumnChunk): Compression {
+  const c = compressionOf(chunk.codec);
+  if (c === undefined) throw unsupported(chunk.path, `codec ${chunk.codecName} is not implemented`);
+  return c;
+}
+
+/** Refuses, before any page is read, a chunk the rewriting modules cannot reproduce value for value. */
+export function checkChunk(chunk: FooterColumnChunk, column: FooterColumn): void {
+  if (chunk.filePath !== undefined)
+    throw unsupported(chunk.path, `its data lives in another file (${chunk.filePath})`);
+  if (chunk.dictionaryPageOffset !== undefined && chunk.dictionaryPageOffset > 0)
+    throw unsupported(chunk.path, 'dictionary pages are not supported');
+  for (const e of chunk.encodings) {
+    if (e !== ENC.PLAIN && e !== ENC.RLE && e !== ENC.BIT_PACKED)
+      throw unsupported(chunk.path, `encoding ${ENCODING_NAMES[e] ?? e} is not supported`);
+  }
+  if (column.maxDefinitionLevel > 255 || column.maxRepetitionLevel > 255)
+    throw unsupported(chunk.path, 'levels above 255 are not supported');
+  chunkCompression(chunk);
+}
+
+/** Bytes of one PLAIN value of a fixed-width type; 0 for BYTE_ARRAY and BOOLEAN. */
+function fixedWidth(column: FooterColumn): number {
+  switch (column.type) {
+    case 'INT32':
+    case 'FLOAT':
+      return 4;
+    case 'INT64':
+    case 'DOUBLE':
+      return 8;
+    case 'INT96':
+      return 12;
+    case 'FIXED_LEN_BYTE_ARRAY':
+      return column.typeLength ?? 0;
+    default:
+      return 0;
+  }
+}
+
+/** Every data page of a chunk, in order. Throws UNSUPPORTED or NOT_PARQUET (naming the column). */
+export function readPages(file: Uint8Array, chunk: FooterColumnChunk, column: FooterColumn): DecodedPage[] {
+  checkChunk(chunk, column);
+  const codec = chunkCompression(chunk);
+  const path = chunk.path;
+  if (column.type === 'FIXED_LEN_BYTE_ARRAY' && (column.typeLength ?? 0) <= 0)
+    throw corrupt(path, 'FIXED_LEN_BYTE_ARRAY without a positive type_length');
+  const pages: DecodedPage[] = [];
+  const end = chunk.dataPageOffset + chunk.totalCompressedSize;
+  if (end > file.byteLength)
+    throw corrupt(path, `the chunk ends at byte ${end}, past the file's ${file.byteLength}`);
+  let pos = chunk.dataPageOffset;
+  let levels = 0;
+  while (pos < end) {
+    let header: TStruct;
+    try {
+      const d = decodeStruct(file, pos, end);
+      header = d.value;
+      pos = d.end;
+    } catch (error) {
+      if (error instanceof ThriftDecodeError)
+        throw corrupt(path, `page header at byte ${pos}: ${error.message}`, error);
+      throw error;
+    }
+    const num = (s: TStruct, id: number, what: string): number => {
+      const n = field(s, id);
+      if (n === undefined || n.t !== 'i32') throw corrupt(path, `page header without ${what}`);
+      return n.v;
+    };
+    const type = num(header, 1, 'type');
+    const uncompressedSize = num(header, 2, 'uncompressed_page_size');
+    const compressedSize = num(header, 3, 'compressed_page_size');
+    if (type === PAGE_TYPE.DICTIONARY_PAGE) throw unsupported(path, 'dictionary pages are not supported');
+    if (type === PAGE_TYPE.DATA_PAGE_V2) throw unsupported(path, 'data page v2 is not supported');
+    if (type !== PAGE_TYPE.DATA_PAGE) throw unsupported(path, `page type ${type} is not supported`);
+    if (compressedSize < 0 || uncompressedSize < 0 || pos + compressedSize > end)
+      throw corrupt(path, `a page of ${compressedSize} bytes at byte ${pos} runs past its chunk`);
+    const dph = field(header, 5);
+    if (dph === undefined || dph.t !== 'struct') throw corrupt(path, 'data page without data_page_header');
+    const numLevels = num(dph.v, 1, 'num_values');
+    if (numLevels < 0) throw corrupt(path, `a page of ${numLevels} values`);
+    const valueEncoding = num(dph.v, 2, 'encoding');
+    const defEncoding = num(dph.v, 3, 'definition_level_encoding');
+    const repEncoding = num(dph.v, 4, 'repetition_level_encoding');
+    if (valueEncoding !== ENC.PLAIN)
+      throw unsupported(
+        path,
+        `values in ${ENCODING_NAMES[valueEncoding] ?? valueEncoding} are not supported`,
+      );
+    let data: Buffer;
+    try {
+      data = decompress(codec, file.subarray(pos, pos + compressedSize), uncompressedSize);
+    } catch (error) {
+      throw corrupt(path, `a ${codec} page at byte ${pos} does not decompress`, error);
+    }
+    if (data.length !== uncompressedSize)
+      throw corrupt(path, `a page decompressed to ${data.length} bytes, its header says ${uncompressedSize}`);
+    pos += compressedSize;
+    pages.push(decodePage(data, numLevels, column, repEncoding, defEncoding, path));
+    levels += numLevels;
+  }
+  if (pos !== end) throw corrupt(path, 'the last page runs past the chunk');
+  if (levels !== chunk.numValues)
+    throw corrupt(path, `the pages hold ${levels} values, the chunk metadata says ${chunk.numValues}`);
+  return pages;
+}
+
+function decodePage(
+  data: Buffer,
+  numLevels: number,
+  column: FooterColumn,
+  repEncoding: number,
+  defEncoding: number,
+  path: readonly string[],
+): DecodedPage {
+  let pos = 0;
+  const levels = (max: number, encoding: number, what: string): Uint8Array | undefined => {
+    if (max === 0) return undefined;
+    const out = new Uint8Array(numLevels);
+    const width = bitWidth(max);
+    if (encoding === ENC.RLE) {
+      if (pos + 4 > data.length) throw corrupt(path, `${what} levels run past the page`);
+      const len = data.readUInt32LE(pos);
+      pos += 4;
+      if (pos + len > data.length || !decodeHybrid(data, pos, pos + len, width, numLevels, out))
+        throw corrupt(path, `${what} levels are corrupt`);
+      pos += len;
+    } else if (encoding === ENC.BIT_PACKED) {
+      const next = decodeBitPacked(data, pos, data.length, width, numLevels, out);
+      if (next < 0) throw corrupt(path, `${what} levels run past the page`);
+      pos = next;
+    } else
+      throw unsupported(path, `${what} levels in ${ENCODING_NAMES[encoding] ?? encoding} are not supported`);
+    for (let i = 0; i < numLevels; i++)
+      if ((out[i] as number) > max) throw corrupt(path, `${what} level ${out[i]} above the maximum ${max}`);
+    return out;
+  };
+  const reps = levels(column.maxRepetitionLevel, repEncoding, 'repetition');
+  const defs = levels(column.maxDefinitionLevel, defEncoding, 'definition');
+  let numValues = numLevels;
+  if (defs !== undefined) {
+    const max = column.maxDefinitionLevel;
+    numValues = 0;
+    for (let i = 0; i < numLevels; i++) if (defs[i] === max) numValues++;
+  }
+  const valuesStart = pos;
+  let starts: Uint32Array | undefined;
+  if (column.type === 'BOOLEAN') {
+    if (valuesStart + Math.ceil(numValues / 8) > data.length) throw corrupt(path, 'values run past the page');
+  } else {
+    starts = new Uint32Array(numValues + 1);
+    const width = fixedWidth(column);
+    if (width > 0) {
+      if (valuesStart + numValues * width > data.length) throw corrupt(path, 'values run past the page');
+      for (let i = 0; i <= numValues; i++) starts[i] = valuesStart + i * width;
+    } else {
+      let p = valuesStart;
+      for (let i = 0; i < numValues; i++) {
+        starts[i] = p;
+        if (p + 4 > data.length) throw corrupt(path, 'values run past the page');
+        p += 4 + data.readUInt32LE(p);
+        if (p > data.length) throw corrupt(path, 'values run past the page');
+      }
+      starts[numValues] = p;
+    }
+  }
+  return { numLevels, reps, defs, numValues, data, starts, valuesStart };
+}

@@ -52,6 +52,25 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ['npm test', { skip: 'this test is part of it' }],
   ['adlake-sink run', { skip: 'prose: the command named, its options follow' }],
   ['adlake-sink audit --topic T', { skip: 'synopsis; the audit runs above' }],
+  [
+    'adlake-sink run --config dr.json',
+    {
+      skip: "synopsis with an operator's files; test/sink/failover.it.ts runs a DR sink with these settings",
+    },
+  ],
+  [
+    'adlake-sink merge --config prod.json --dr-config dr.json [--watch]',
+    { skip: 'synopsis; test/sink/failover.it.ts and `npm run main -- --failover-drill` run the merger' },
+  ],
+  [
+    'adlake-sink compact --config prod.json [--watch]',
+    { skip: 'synopsis; test/sink/failover.it.ts and `npm run main -- --failover-drill` run the compactor' },
+  ],
+  [
+    'adlake-sink audit --topic adserver.impressions --config prod.json',
+    { skip: 'synopsis; the audit runs above' },
+  ],
+
   ['npm run test:integration', { skip: 'this test is part of the integration tests' }],
   ['npm ci', { skip: 'what CI ran before this test; `npm ci --dry-run` below checks its output' }],
   [
@@ -62,6 +81,10 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ['npm run typecheck', { timeoutMs: 10 * MINUTE }],
   ['npm run test:unit', { timeoutMs: 15 * MINUTE }],
   ['npm run stack -- up', {}],
+  [
+    'npm run stack -- up kafka-dr mirrormaker',
+    { skip: 'the same services as `up mirrormaker`, named one by one; skipped for the same reason' },
+  ],
   [
     'npm run stack -- up mirrormaker',
     {

@@ -5,14 +5,37 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { audit, ledgerTopicDir, parseFileName, readLedger, topicDir } from '@adlake/sink';
-import type { AuditedFile, AuditReport, LedgerEntry, Storage } from '@adlake/sink';
+import {
+  audit,
+  auditMirrored,
+  compactionTopicDir,
+  ledgerTopicDir,
+  mirrorMergeTopicDir,
+  parseFileName,
+  readCompactions,
+  readLedger,
+  readMirrorMerges,
+  topicDir,
+} from '@adlake/sink';
+import type {
+  AuditedFile,
+  AuditReport,
+  CompactionRecord,
+  LedgerEntry,
+  MirroredAudit,
+  MirrorMergeRecord,
+  Storage,
+} from '@adlake/sink';
 
 export interface TopicAudit extends AuditReport {
   /** Row count per day as DuckDB reads it with hive_partitioning, over every root. */
   duckdbRowsPerDay: Record<string, number>;
   bytes: number;
   roots: string[];
+  /** Parquet files per day, over every root. */
+  filesPerDay: Record<string, number>;
+  /** Rows merged from a mirrored DR topic (its own offsets), per source topic-partition. */
+  mirrored: MirroredAudit[];
 }
 
 export interface AuditOptions {
@@ -32,7 +55,11 @@ export async function auditTopic(
   try {
     const localToStored = new Map<string, { path: string; dt: string; partition: number }>();
     const ledgers: { root: string; entries: LedgerEntry[] }[] = [];
+    const compactions: { root: string; records: CompactionRecord[] }[] = [];
+    const mirrorRecords: MirrorMergeRecord[] = [];
+    const mirroredStored = new Set<string>();
     const stored: { path: string; length: number }[] = [];
+    const filesPerDay: Record<string, number> = {};
     let bytes = 0;
     for (const [i, root] of roots.entries()) {
       for (const p of await storage.list(ledgerTopicDir(root, topic))) {
@@ -40,13 +67,32 @@ export async function auditTopic(
         if (Number.isInteger(partition))
           ledgers.push({ root, entries: await readLedger(storage, root, topic, partition) });
       }
+      for (const p of await storage.list(compactionTopicDir(root, topic))) {
+        const partition = Number(p.name.replace('partition=', ''));
+        if (Number.isInteger(partition))
+          compactions.push({ root, records: await readCompactions(storage, root, topic, partition) });
+      }
+      for (const source of await storage.list(mirrorMergeTopicDir(root, topic))) {
+        const name = source.name.replace('source=', '');
+        for (const p of await storage.list(source.path)) {
+          const partition = Number(p.name.replace('partition=', ''));
+          if (Number.isInteger(partition))
+            mirrorRecords.push(...(await readMirrorMerges(storage, root, topic, name, partition)));
+        }
+      }
+      const sources = new Set(mirrorRecords.map((r) => r.source));
       for (const day of await storage.list(topicDir(root, topic))) {
         if (!day.name.startsWith('dt=')) continue;
         const dt = day.name.slice(3);
         for (const file of await storage.list(day.path)) {
           const parsed = parseFileName(file.name);
-          if (parsed === undefined || parsed.topic !== topic) continue;
+          if (parsed === undefined) continue;
+          if (parsed.topic !== topic) {
+            if (!sources.has(parsed.topic)) continue;
+            mirroredStored.add(file.path);
+          }
           stored.push({ path: file.path, length: file.length });
+          filesPerDay[dt] = (filesPerDay[dt] ?? 0) + 1;
           const dir = path.join(work, String(i), `topic=${topic}`, `dt=${dt}`);
           mkdirSync(dir, { recursive: true });
           const local = path.join(dir, file.name);
@@ -93,18 +139,33 @@ export async function auditTopic(
         instance.closeSync();
       }
     }
+    const own = files.filter((f) => !mirroredStored.has(f.path));
+    const mirrored = [...new Set(mirrorRecords.map((r) => r.source))].flatMap((source) =>
+      auditMirrored(
+        mirrorRecords,
+        files.filter((f) => mirroredStored.has(f.path) && parseFileName(baseName(f.path))?.topic === source),
+        stored,
+        source,
+      ),
+    );
     const report = audit({
       topic,
-      files,
+      files: own,
       ledgers,
-      stored,
+      compactions,
+      stored: stored.filter((f) => !mirroredStored.has(f.path)),
       ...(options.kafka === undefined ? {} : { kafka: options.kafka }),
       ...(options.maxLag === undefined ? {} : { maxLag: options.maxLag }),
     });
-    return { ...report, duckdbRowsPerDay, bytes, roots: [...roots] };
+    const ok = report.ok && mirrored.every((m) => m.duplicateCount === 0 && m.missingFiles.length === 0);
+    return { ...report, ok, duckdbRowsPerDay, filesPerDay, bytes, roots: [...roots], mirrored };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
 }
 
 export function formatAudit(report: TopicAudit): string {
@@ -125,6 +186,17 @@ export function formatAudit(report: TopicAudit): string {
     if (p.holes.length > 0) lines.push(`    HOLES: ${p.holes.map((h) => `${h.from}..${h.to}`).join(', ')}`);
     for (const b of p.ledgerBreaks) lines.push(`    LEDGER BREAK: ${b}`);
     for (const m of p.missingFiles) lines.push(`    FILE: ${m}`);
+    if (p.fromDr.commits > 0)
+      lines.push(`    from DR: ${p.fromDr.rows} rows in ${p.fromDr.commits} merged commits`);
+    if (p.compacted.outputs > 0)
+      lines.push(`    compacted: ${p.compacted.inputs} files joined into ${p.compacted.outputs}`);
+  }
+  for (const m of report.mirrored) {
+    lines.push(
+      `  mirrored ${m.source} partition ${m.partition}: ${m.rows} rows merged (DR offsets ${m.accounted.map((r) => `${r.from}..${r.to}`).join(', ') || 'none'}), ${m.droppedAsDuplicates} dropped as already in production`,
+    );
+    if (m.duplicateCount > 0) lines.push(`    DUPLICATES: ${m.duplicateCount} DR offsets stored twice`);
+    for (const f of m.missingFiles) lines.push(`    FILE: ${f}`);
   }
   lines.push('  rows per day (DuckDB, hive partitioning):');
   for (const [dt, n] of Object.entries(report.duckdbRowsPerDay)) lines.push(`    dt=${dt}: ${n}`);

@@ -7,6 +7,7 @@ import type { SinkSettings } from '@adlake/sink';
 import { Kafka, logLevel } from 'kafkajs';
 import { auditTopic, formatAudit } from './audit.ts';
 import { jsonLogger, logProcessWarnings } from './log.ts';
+import { runCompact, runMerge } from './maintenance.ts';
 import { runSink } from './run.ts';
 import { buildStorage } from './wiring.ts';
 
@@ -16,6 +17,8 @@ Commands:
   run                 consume the configured topics and write Parquet exactly once
   audit --topic <t>   prove a topic's output: committed offset ranges per partition, duplicates, holes,
                       files the ledger names that are missing or differ, lag against Kafka, rows per day
+  merge               move the DR sink's files into production exactly once (--dr-config; docs/dr.md)
+  compact             join small committed files into files of compaction.targetBytes (docs/dr.md)
   settings            list every setting with its doc, unit, default and environment variable
 
 Options:
@@ -25,10 +28,16 @@ Options:
   --format <f>        audit: text or json (default text)
   --max-lag <n>       audit: fail when a partition has more than n offsets in Kafka not yet committed
   --no-kafka          audit: do not ask Kafka for its log start and end (storage only)
+  --dr-config <file>  merge: the DR sink's settings (its output.root, Kafka and group; topicClasses
+                      name a mirrored topic, which is merged by event id)
+  --dr-active <m>     merge: auto (ask the DR consumer group, default), yes or no; while the DR sink is
+                      active, its newest commit per partition stays in the DR tree
+  --watch             merge, compact: keep running a pass every maintenance.intervalMs until SIGTERM
   -h, --help          show this text
 
-Exit codes: 0 ok, 1 audit found duplicates, holes, ledger breaks, missing files or too much lag,
-2 bad configuration or usage, or Kafka unreachable for the audit.`;
+Exit codes: 0 ok, 1 audit found duplicates, holes, ledger breaks, missing files or too much lag (or a
+merge or compaction failed; the log says why), 2 bad configuration or usage, or Kafka unreachable for the
+audit, 3 another merger or compactor holds the tree.`;
 
 /** Kafka's log start and end per partition of the audited topic. */
 async function kafkaOffsets(
@@ -67,6 +76,9 @@ async function main(argv: string[]): Promise<number> {
       format: { type: 'string' },
       'max-lag': { type: 'string' },
       'no-kafka': { type: 'boolean' },
+      'dr-config': { type: 'string' },
+      'dr-active': { type: 'string' },
+      watch: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -81,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const settings = loadSettings({
     ...(values.config === undefined ? {} : { file: values.config }),
-    forRun: command !== 'audit',
+    forRun: command === 'run',
   });
   if (command === 'audit') {
     logProcessWarnings(jsonLogger('audit', 'warn', (line) => process.stderr.write(`${line}\n`)));
@@ -107,6 +119,50 @@ async function main(argv: string[]): Promise<number> {
     );
     console.log(values.format === 'json' ? JSON.stringify(report, null, 2) : formatAudit(report));
     return report.ok ? 0 : 1;
+  }
+  if (command === 'merge' || command === 'compact') {
+    const log = jsonLogger(command);
+    logProcessWarnings(log);
+    const topics = values.topic === undefined ? settings.topics : [values.topic];
+    if (topics.length === 0)
+      throw new SinkError('CONFIG_INVALID', `${command}: set topics in the settings or pass --topic`, {
+        context: { configKey: 'topics' },
+      });
+    const stop = new AbortController();
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        log.info(`${command}.signal`, { signal, then: 'stops after the current step' });
+        stop.abort();
+      });
+    }
+    const options = { watch: values.watch === true, topics, signal: stop.signal };
+    try {
+      if (command === 'compact') await runCompact(settings, options, log);
+      else {
+        if (values['dr-config'] === undefined)
+          throw new SinkError('CONFIG_INVALID', 'merge needs --dr-config <file> (the DR sink settings)', {
+            context: { configKey: '--dr-config' },
+          });
+        const drActive = values['dr-active'] ?? 'auto';
+        if (drActive !== 'auto' && drActive !== 'yes' && drActive !== 'no')
+          throw new SinkError('CONFIG_INVALID', `--dr-active: "${drActive}" is not one of auto, yes, no`, {
+            context: { configKey: '--dr-active' },
+          });
+        const dr = loadSettings({ file: values['dr-config'], forRun: false });
+        await runMerge(settings, dr, { ...options, drActive }, log);
+      }
+    } catch (error) {
+      if (error instanceof SinkError && error.code === 'CONFIG_INVALID') throw error;
+      const code = error instanceof SinkError ? error.code : undefined;
+      log.error(`${command}.failed`, {
+        code,
+        message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof SinkError ? { context: error.context, retriable: error.retriable } : {}),
+      });
+      return exitNow(code === 'FENCED' ? 3 : 1);
+    }
+    log.info(`${command}.done`, {});
+    return exitNow(0);
   }
   if (command === 'run') {
     const log = jsonLogger('sink');
@@ -134,7 +190,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return exitNow(0);
   }
-  console.error(`adlake-sink: unknown command "${command}"; expected run, audit or settings`);
+  console.error(`adlake-sink: unknown command "${command}"; expected run, audit, merge, compact or settings`);
   return 2;
 }
 

@@ -156,7 +156,8 @@ export async function runSink(
       });
   };
 
-  for (const topic of topics) {
+  // A DR sink's files reach the Hive table only through the merger: one table, one location.
+  for (const topic of settings['sink.role'] === 'dr' ? [] : topics) {
     const c = classes.get(topic);
     const ddl = hiveCreateTable(c?.schema, {
       topic,

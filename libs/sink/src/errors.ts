@@ -16,6 +16,10 @@ export const SinkErrorCodes = [
   'VALUE_INVALID',
   /** A Parquet file writer was used after finish() (format/). */
   'WRITER_CLOSED',
+  /** Another merger or compactor holds the tree (commit/lease.ts). */
+  'FENCED',
+  /** A Parquet file could not be read or rearranged by the merger or the compactor. */
+  'FILE_UNREADABLE',
 ] as const;
 
 export type SinkErrorCode = (typeof SinkErrorCodes)[number];

@@ -11,3 +11,8 @@ export * from './commit/ledger.ts';
 export * from './engine/sink-task.ts';
 export * from './audit/audit.ts';
 export * from './config/settings.ts';
+export * from './commit/lease.ts';
+export * from './compact/compaction.ts';
+export * from './compact/compactor.ts';
+export * from './merge/merger.ts';
+export * from './merge/mirror.ts';

@@ -59,6 +59,39 @@ export function parseLedgerName(name: string): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
+/** The compactor's records for one topic-partition: which small files became which large one. */
+export function compactionDir(root: string, topic: string, partition: number): string {
+  return `${trimRoot(root)}/_compaction/topic=${topic}/partition=${partition}`;
+}
+
+export function compactionTopicDir(root: string, topic: string): string {
+  return `${trimRoot(root)}/_compaction/topic=${topic}`;
+}
+
+/** Files a maintenance job (merge, compact) prepares before its record is published. */
+export function stagingDir(root: string, job: string, topic: string, partition: number): string {
+  return `${trimRoot(root)}/_staging/${job}/topic=${topic}/partition=${partition}`;
+}
+
+/** How far the DR merger has handled a DR topic-partition's commits (in the DR root). */
+export function mergeCursorPath(root: string, topic: string, partition: number): string {
+  return `${trimRoot(root)}/_merge/topic=${topic}/partition=${partition}.json`;
+}
+
+/** The mirrored merge's record of which DR offsets it merged, per DR topic-partition. */
+export function mirrorMergeDir(root: string, topic: string, source: string, partition: number): string {
+  return `${trimRoot(root)}/_merged/topic=${topic}/source=${source}/partition=${partition}`;
+}
+
+export function mirrorMergeTopicDir(root: string, topic: string): string {
+  return `${trimRoot(root)}/_merged/topic=${topic}`;
+}
+
+/** One holder at a time per job and tree: a second merger or compactor is turned away with a message. */
+export function leasePath(root: string, job: string): string {
+  return `${trimRoot(root)}/_locks/${job}.json`;
+}
+
 /** Hive DDL and other readers find a topic's table here. */
 export function ddlPath(root: string, topic: string): string {
   return `${trimRoot(root)}/_ddl/${topic}.hql`;

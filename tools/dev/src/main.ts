@@ -2,16 +2,15 @@
 // registers the schemas as the CI release step would, starts the sink, sends simulated ad-server traffic
 // through the typed SDK, waits until the sink has committed every event, audits the output with DuckDB
 // and prints a summary. The steps are the real commands, run as child processes.
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { ignoreKafkajsTimerWarning } from '@adlake/sdk';
-import { LocalStorage, readLedger, WebHdfsStorage } from '@adlake/sink';
+import { LocalStorage, WebHdfsStorage } from '@adlake/sink';
 import type { Storage } from '@adlake/sink';
 import { down, endpoints, loadStackConfig, up } from '@adlake/stack';
 import type { ServiceName } from '@adlake/stack';
 import { WebHdfsClient } from '@adlake/webhdfs';
-import { Kafka, logLevel } from 'kafkajs';
-import { WORKSPACE_ROOT } from './nx.ts';
+import { failoverDrill } from './drill.ts';
+import { committedTotal, highWatermarks, run, startChild, sum } from './processes.ts';
 
 const TOPICS = ['adserver.impressions', 'adserver.clicks', 'adserver.engagements'];
 
@@ -29,6 +28,9 @@ Options:
   --events <n>       events to send (default 1000000)
   --storage <kind>   hdfs (default: HDFS over WebHDFS, as the stack runs it) or local (a directory)
   --local-dir <dir>  the directory for --storage local (default .lake)
+  --failover-drill   run a DR sink beside production, stop production midway while DR carries the load,
+                     merge DR into production, restart production, compact and audit (docs/dr.md);
+                     the summary shows files per day before and after compaction
   --keep-stack       leave the stack running afterwards (stop it with: npm run stack -- down)
   -h, --help         show this text`;
 
@@ -44,6 +46,7 @@ async function main(): Promise<number> {
       storage: { type: 'string', default: 'hdfs' },
       'local-dir': { type: 'string', default: '.lake' },
       'keep-stack': { type: 'boolean', default: false },
+      'failover-drill': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -99,8 +102,11 @@ async function main(): Promise<number> {
       run('avro-gov', ['register', '--schemas', 'schemas'], env),
     );
 
+    if (values['failover-drill'])
+      return await failoverDrill({ env, storage, root, events, urls, topics: TOPICS, step });
+
     const sink = startChild('node', ['apps/sink/src/main.ts', 'run'], env, '/tmp/adlake-sink.log');
-    const before = await highWatermarks(urls.kafkaBrokers);
+    const before = await highWatermarks(urls.kafkaBrokers, TOPICS);
     const sendStarted = performance.now();
     await step(`send ${events} simulated events through the SDK`, () =>
       run(
@@ -117,7 +123,7 @@ async function main(): Promise<number> {
         env,
       ),
     );
-    const target = await highWatermarks(urls.kafkaBrokers);
+    const target = await highWatermarks(urls.kafkaBrokers, TOPICS);
     await step('wait until the sink has committed every event', async () => {
       for (let last = ''; ;) {
         const committed = await committedTotal(storage, root, target);
@@ -190,76 +196,6 @@ interface AuditJson {
   bytes: number;
   partitions: { rows: number }[];
   duckdbRowsPerDay: Record<string, number>;
-}
-
-function sum(m: Map<string, number>): number {
-  return [...m.values()].reduce((a, b) => a + b, 0);
-}
-
-async function highWatermarks(brokers: string[]): Promise<Map<string, number>> {
-  const admin = new Kafka({ clientId: 'adlake-main', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const out = new Map<string, number>();
-    for (const topic of TOPICS.filter((t) => existing.has(t))) {
-      for (const o of await admin.fetchTopicOffsets(topic))
-        out.set(`${topic}-${o.partition}`, Number(o.high));
-    }
-    return out;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function committedTotal(storage: Storage, root: string, target: Map<string, number>): Promise<number> {
-  let n = 0;
-  for (const key of target.keys()) {
-    const at = key.lastIndexOf('-');
-    n +=
-      (await readLedger(storage, root, key.slice(0, at), Number(key.slice(at + 1)))).at(-1)?.nextOffset ?? 0;
-  }
-  return n;
-}
-
-function startChild(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  logFile: string,
-): { child: ReturnType<typeof spawn>; exited: Promise<number | null>; exitCode: number | null } {
-  const out = { exitCode: null as number | null };
-  // exec: the shell becomes the process, so signals reach the sink itself.
-  const child = spawn(`exec ${command} ${args.join(' ')} > ${logFile} 2>&1`, {
-    cwd: WORKSPACE_ROOT,
-    shell: true,
-    env: { ...process.env, ...env },
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      out.exitCode = code ?? -1;
-      resolve(code);
-    }),
-  );
-  return Object.assign(out, { child, exited });
-}
-
-/** Runs a command from the workspace root with its output shown, or captured when `capture` is set. */
-function run(command: string, args: string[], env: Record<string, string>, capture = false): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: WORKSPACE_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
-    });
-    const chunks: Buffer[] = [];
-    child.stdout?.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0) resolve(Buffer.concat(chunks).toString());
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}`));
-    });
-  });
 }
 
 ignoreKafkajsTimerWarning();

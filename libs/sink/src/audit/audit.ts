@@ -5,6 +5,8 @@
 // the accounted offsets are held against what Kafka has (its log start and end), so an uncommitted tail
 // shows as lag and a missing start as a hole.
 import type { LedgerEntry, OffsetRange } from '../commit/ledger.ts';
+import { liveFiles } from '../compact/compaction.ts';
+import type { CompactionRecord } from '../compact/compaction.ts';
 
 export interface AuditedFile {
   path: string;
@@ -19,6 +21,8 @@ export interface AuditInput {
   files: readonly AuditedFile[];
   /** The ledger of every root the topic was written from (production, DR), entries in any order. */
   ledgers: readonly { root: string; entries: readonly LedgerEntry[] }[];
+  /** The compactor's records per root: a compacted file replaces the ledger's files it joined. */
+  compactions?: readonly { root: string; records: readonly CompactionRecord[] }[];
   /** Every Parquet file in storage under the topic, with its length; files are matched by name across roots. */
   stored?: readonly { path: string; length: number }[];
   /** Kafka's log start (`low`) and end (`high`, the next offset) per partition. */
@@ -46,8 +50,15 @@ export interface PartitionAudit {
   holes: Range[];
   /** Ledger entries that do not continue the previous one (only within one writer's ledger). */
   ledgerBreaks: string[];
-  /** Files a ledger entry names that storage does not hold, or holds with another length or row count. */
+  /**
+   * Files the ledger (after the compactions) says the tree holds that storage does not hold, or holds with
+   * another length or row count.
+   */
   missingFiles: string[];
+  /** Rows and commits the DR merger brought into this root's ledger. */
+  fromDr: { rows: number; commits: number };
+  /** Files the compactor made, and the small files they replaced. */
+  compacted: { outputs: number; inputs: number };
   /** Kafka's log start and end, when Kafka was asked. */
   kafka?: { low: number; high: number };
   /** Offsets Kafka holds beyond the last accounted one: written to Kafka, not yet committed. */
@@ -65,14 +76,25 @@ export interface AuditReport {
 const MAX_LISTED = 100;
 
 export function audit(input: AuditInput): AuditReport {
-  type Slot = { files: AuditedFile[]; ledgers: Map<string, LedgerEntry[]> };
+  type Slot = {
+    files: AuditedFile[];
+    ledgers: Map<string, LedgerEntry[]>;
+    compactions: Map<string, CompactionRecord[]>;
+  };
   const byPartition = new Map<number, Slot>();
   const slot = (p: number): Slot => {
     let s = byPartition.get(p);
-    if (s === undefined) byPartition.set(p, (s = { files: [], ledgers: new Map() }));
+    if (s === undefined) byPartition.set(p, (s = { files: [], ledgers: new Map(), compactions: new Map() }));
     return s;
   };
   for (const f of input.files) slot(f.partition).files.push(f);
+  for (const { root, records } of input.compactions ?? []) {
+    for (const r of records) {
+      if (r.topic !== input.topic) continue;
+      const perRoot = slot(r.partition).compactions;
+      perRoot.set(root, [...(perRoot.get(root) ?? []), r]);
+    }
+  }
   for (const { root, entries } of input.ledgers) {
     for (const e of entries) {
       if (e.topic !== input.topic) continue;
@@ -90,9 +112,11 @@ export function audit(input: AuditInput): AuditReport {
   const rowsByName = new Map(input.files.map((f) => [baseName(f.path), f.offsets.length]));
   const partitions = [...byPartition.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([partition, { files, ledgers }]) => {
+    .map(([partition, { files, ledgers, compactions }]) => {
       const p = auditPartition(partition, files, ledgers);
-      if (stored !== undefined) p.missingFiles = missingFiles(ledgers, stored, rowsByName);
+      if (stored !== undefined) p.missingFiles = missingFiles(ledgers, compactions, stored, rowsByName);
+      const records = [...compactions.values()].flat();
+      p.compacted = { outputs: records.length, inputs: records.reduce((n, r) => n + r.inputs.length, 0) };
       const kafka = input.kafka?.get(partition);
       if (kafka !== undefined) holdAgainstKafka(p, kafka);
       return p;
@@ -159,6 +183,14 @@ function auditPartition(
     holes,
     ledgerBreaks: [...ledgersByRoot.entries()].flatMap(([root, entries]) => ledgerBreaks(root, entries)),
     missingFiles: [],
+    fromDr: {
+      rows: ledgers.reduce(
+        (n, e) => n + (e.merged === undefined ? 0 : e.files.reduce((m, f) => m + f.rows, 0)),
+        0,
+      ),
+      commits: ledgers.filter((e) => e.merged !== undefined).length,
+    },
+    compacted: { outputs: 0, inputs: 0 },
   };
 }
 
@@ -166,24 +198,27 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Every file a commit names must be stored (under any root) with its recorded length and row count. */
+/**
+ * Every file the tree should hold (the ledger's files, with each compaction applied) must be stored (under
+ * any root) with its recorded length and row count.
+ */
 function missingFiles(
   ledgersByRoot: ReadonlyMap<string, LedgerEntry[]>,
+  compactionsByRoot: ReadonlyMap<string, CompactionRecord[]>,
   stored: ReadonlyMap<string, { path: string; length: number }>,
   rowsByName: ReadonlyMap<string, number>,
 ): string[] {
   const out: string[] = [];
-  for (const entries of ledgersByRoot.values()) {
-    for (const e of entries) {
-      for (const f of e.files) {
-        const name = baseName(f.path);
-        const found = stored.get(name);
-        if (found === undefined) out.push(`${f.path} (ledger #${e.seq}): missing`);
-        else if (found.length !== f.length)
-          out.push(`${f.path} (ledger #${e.seq}): ${found.length} bytes, the ledger says ${f.length}`);
-        else if (rowsByName.has(name) && rowsByName.get(name) !== f.rows)
-          out.push(`${f.path} (ledger #${e.seq}): ${rowsByName.get(name)} rows, the ledger says ${f.rows}`);
-      }
+  for (const [root, entries] of ledgersByRoot) {
+    for (const f of liveFiles(entries, compactionsByRoot.get(root) ?? []).values()) {
+      const by = 'ledger' in f.from ? `ledger #${f.from.ledger}` : `compaction #${f.from.compaction}`;
+      const name = baseName(f.path);
+      const found = stored.get(name);
+      if (found === undefined) out.push(`${f.path} (${by}): missing`);
+      else if (found.length !== f.length)
+        out.push(`${f.path} (${by}): ${found.length} bytes, the ledger says ${f.length}`);
+      else if (rowsByName.has(name) && rowsByName.get(name) !== f.rows)
+        out.push(`${f.path} (${by}): ${rowsByName.get(name)} rows, the ledger says ${f.rows}`);
     }
   }
   return out;
@@ -242,4 +277,76 @@ function mergeRanges(ranges: Range[]): Range[] {
 
 function sortKeys(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export interface MirroredAudit {
+  /** The mirrored topic on the DR cluster the rows came from. */
+  source: string;
+  partition: number;
+  rows: number;
+  /** DR offsets stored more than once. */
+  duplicateCount: number;
+  /** Rows the merger dropped because production had their event id. */
+  droppedAsDuplicates: number;
+  /** DR offset ranges the mirror-merge records account for. */
+  accounted: Range[];
+  missingFiles: string[];
+}
+
+/**
+ * Rows merged from a mirrored DR topic carry the DR cluster's offsets, which production's ledger cannot
+ * hold: each must be stored once, and every file a mirror-merge record names must be there as recorded.
+ */
+export function auditMirrored(
+  records: readonly {
+    source: string;
+    partition: number;
+    seq: number;
+    fromOffset: number;
+    nextOffset: number;
+    duplicates: number;
+    files: readonly { path: string; length: number; rows: number }[];
+  }[],
+  files: readonly AuditedFile[],
+  stored: readonly { path: string; length: number }[],
+  source: string,
+): MirroredAudit[] {
+  const storedByName = new Map(stored.map((f) => [baseName(f.path), f]));
+  const rowsByName = new Map(files.map((f) => [baseName(f.path), f.offsets.length]));
+  const partitions = new Set([...records.map((r) => r.partition), ...files.map((f) => f.partition)]);
+  return [...partitions]
+    .sort((a, b) => a - b)
+    .map((partition) => {
+      const mine = records.filter((r) => r.partition === partition && r.source === source);
+      const offsets = files
+        .filter((f) => f.partition === partition)
+        .flatMap((f) => Array.from(f.offsets))
+        .sort((a, b) => a - b);
+      let duplicateCount = 0;
+      for (let i = 1; i < offsets.length; i++) if (offsets[i] === offsets[i - 1]) duplicateCount++;
+      const missing: string[] = [];
+      for (const r of mine) {
+        for (const f of r.files) {
+          const found = storedByName.get(baseName(f.path));
+          if (found === undefined) missing.push(`${f.path} (mirror merge #${r.seq}): missing`);
+          else if (found.length !== f.length)
+            missing.push(
+              `${f.path} (mirror merge #${r.seq}): ${found.length} bytes, the record says ${f.length}`,
+            );
+          else if (rowsByName.has(baseName(f.path)) && rowsByName.get(baseName(f.path)) !== f.rows)
+            missing.push(
+              `${f.path} (mirror merge #${r.seq}): ${rowsByName.get(baseName(f.path))} rows, the record says ${f.rows}`,
+            );
+        }
+      }
+      return {
+        source,
+        partition,
+        rows: offsets.length,
+        duplicateCount,
+        droppedAsDuplicates: mine.reduce((n, r) => n + r.duplicates, 0),
+        accounted: mergeRanges(mine.map((r) => ({ from: r.fromOffset, to: r.nextOffset - 1 }))),
+        missingFiles: missing,
+      };
+    });
 }

@@ -35,6 +35,8 @@ export class PartitionBuffer {
   readonly #skipped: OffsetRange[] = [];
   #next: number;
   #records = 0;
+  #minTimestamp: number | undefined;
+  #maxTimestamp: number | undefined;
 
   constructor(topic: string, partition: number, fromOffset: number, newWriter: WriterFactory, now: number) {
     this.topic = topic;
@@ -83,6 +85,10 @@ export class PartitionBuffer {
       this.#files.set(dt, file);
     }
     file.writer.append(value, { topic: this.topic, partition: this.partition, offset, timestamp });
+    if (timestamp >= 0) {
+      if (this.#minTimestamp === undefined || timestamp < this.#minTimestamp) this.#minTimestamp = timestamp;
+      if (this.#maxTimestamp === undefined || timestamp > this.#maxTimestamp) this.#maxTimestamp = timestamp;
+    }
     file.lastOffset = offset;
     this.#records++;
     this.#next = offset + 1;
@@ -119,6 +125,9 @@ export class PartitionBuffer {
       files,
       deadLettered: this.#deadLettered,
       skipped: this.#skipped,
+      ...(this.#minTimestamp === undefined || this.#maxTimestamp === undefined
+        ? {}
+        : { timestamps: { min: this.#minTimestamp, max: this.#maxTimestamp } }),
     };
   }
 

@@ -25,7 +25,13 @@ export interface CommitFile {
   firstOffset: number;
   lastOffset: number;
   rows: number;
-  bytes: Uint8Array;
+  /** The file's content, written to a temporary path before the ledger entry is published. */
+  bytes?: Uint8Array;
+  /**
+   * Instead of `bytes`: a complete file already in storage (the DR merger's), renamed into place after the
+   * entry is published, as a temporary file would be.
+   */
+  existing?: { path: string; length: number };
 }
 
 export interface CommitRequest {
@@ -36,6 +42,18 @@ export interface CommitRequest {
   files: readonly CommitFile[];
   deadLettered: readonly OffsetRange[];
   skipped: readonly OffsetRange[];
+  /** Oldest and newest Kafka timestamp (epoch ms) of the rows, when known: the mirrored merge's watermark. */
+  timestamps?: { min: number; max: number };
+  /** Set by the DR merger: where the files came from. */
+  merged?: MergeSource;
+}
+
+/** A commit the DR merger made from the DR sink's files. */
+export interface MergeSource {
+  /** The DR output root. */
+  root: string;
+  /** The DR ledger entries whose offsets this commit carries. */
+  seqs: number[];
 }
 
 export interface LedgerFile {
@@ -60,12 +78,20 @@ export interface LedgerEntry {
   skipped: OffsetRange[];
   writer: string;
   committedAt: string;
+  timestamps?: { min: number; max: number };
+  merged?: MergeSource;
   /**
    * A fence: published by a new owner's recovery to take the next sequence number from any previous owner.
    * No files and an empty range (`fromOffset` = `nextOffset` = the previous entry's `nextOffset`, 0 when
    * there is none); readers that follow offsets skip it.
    */
   fence?: true;
+  /**
+   * On a DR ledger only: a fence the DR merger published before moving the files of the commits before it
+   * into production. The DR sink's recovery then does not roll those commits forward (their files live in
+   * production now); it still resumes at their `nextOffset`.
+   */
+  handedOver?: true;
 }
 
 export interface RecoveryResult {
@@ -118,14 +144,17 @@ export class PartitionLedger {
 
   async recover(): Promise<RecoveryResult> {
     const dir = ledgerDir(this.#root, this.topic, this.partition);
-    let fenced: { fence: LedgerEntry; newest: LedgerEntry | undefined } | undefined;
+    // `newest` is the commit to roll forward: none when the DR merger has taken its files.
+    let fenced:
+      { fence: LedgerEntry; newest: LedgerEntry | undefined; resumeAt: number | undefined } | undefined;
     for (let attempt = 1; fenced === undefined; attempt++) {
       const seqs = (await this.#storage.list(dir)).flatMap((e) => {
         const seq = parseLedgerName(e.name);
         return seq === undefined ? [] : [seq];
       });
       const latest = seqs.length === 0 ? 0 : Math.max(...seqs);
-      const newest = await this.#newestCommit(dir, seqs);
+      const found = await this.#newestCommit(dir, seqs);
+      const newest = found?.entry;
       const fence: LedgerEntry = {
         version: 1,
         topic: this.topic,
@@ -140,7 +169,12 @@ export class PartitionLedger {
         committedAt: new Date().toISOString(),
         fence: true,
       };
-      if (await this.#tryPublish(fence)) fenced = { fence, newest };
+      if (await this.#tryPublish(fence))
+        fenced = {
+          fence,
+          newest: found?.handedOver === true ? undefined : newest,
+          resumeAt: newest?.nextOffset,
+        };
       else if (attempt >= 20) {
         throw new SinkError(
           'RECOVERY_FAILED',
@@ -157,7 +191,7 @@ export class PartitionLedger {
     }
     const rolledForward = fenced.newest === undefined ? 0 : await this.#rollForward(fenced.newest);
     this.#seq = fenced.fence.seq;
-    this.#nextOffset = fenced.newest?.nextOffset ?? null;
+    this.#nextOffset = fenced.resumeAt ?? null;
     const temp = tempDir(this.#root, this.topic, this.partition);
     removedLeftovers += (await this.#storage.list(temp)).length;
     await this.#storage.delete(temp, { recursive: true });
@@ -167,10 +201,15 @@ export class PartitionLedger {
   }
 
   /** The newest entry that is a commit rather than a fence, reading back from the newest. */
-  async #newestCommit(dir: string, seqs: readonly number[]): Promise<LedgerEntry | undefined> {
+  async #newestCommit(
+    dir: string,
+    seqs: readonly number[],
+  ): Promise<{ entry: LedgerEntry; handedOver: boolean } | undefined> {
+    let handedOver = false;
     for (const seq of [...seqs].sort((a, b) => b - a)) {
       const entry = await readLedgerEntry(this.#storage, `${dir}/${ledgerName(seq)}`);
-      if (entry.fence !== true) return entry;
+      if (entry.fence !== true) return { entry, handedOver };
+      if (entry.handedOver === true) handedOver = true;
     }
     return undefined;
   }
@@ -204,15 +243,17 @@ export class PartitionLedger {
     const seq = this.#seq + 1;
     const files: LedgerFile[] = request.files.map((f, i) => ({
       path: `${dayDir(this.#root, this.topic, f.dt)}/${fileName(this.topic, this.partition, f.firstOffset, f.lastOffset)}`,
-      temp: `${tempDir(this.#root, this.topic, this.partition)}/${ledgerName(seq).replace('.json', '')}-${i}-${this.#writer}.parquet`,
+      temp:
+        f.existing?.path ??
+        `${tempDir(this.#root, this.topic, this.partition)}/${ledgerName(seq).replace('.json', '')}-${i}-${this.#writer}.parquet`,
       dt: f.dt,
       firstOffset: f.firstOffset,
       lastOffset: f.lastOffset,
       rows: f.rows,
-      length: f.bytes.byteLength,
+      length: f.existing?.length ?? f.bytes?.byteLength ?? 0,
     }));
     for (const [i, f] of request.files.entries()) {
-      await this.#storage.writeFile(files[i]?.temp ?? '', f.bytes);
+      if (f.bytes !== undefined) await this.#storage.writeFile(files[i]?.temp ?? '', f.bytes);
     }
     const entry: LedgerEntry = {
       version: 1,
@@ -226,6 +267,8 @@ export class PartitionLedger {
       skipped: [...request.skipped],
       writer: this.#writer,
       committedAt: new Date().toISOString(),
+      ...(request.timestamps === undefined ? {} : { timestamps: request.timestamps }),
+      ...(request.merged === undefined ? {} : { merged: request.merged }),
     };
     await this.#publish(entry);
     // Committed from here on: the offsets are accounted for even if a rename below fails.
@@ -254,6 +297,8 @@ export class PartitionLedger {
     }
     if (!(r.nextOffset > r.fromOffset)) fail(`empty offset range [${r.fromOffset}, ${r.nextOffset})`);
     for (const f of r.files) {
+      if ((f.bytes === undefined) === (f.existing === undefined))
+        fail('a file needs either bytes or an existing path');
       if (f.firstOffset < r.fromOffset || f.lastOffset >= r.nextOffset || f.firstOffset > f.lastOffset) {
         fail(`file offsets ${f.firstOffset}..${f.lastOffset} lie outside [${r.fromOffset}, ${r.nextOffset})`);
       }

@@ -205,6 +205,51 @@ export const SETTINGS = [
     default: 0,
     doc: 'Port of the Prometheus /metrics and /health endpoint on 127.0.0.1; 0 turns it off.',
   }),
+  spec({
+    key: 'sink.role',
+    kind: 'enum',
+    values: ['production', 'dr'],
+    default: 'production',
+    doc: 'A DR sink writes no Hive DDL: its files reach the Hive table only through the merger (docs/dr.md).',
+  }),
+  spec({
+    key: 'compaction.targetBytes',
+    kind: 'integer',
+    unit: 'bytes',
+    min: 1,
+    default: 268_435_456,
+    doc: 'The compactor joins small files of a partition and day until the next would pass this size.',
+  }),
+  spec({
+    key: 'compaction.graceMs',
+    kind: 'integer',
+    unit: 'ms',
+    min: 0,
+    default: 3_600_000,
+    doc: 'The compactor leaves files committed less than this long ago.',
+  }),
+  spec({
+    key: 'maintenance.intervalMs',
+    kind: 'integer',
+    unit: 'ms',
+    min: 1000,
+    default: 60_000,
+    doc: 'How often `merge --watch` and `compact --watch` run a pass.',
+  }),
+  spec({
+    key: 'merge.eventIdField',
+    kind: 'string',
+    default: 'event_id',
+    doc: 'Column that identifies an event, for merging a mirrored DR topic whose offsets differ from production.',
+  }),
+  spec({
+    key: 'merge.settleMs',
+    kind: 'integer',
+    unit: 'ms',
+    min: 0,
+    default: 60_000,
+    doc: 'Mirrored merge: a DR commit is merged only once every production partition has committed records this much newer than it.',
+  }),
 ] as const;
 
 type Setting = (typeof SETTINGS)[number];

@@ -76,7 +76,7 @@ export interface SinkProcess {
 }
 
 export function startSink(
-  command: 'run' | 'audit',
+  command: 'run' | 'audit' | 'merge' | 'compact',
   env: Record<string, string>,
   args: string[] = [],
 ): SinkProcess {

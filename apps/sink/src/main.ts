@@ -28,8 +28,9 @@ Options:
   --format <f>        audit: text or json (default text)
   --max-lag <n>       audit: fail when a partition has more than n offsets in Kafka not yet committed
   --no-kafka          audit: do not ask Kafka for its log start and end (storage only)
-  --dr-config <file>  merge: the DR sink's settings (its output.root, Kafka and group; topicClasses
-                      name a mirrored topic, which is merged by event id)
+  --dr-config <file>  merge: the DR sink's settings file (its output.root, Kafka and group; topicClasses
+                      name a mirrored topic, which is merged by event id); environment variables
+                      apply to --config only
   --dr-active <m>     merge: auto (ask the DR consumer group, default), yes or no; while the DR sink is
                       active, its newest commit per partition stays in the DR tree
   --watch             merge, compact: keep running a pass every maintenance.intervalMs until SIGTERM
@@ -148,7 +149,9 @@ async function main(argv: string[]): Promise<number> {
           throw new SinkError('CONFIG_INVALID', `--dr-active: "${drActive}" is not one of auto, yes, no`, {
             context: { configKey: '--dr-active' },
           });
-        const dr = loadSettings({ file: values['dr-config'], forRun: false });
+        // The environment configures this process, which is production's side: the DR sink's settings
+        // come from its own file alone.
+        const dr = loadSettings({ file: values['dr-config'], env: {}, forRun: false });
         await runMerge(settings, dr, { ...options, drActive }, log);
       }
     } catch (error) {

@@ -134,8 +134,15 @@ async function drIsActive(dr: SinkSettings, mode: DrActive, log: Logger): Promis
   }
 }
 
-/** The DR topic that carries a production topic: a mirrored name from the DR settings' `topicClasses`, or itself. */
+/**
+ * The DR topic that carries a production topic: the topic itself when the DR sink reads it (same cluster);
+ * otherwise a DR topic named as MirrorMaker 2's default policy names a mirror (`<source alias>.<topic>`),
+ * or one the DR settings' `topicClasses` read as that topic.
+ */
 export function drSourceOf(topic: string, dr: SinkSettings): string {
+  if (dr.topics.includes(topic)) return topic;
+  const mirrored = dr.topics.find((t) => t.endsWith(`.${topic}`));
+  if (mirrored !== undefined) return mirrored;
   for (const pair of dr.topicClasses) {
     const [source, target] = pair.split('=').map((x) => x.trim());
     if (target === topic && source !== undefined && source !== '') return source;

@@ -25,6 +25,9 @@ interface AuditJson {
   bytes: number;
   partitions: {
     rows: number;
+    deadLettered: number;
+    skipped: number;
+    kafka?: { low: number; high: number };
     fromDr: { rows: number; commits: number };
     compacted: { inputs: number; outputs: number };
   }[];
@@ -68,89 +71,117 @@ export async function failoverDrill(c: DrillContext): Promise<number> {
     c.env,
     '/tmp/adlake-loadgen.log',
   );
-  const sent = async () => sum(await highWatermarks(c.urls.kafkaBrokers, c.topics)) - sum(before);
-  const until = async (what: string, done: () => Promise<boolean>) => {
-    for (;;) {
-      if (await done()) return;
-      for (const [name, p] of [
-        ['production sink', production],
-        ['DR sink', dr],
-      ] as const)
-        if (p.exitCode !== null)
-          throw new Error(`the ${name} exited early (code ${p.exitCode}) while waiting for ${what}`);
-      await wait(1000);
-    }
-  };
-  await c.step('send traffic; both sinks consume', () =>
-    until('a third of the events', async () => (await sent()) >= c.events / 3),
-  );
-  await c.step('stop the production sink (failover: DR carries the load)', async () => {
-    production.child.kill('SIGTERM');
-    await production.exited;
-  });
-  await c.step('traffic goes on with DR alone', () =>
-    until('two thirds of the events', async () => (await sent()) >= (2 * c.events) / 3),
-  );
-  const mergeArgs = ['apps/sink/src/main.ts', 'merge', '--dr-config', drConfig];
-  await c.step('merge DR into production while production is down (newest DR files stay)', () =>
-    run('node', [...mergeArgs, '--dr-active', 'yes'], c.env),
-  );
-  await c.step('restart the production sink: it resumes after the merged offsets', async () => {
-    production = startChild('node', ['apps/sink/src/main.ts', 'run'], c.env, '/tmp/adlake-sink-2.log');
-    await loadgen.exited;
-    if (loadgen.exitCode !== 0)
-      throw new Error(`the load generator failed (code ${loadgen.exitCode}); see /tmp/adlake-loadgen.log`);
-  });
-  const target = await highWatermarks(c.urls.kafkaBrokers, c.topics);
-  await c.step('wait until production has committed every event', () =>
-    until(
-      'production to catch up',
-      async () => (await committedTotal(c.storage, c.root, target)) >= sum(target),
-    ),
-  );
-  await c.step('stop both sinks; last merge (DR stopped: every DR file is handled)', async () => {
-    production.child.kill('SIGTERM');
-    dr.child.kill('SIGTERM');
-    await Promise.all([production.exited, dr.exited]);
-    await run('node', [...mergeArgs, '--dr-active', 'no'], c.env);
-  });
-  const audit = async () => {
-    const out: AuditJson[] = [];
-    for (const topic of c.topics) {
-      const text = await run(
-        'node',
-        ['apps/sink/src/main.ts', 'audit', '--topic', topic, '--format', 'json'],
-        c.env,
-        true,
-      );
-      out.push(JSON.parse(text) as AuditJson);
-    }
-    return out;
-  };
-  const beforeCompaction = await c.step('audit before compaction', audit);
-  await c.step('compact every day (grace 0 for the drill)', () =>
-    run('node', ['apps/sink/src/main.ts', 'compact'], { ...c.env, ADLAKE_SINK_COMPACTION_GRACE_MS: '0' }),
-  );
-  const after = await c.step('audit after compaction', audit);
-
-  const sentNow = sum(target) - sum(before);
-  console.log('\n=== failover drill summary');
-  console.log(`events sent:            ${sentNow} (${c.events} requested)`);
-  for (const [i, a] of after.entries()) {
-    const rows = a.partitions.reduce((n, p) => n + p.rows, 0);
-    const fromDr = a.partitions.reduce((n, p) => n + p.fromDr.rows, 0);
-    const duck = Object.values(a.duckdbRowsPerDay).reduce((n, x) => n + x, 0);
-    console.log(
-      `topic ${a.topic}: ${rows} rows (DuckDB ${duck}), ${fromDr} merged from DR, ${a.ok ? 'every offset exactly once' : 'AUDIT FAILED'}`,
-    );
-    for (const [dt, n] of Object.entries(a.filesPerDay))
-      console.log(
-        `    dt=${dt}: ${beforeCompaction[i]?.filesPerDay[dt] ?? 0} files before compaction, ${n} after`,
-      );
+  try {
+    return await drive();
+  } finally {
+    // A drill that fails midway must not leave sinks or the load generator running.
+    for (const p of [production, dr, loadgen]) if (p.exitCode === null) p.child.kill('SIGTERM');
+    await Promise.all([production.exited, dr.exited, loadgen.exited]);
   }
-  const total = after.reduce((n, a) => n + Object.values(a.duckdbRowsPerDay).reduce((m, x) => m + x, 0), 0);
-  console.log(
-    `DuckDB rows, all topics: ${total} ${total === sentNow ? '= events sent' : `!= events sent (${sentNow})`}`,
-  );
-  return after.every((a) => a.ok) && total === sentNow ? 0 : 1;
+
+  async function drive(): Promise<number> {
+    const sent = async () => sum(await highWatermarks(c.urls.kafkaBrokers, c.topics)) - sum(before);
+    const until = async (what: string, done: () => Promise<boolean>) => {
+      for (;;) {
+        if (await done()) return;
+        for (const [name, p] of [
+          ['production sink', production],
+          ['DR sink', dr],
+        ] as const)
+          if (p.exitCode !== null)
+            throw new Error(`the ${name} exited early (code ${p.exitCode}) while waiting for ${what}`);
+        await wait(1000);
+      }
+    };
+    await c.step('send traffic; both sinks consume', () =>
+      until('a third of the events', async () => (await sent()) >= c.events / 3),
+    );
+    await c.step('stop the production sink (failover: DR carries the load)', async () => {
+      production.child.kill('SIGTERM');
+      await production.exited;
+    });
+    await c.step('traffic goes on with DR alone', () =>
+      until('two thirds of the events', async () => (await sent()) >= (2 * c.events) / 3),
+    );
+    const failoverMark = await highWatermarks(c.urls.kafkaBrokers, c.topics);
+    await c.step('wait until DR has committed what arrived so far', () =>
+      until(
+        'the DR sink to catch up',
+        async () => (await committedTotal(c.storage, DR_ROOT, failoverMark)) >= sum(failoverMark),
+      ),
+    );
+    const mergeArgs = ['apps/sink/src/main.ts', 'merge', '--dr-config', drConfig];
+    await c.step('merge DR into production while production is down (newest DR files stay)', () =>
+      run('node', [...mergeArgs, '--dr-active', 'yes'], c.env),
+    );
+    await c.step('restart the production sink: it resumes after the merged offsets', async () => {
+      production = startChild('node', ['apps/sink/src/main.ts', 'run'], c.env, '/tmp/adlake-sink-2.log');
+      await loadgen.exited;
+      if (loadgen.exitCode !== 0)
+        throw new Error(`the load generator failed (code ${loadgen.exitCode}); see /tmp/adlake-loadgen.log`);
+    });
+    const target = await highWatermarks(c.urls.kafkaBrokers, c.topics);
+    await c.step('wait until production has committed every event', () =>
+      until(
+        'production to catch up',
+        async () => (await committedTotal(c.storage, c.root, target)) >= sum(target),
+      ),
+    );
+    await c.step('stop both sinks; last merge (DR stopped: every DR file is handled)', async () => {
+      production.child.kill('SIGTERM');
+      dr.child.kill('SIGTERM');
+      await Promise.all([production.exited, dr.exited]);
+      await run('node', [...mergeArgs, '--dr-active', 'no'], c.env);
+    });
+    const audit = async () => {
+      const out: AuditJson[] = [];
+      for (const topic of c.topics) {
+        const text = await run(
+          'node',
+          ['apps/sink/src/main.ts', 'audit', '--topic', topic, '--format', 'json'],
+          c.env,
+          true,
+        );
+        out.push(JSON.parse(text) as AuditJson);
+      }
+      return out;
+    };
+    const beforeCompaction = await c.step('audit before compaction', audit);
+    await c.step('compact every day (grace 0 for the drill)', () =>
+      run('node', ['apps/sink/src/main.ts', 'compact'], { ...c.env, ADLAKE_SINK_COMPACTION_GRACE_MS: '0' }),
+    );
+    const after = await c.step('audit after compaction', audit);
+
+    const sentNow = sum(target) - sum(before);
+    console.log('\n=== failover drill summary');
+    console.log(`events sent:            ${sentNow} (${c.events} requested)`);
+    for (const [i, a] of after.entries()) {
+      const rows = a.partitions.reduce((n, p) => n + p.rows, 0);
+      const fromDr = a.partitions.reduce((n, p) => n + p.fromDr.rows, 0);
+      const duck = Object.values(a.duckdbRowsPerDay).reduce((n, x) => n + x, 0);
+      console.log(
+        `topic ${a.topic}: ${rows} rows (DuckDB ${duck}), ${fromDr} merged from DR, ${a.ok ? 'every offset exactly once' : 'AUDIT FAILED'}`,
+      );
+      for (const [dt, n] of Object.entries(a.filesPerDay))
+        console.log(
+          `    dt=${dt}: ${beforeCompaction[i]?.filesPerDay[dt] ?? 0} files before compaction, ${n} after`,
+        );
+    }
+    const total = after.reduce((n, a) => n + Object.values(a.duckdbRowsPerDay).reduce((m, x) => m + x, 0), 0);
+    // The lake holds every event these topics ever received (earlier runs too): Kafka's offsets minus the
+    // ones accounted for without a row.
+    const expected = after.reduce(
+      (n, a) =>
+        n +
+        a.partitions.reduce(
+          (m, p) => m + (p.kafka === undefined ? 0 : p.kafka.high - p.kafka.low) - p.deadLettered - p.skipped,
+          0,
+        ),
+      0,
+    );
+    console.log(
+      `DuckDB rows, all topics:  ${total} ${total === expected ? '= every event in Kafka, once' : `!= the ${expected} events Kafka holds`}`,
+    );
+    return after.every((a) => a.ok) && total === expected ? 0 : 1;
+  }
 }

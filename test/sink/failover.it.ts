@@ -10,7 +10,7 @@
 // only the DR copy, matched by event id, can fill it.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -146,6 +146,28 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
     const recovered = production.output.join('');
     assert.doesNotMatch(recovered, /"partition.fenced"/, 'nothing fenced the restarted production sink');
 
+    // A second merger on the same tree is turned away with a message naming the holder.
+    await storage.writeFile(
+      `${prodRoot}/_locks/merge.json`,
+      new TextEncoder().encode(
+        JSON.stringify({
+          job: 'merge',
+          owner: 'merge-elsewhere',
+          host: hostname(),
+          pid: process.pid,
+          acquiredAt: new Date().toISOString(),
+          expiresAt: new Date(Date.now() + 60_000).toISOString(),
+        }),
+      ),
+    );
+    const fenced = await runToEnd('merge', prodEnv, ['--dr-config', drFile, '--dr-active', 'no']);
+    assert.equal(fenced.code, 3, fenced.output);
+    assert.match(
+      fenced.output,
+      /another merge \(merge-elsewhere, pid \d+ on .+\) holds .+_locks\/merge\.json/,
+    );
+    await storage.delete(`${prodRoot}/_locks/merge.json`);
+
     const last = await runToEnd('merge', prodEnv, ['--dr-config', drFile, '--dr-active', 'no']);
     assert.equal(last.code, 0, last.output);
     const compacted = await runToEnd('compact', { ...prodEnv, ADLAKE_SINK_COMPACTION_GRACE_MS: '0' }, []);
@@ -241,6 +263,8 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
     const admin = kafkaClient().admin();
     await admin.connect();
     try {
+      // kafkajs finds the partition leaders from metadata it must have loaded first.
+      await admin.fetchTopicMetadata({ topics: [topic] });
       await admin.deleteTopicRecords({
         topic,
         partitions: [...lost].map(([partition, high]) => ({ partition, offset: String(high) })),

@@ -187,7 +187,9 @@ export function formatAudit(report: TopicAudit): string {
     for (const b of p.ledgerBreaks) lines.push(`    LEDGER BREAK: ${b}`);
     for (const m of p.missingFiles) lines.push(`    FILE: ${m}`);
     if (p.fromDr.commits > 0)
-      lines.push(`    from DR: ${p.fromDr.rows} rows in ${p.fromDr.commits} merged commits`);
+      lines.push(
+        `    from DR: ${p.fromDr.rows} rows in ${p.fromDr.commits} merged commits (offsets ${p.fromDr.ranges.map((r) => `${r.from}..${r.to}`).join(', ')})`,
+      );
     if (p.compacted.outputs > 0)
       lines.push(`    compacted: ${p.compacted.inputs} files joined into ${p.compacted.outputs}`);
   }

@@ -1,6 +1,16 @@
+import { createServer } from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderMetrics, serveMetrics } from '../src/metrics.ts';
+
+/** A port nothing listens on now (port 0 means "off" to serveMetrics, so the test asks the OS first). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
 
 test('counters and gauges in the Prometheus text format', () => {
   assert.equal(
@@ -12,7 +22,7 @@ test('counters and gauges in the Prometheus text format', () => {
 test('port 0 serves nothing; a port serves /metrics and /health on loopback', async () => {
   assert.equal(await serveMetrics(0, () => ({})), undefined);
   let rows = 1;
-  const server = await serveMetrics(39_000 + Math.floor(Math.random() * 1000), () => ({
+  const server = await serveMetrics(await freePort(), () => ({
     rows_total: rows,
   }));
   assert.ok(server);
@@ -31,7 +41,7 @@ test('port 0 serves nothing; a port serves /metrics and /health on loopback', as
 test('/health answers 503 with the reason once the sink cannot do its job', async () => {
   let health: { status: 'ok' | 'failing'; reason?: string } = { status: 'ok' };
   const server = await serveMetrics(
-    39_000 + Math.floor(Math.random() * 1000),
+    await freePort(),
     () => ({}),
     () => health,
   );

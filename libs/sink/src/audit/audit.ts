@@ -55,8 +55,8 @@ export interface PartitionAudit {
    * another length or row count.
    */
   missingFiles: string[];
-  /** Rows and commits the DR merger brought into this root's ledger. */
-  fromDr: { rows: number; commits: number };
+  /** Rows, commits and offset ranges the DR merger brought into this root's ledger. */
+  fromDr: { rows: number; commits: number; ranges: Range[] };
   /** Files the compactor made, and the small files they replaced. */
   compacted: { outputs: number; inputs: number };
   /** Kafka's log start and end, when Kafka was asked. */
@@ -189,6 +189,11 @@ function auditPartition(
         0,
       ),
       commits: ledgers.filter((e) => e.merged !== undefined).length,
+      ranges: mergeRanges(
+        ledgers
+          .filter((e) => e.merged !== undefined)
+          .map((e) => ({ from: e.fromOffset, to: e.nextOffset - 1 })),
+      ),
     },
     compacted: { outputs: 0, inputs: 0 },
   };

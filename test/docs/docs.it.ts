@@ -123,6 +123,11 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
     'npx adlake-sink run --config apps/sink/sink.local.json',
     { stopAfterMs: 20_000, timeoutMs: 2 * MINUTE, stopped: /"event":"sink\.stopped"/ },
   ],
+  ['npx adlake-sink compact --config apps/sink/sink.local.json', { timeoutMs: 5 * MINUTE }],
+  [
+    'npx adlake-sink merge --config apps/sink/sink.local.json --dr-config dr.json',
+    { skip: 'dr.json stands for the DR sink’s settings; test/sink/failover.it.ts runs the merger' },
+  ],
   [
     'adlake-sink run --config apps/sink/sink.local.json',
     { skip: 'the bin without npx; `npx adlake-sink run --config apps/sink/sink.local.json` runs' },

@@ -1,7 +1,7 @@
 // Hive users: the sink, with `parquet.timestamps=int96`, writes all three event types to HDFS; its own Hive
 // DDL runs unchanged in a real Hive metastore (Hive 2.3.9 from pyspark), and Hive's ParquetHiveSerDe, Spark's
-// native reader and DuckDB read back every column of every row alike, timestamps as sent. The audit proves the
-// same files.
+// native reader and DuckDB read back every column of every row alike, timestamps as sent, after the compactor
+// has joined the small files. The audit proves the same files.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,6 +124,19 @@ test(
     }
     sink.child.kill('SIGTERM');
     assert.equal(await sink.exited, 0, sink.output.join('').slice(-3000));
+
+    // The compactor joins the small files (HDFS CONCAT, a new footer over the unchanged pages): everything
+    // below then reads compacted files, so Hive's SerDe (parquet-mr) and Spark witness the joined layout.
+    const compact = startSink(
+      'compact',
+      sinkEnv({
+        ADLAKE_SINK_TOPICS: topics.join(','),
+        ADLAKE_SINK_OUTPUT_ROOT: root,
+        ADLAKE_SINK_COMPACTION_GRACE_MS: '0',
+      }),
+    );
+    assert.equal(await compact.exited, 0, compact.output.join('').slice(-3000));
+    assert.match(compact.output.join(''), /"event":"compact\.committed"/, 'some files were joined');
 
     // The audit follows the setting too: it proves the offsets and reads the INT96 files back with DuckDB.
     for (const topic of topics) {

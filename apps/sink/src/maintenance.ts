@@ -63,6 +63,14 @@ export async function runCompact(
   options: MaintenanceOptions,
   log: Logger,
 ): Promise<void> {
+  if (settings['sink.role'] === 'dr') {
+    // The merger finds DR files by the DR ledger's names; compacting them would hide them from it.
+    throw new SinkError(
+      'CONFIG_INVALID',
+      `compact: sink.role is dr; a DR tree (${settings['output.root']}) is merged into production, not compacted`,
+      { context: { configKey: 'sink.role' } },
+    );
+  }
   const storage = buildStorage(settings);
   const root = settings['output.root'];
   const owner = writerId('compact');

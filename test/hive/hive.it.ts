@@ -109,6 +109,8 @@ test(
         ADLAKE_SINK_KAFKA_GROUP_ID: `${base}-sink`,
         ADLAKE_SINK_PARQUET_TIMESTAMPS: 'int96',
         ADLAKE_SINK_ROTATION_INTERVAL_MS: '1500',
+        // Several commits per partition, so the compactor below has settled files to join.
+        ADLAKE_SINK_ROTATION_MAX_RECORDS: '25',
         ADLAKE_SINK_METRICS_PORT: '0',
       }),
     );

@@ -129,11 +129,25 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
     sent += await produceImpressions(topic, 9000, impression);
     const failover = await highWatermarks(topic);
     await committed(drRoot, topic, failover, [dr]);
-    const merged = await runToEnd('merge', prodEnv, ['--dr-config', drFile, '--dr-active', 'yes']);
-    assert.equal(merged.code, 0, merged.output);
-    assert.match(merged.output, /"event":"merge\.merged"/);
-    // The DR sink's newest commit per partition stayed in its tree.
-    assert.match(merged.output, /"drActive":true/);
+    // The merger as a service: it runs passes until told to stop, and stops cleanly.
+    const watcher = startSink('merge', { ...prodEnv, ADLAKE_SINK_MAINTENANCE_INTERVAL_MS: '1000' }, [
+      '--dr-config',
+      drFile,
+      '--dr-active',
+      'auto',
+      '--watch',
+    ]);
+    for (const deadline = Date.now() + 120_000; !/"pass":2\b/.test(watcher.output.join('')); await sleep(200))
+      assert.ok(
+        Date.now() < deadline && watcher.child.exitCode === null,
+        watcher.output.join('').slice(-3000),
+      );
+    watcher.child.kill('SIGTERM');
+    assert.equal(await watcher.exited, 0, watcher.output.join('').slice(-3000));
+    const merged = watcher.output.join('');
+    assert.match(merged, /"event":"merge\.merged"/);
+    // The DR consumer group has a member: the newest DR commit per partition stayed in its tree.
+    assert.match(merged, /"drActive":true/);
 
     // Production comes back after the merged offsets, and more traffic arrives.
     production = startSink('run', prodEnv);

@@ -44,8 +44,20 @@ async function underLease(
   try {
     for (let n = 1; ; n++) {
       const started = performance.now();
-      await pass();
-      log.info(`${job}.pass`, { pass: n, ms: Math.round(performance.now() - started) });
+      try {
+        await pass();
+        log.info(`${job}.pass`, { pass: n, ms: Math.round(performance.now() - started) });
+      } catch (error) {
+        // A watcher waits out an outage (HDFS in safe mode, a NameNode restart): the next pass finishes
+        // what this one left. Anything else, or a one-shot run, ends the process.
+        if (!options.watch || !(error instanceof SinkError && error.retriable)) throw error;
+        log.warn(`${job}.pass-failed`, {
+          pass: n,
+          code: error.code,
+          message: error.message,
+          retriable: true,
+        });
+      }
       if (!options.watch || options.signal.aborted) return;
       await sleep(settings['maintenance.intervalMs'], undefined, { signal: options.signal }).catch(
         () => undefined,

@@ -412,3 +412,49 @@ export async function readLedger(
   for (const seq of seqs) out.push(await readLedgerEntry(storage, `${dir}/${ledgerName(seq)}`));
   return out;
 }
+
+/** The sequence numbers a topic-partition's ledger holds, ascending (one listing, no entry read). */
+export async function ledgerSeqs(
+  storage: Storage,
+  root: string,
+  topic: string,
+  partition: number,
+): Promise<number[]> {
+  return (await storage.list(ledgerDir(root, topic, partition)))
+    .flatMap((e) => {
+      const seq = parseLedgerName(e.name);
+      return seq === undefined ? [] : [seq];
+    })
+    .sort((a, b) => a - b);
+}
+
+/** The entries after `afterSeq`, oldest first: what a reader that keeps a cursor has not seen yet. */
+export async function readLedgerAfter(
+  storage: Storage,
+  root: string,
+  topic: string,
+  partition: number,
+  afterSeq: number,
+): Promise<LedgerEntry[]> {
+  const dir = ledgerDir(root, topic, partition);
+  const out: LedgerEntry[] = [];
+  for (const seq of await ledgerSeqs(storage, root, topic, partition)) {
+    if (seq > afterSeq) out.push(await readLedgerEntry(storage, `${dir}/${ledgerName(seq)}`));
+  }
+  return out;
+}
+
+/** The newest entry that is a commit rather than a fence, read back from the newest; undefined if none. */
+export async function newestCommit(
+  storage: Storage,
+  root: string,
+  topic: string,
+  partition: number,
+): Promise<LedgerEntry | undefined> {
+  const dir = ledgerDir(root, topic, partition);
+  for (const seq of (await ledgerSeqs(storage, root, topic, partition)).reverse()) {
+    const entry = await readLedgerEntry(storage, `${dir}/${ledgerName(seq)}`);
+    if (entry.fence !== true) return entry;
+  }
+  return undefined;
+}

@@ -8,7 +8,7 @@
 // The newest DR commit stays in place while the DR sink is active (its recovery may roll that commit
 // forward). Otherwise a "handed over" fence in the DR ledger tells a DR sink that starts later that those
 // files now live in production. Decision 0010 says who owns which offsets after a failover.
-import { PartitionLedger, readLedger, readLedgerEntry } from '../commit/ledger.ts';
+import { newestCommit, PartitionLedger, readLedgerAfter, readLedgerEntry } from '../commit/ledger.ts';
 import type { CommitFile, LedgerEntry, OffsetRange } from '../commit/ledger.ts';
 import { SinkError } from '../errors.ts';
 import { keepRows, columnValues } from '../format/surgery.ts';
@@ -104,10 +104,11 @@ async function mergePartition(o: MergeOptions, partition: number): Promise<Parti
   };
   const cursorFile = mergeCursorPath(o.drRoot, o.topic, partition);
   const cursor = await readCursor(s, cursorFile);
-  const drEntries = await readLedger(s, o.drRoot, o.topic, partition);
-  const drCommits = drEntries.filter((e) => e.fence !== true && e.seq > cursor);
+  const drCommits = (await readLedgerAfter(s, o.drRoot, o.topic, partition, cursor)).filter(
+    (e) => e.fence !== true,
+  );
   if (drCommits.length === 0) return result;
-  const newestDr = drEntries.filter((e) => e.fence !== true).at(-1);
+  const newestDr = drCommits.at(-1);
 
   const staging = stagingDir(o.drRoot, 'merge', o.topic, partition);
   let production: PartitionLedger | undefined;
@@ -134,6 +135,7 @@ async function mergePartition(o: MergeOptions, partition: number): Promise<Parti
     await ownProduction();
 
   let handedOver = false;
+  let prodEnd: number | null | undefined;
   for (const e of drCommits) {
     if (o.signal?.aborted === true) break;
     if (e.seq === newestDr?.seq) {
@@ -146,8 +148,10 @@ async function mergePartition(o: MergeOptions, partition: number): Promise<Parti
         handedOver = true;
       }
     }
-    const prodNext =
-      production?.nextOffset ?? (await productionNext(s, o.productionRoot, o.topic, partition));
+    // Read once per partition: production only moves forward, so a stale value errs towards owning
+    // production's ledger, which then reads the true end.
+    prodEnd ??= (await newestCommit(s, o.productionRoot, o.topic, partition))?.nextOffset ?? null;
+    const prodNext = production?.nextOffset ?? prodEnd;
     if (prodNext !== null && e.nextOffset <= prodNext) {
       await dropFiles(
         s,
@@ -256,20 +260,10 @@ function event(
 }
 
 async function unfinishedMerge(s: Storage, root: string, topic: string, partition: number): Promise<boolean> {
-  const newest = (await readLedger(s, root, topic, partition)).filter((e) => e.fence !== true).at(-1);
+  const newest = await newestCommit(s, root, topic, partition);
   if (newest?.merged === undefined) return false;
   for (const f of newest.files) if ((await s.stat(f.path)) === null) return true;
   return false;
-}
-
-async function productionNext(
-  s: Storage,
-  root: string,
-  topic: string,
-  partition: number,
-): Promise<number | null> {
-  const entries = await readLedger(s, root, topic, partition);
-  return entries.filter((e) => e.fence !== true).at(-1)?.nextOffset ?? null;
 }
 
 async function dropFiles(s: Storage, paths: readonly string[]): Promise<void> {

@@ -7,7 +7,7 @@
 // production's files, named after the DR topic so its lineage stays true, and recorded in a mirror-merge
 // log: which DR offsets were merged, which were dropped as duplicates. Each record is the commit point of
 // one DR commit, published by create-then-rename like a ledger entry and rolled forward on recovery.
-import { readLedger } from '../commit/ledger.ts';
+import { newestCommit, readLedger, readLedgerAfter } from '../commit/ledger.ts';
 import type { LedgerEntry } from '../commit/ledger.ts';
 import { readCompactions, liveFiles } from '../compact/compaction.ts';
 import { SinkError } from '../errors.ts';
@@ -140,13 +140,13 @@ async function mergePartition(o: MirrorMergeOptions, partition: number): Promise
   const staging = stagingDir(o.drRoot, 'mirror-merge', o.source, partition);
   await s.delete(staging, { recursive: true });
   const cursor = newestRecord?.drSeq ?? 0;
-  if (newestRecord !== undefined) await dropDrFiles(s, o.drRoot, o.source, partition, newestRecord.drSeq);
-
-  const drCommits = (await readLedger(s, o.drRoot, o.source, partition)).filter((e) => e.fence !== true);
+  const drAll = await readLedgerAfter(s, o.drRoot, o.source, partition, Math.max(0, cursor - 1));
+  // The newest record's DR files: a crash may have come between the record and their deletion.
+  const handled = drAll.find((e) => e.seq === cursor);
+  if (handled !== undefined) await dropFiles(s, handled);
+  const drCommits = drAll.filter((e) => e.fence !== true);
   const newestDr = drCommits.at(-1);
-  const production = await readLedger(s, o.productionRoot, o.topic, partition);
-  const watermark =
-    production.filter((e) => e.fence !== true && e.timestamps !== undefined).at(-1)?.timestamps?.max ?? null;
+  const watermark = (await newestCommit(s, o.productionRoot, o.topic, partition))?.timestamps?.max ?? null;
   let seq = newestRecord?.seq ?? 0;
   const idsByDay = new Map<string, Set<string>>();
   for (const e of drCommits) {
@@ -211,7 +211,7 @@ async function mergePartition(o: MirrorMergeOptions, partition: number): Promise
     };
     await publish(s, o.productionRoot, record);
     await rollForward(s, record);
-    await dropDrFiles(s, o.drRoot, o.source, partition, e.seq);
+    await dropFiles(s, e);
     result.records++;
     result.mergedRows += files.reduce((n, f) => n + f.rows, 0);
     result.duplicates += duplicates;
@@ -316,16 +316,7 @@ async function rollForward(s: Storage, r: MirrorMergeRecord): Promise<void> {
   }
 }
 
-/** The DR files of every DR commit up to `drSeq`: handled, so no longer needed in the DR tree. */
-async function dropDrFiles(
-  s: Storage,
-  drRoot: string,
-  source: string,
-  partition: number,
-  drSeq: number,
-): Promise<void> {
-  for (const e of await readLedger(s, drRoot, source, partition)) {
-    if (e.seq > drSeq) break;
-    for (const f of e.files) await s.delete(f.path);
-  }
+/** A handled DR commit's files: no longer needed in the DR tree. */
+async function dropFiles(s: Storage, e: LedgerEntry): Promise<void> {
+  for (const f of e.files) await s.delete(f.path);
 }

@@ -9,6 +9,7 @@ import {
   audit,
   auditMirrored,
   compactionTopicDir,
+  listedPartitions,
   ledgerTopicDir,
   mirrorMergeTopicDir,
   parseFileName,
@@ -62,23 +63,14 @@ export async function auditTopic(
     const filesPerDay: Record<string, number> = {};
     let bytes = 0;
     for (const [i, root] of roots.entries()) {
-      for (const p of await storage.list(ledgerTopicDir(root, topic))) {
-        const partition = Number(p.name.replace('partition=', ''));
-        if (Number.isInteger(partition))
-          ledgers.push({ root, entries: await readLedger(storage, root, topic, partition) });
-      }
-      for (const p of await storage.list(compactionTopicDir(root, topic))) {
-        const partition = Number(p.name.replace('partition=', ''));
-        if (Number.isInteger(partition))
-          compactions.push({ root, records: await readCompactions(storage, root, topic, partition) });
-      }
+      for (const partition of await listedPartitions(storage, ledgerTopicDir(root, topic)))
+        ledgers.push({ root, entries: await readLedger(storage, root, topic, partition) });
+      for (const partition of await listedPartitions(storage, compactionTopicDir(root, topic)))
+        compactions.push({ root, records: await readCompactions(storage, root, topic, partition) });
       for (const source of await storage.list(mirrorMergeTopicDir(root, topic))) {
         const name = source.name.replace('source=', '');
-        for (const p of await storage.list(source.path)) {
-          const partition = Number(p.name.replace('partition=', ''));
-          if (Number.isInteger(partition))
-            mirrorRecords.push(...(await readMirrorMerges(storage, root, topic, name, partition)));
-        }
+        for (const partition of await listedPartitions(storage, source.path))
+          mirrorRecords.push(...(await readMirrorMerges(storage, root, topic, name, partition)));
       }
       const sources = new Set(mirrorRecords.map((r) => r.source));
       for (const day of await storage.list(topicDir(root, topic))) {

@@ -1,18 +1,9 @@
 // Thrift compact protocol, write side only: just what Parquet's page headers and file footer need.
 // A struct is written as a list of [fieldId, value] pairs in increasing id order, skipping undefined.
+import { CType } from './thrift-tree.ts';
 
-export const TType = {
-  BOOL_TRUE: 1,
-  BOOL_FALSE: 2,
-  BYTE: 3,
-  I16: 4,
-  I32: 5,
-  I64: 6,
-  DOUBLE: 7,
-  BINARY: 8,
-  LIST: 9,
-  STRUCT: 12,
-} as const;
+/** The compact protocol's wire types, as the decoder knows them. */
+export const TType = CType;
 
 /** A value to serialise. Numbers need an explicit type because i32 and i64 share JavaScript's number. */
 export type ThriftValue =

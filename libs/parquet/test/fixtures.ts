@@ -6,18 +6,11 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createParquetWriter } from '../src/index.ts';
-import type { Compression, ParquetFieldSpec, PrimitiveShape } from '../src/index.ts';
+import type { Compression, ParquetFieldSpec } from '../src/index.ts';
 import { rng } from './rng.ts';
+import { p, STRING } from './shapes.ts';
 
-const p = (
-  type: PrimitiveShape['type'],
-  extra: Omit<PrimitiveShape, 'kind' | 'type'> = {},
-): PrimitiveShape => ({
-  kind: 'primitive',
-  type,
-  ...extra,
-});
-export const STRING = p('BYTE_ARRAY', { logicalType: { type: 'STRING' } });
+export { STRING };
 
 export const FIELDS: ParquetFieldSpec[] = [
   { name: 'id', shape: p('INT64') },

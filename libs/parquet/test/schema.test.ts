@@ -2,17 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatParquetSchema, ParquetError, parquetSchema } from '../src/index.ts';
-import type { ParquetFieldSpec, ParquetShape, PrimitiveShape } from '../src/index.ts';
-
-const p = (
-  type: PrimitiveShape['type'],
-  extra: Omit<PrimitiveShape, 'kind' | 'type'> = {},
-): PrimitiveShape => ({
-  kind: 'primitive',
-  type,
-  ...extra,
-});
-const STRING = p('BYTE_ARRAY', { logicalType: { type: 'STRING' } });
+import type { ParquetFieldSpec, ParquetShape } from '../src/index.ts';
+import { p, STRING } from './shapes.ts';
 
 describe('parquetSchema', () => {
   it('lays out groups, 3-level lists, maps and one-ofs as the Parquet spec names them', () => {

@@ -9,17 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createParquetWriter, ParquetError } from '../src/index.ts';
-import type { ParquetFieldSpec, ParquetWriterOptions, PrimitiveShape } from '../src/index.ts';
-
-const p = (
-  type: PrimitiveShape['type'],
-  extra: Omit<PrimitiveShape, 'kind' | 'type'> = {},
-): PrimitiveShape => ({
-  kind: 'primitive',
-  type,
-  ...extra,
-});
-const STRING = p('BYTE_ARRAY', { logicalType: { type: 'STRING' } });
+import type { ParquetFieldSpec, ParquetWriterOptions } from '../src/index.ts';
+import { p, STRING } from './shapes.ts';
 
 let dir: string;
 let db: DuckDBInstance;

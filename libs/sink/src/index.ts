@@ -16,3 +16,4 @@ export * from './compact/compaction.ts';
 export * from './compact/compactor.ts';
 export * from './merge/merger.ts';
 export * from './merge/mirror.ts';
+export * from './commit/publish.ts';

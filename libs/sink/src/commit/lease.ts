@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { SinkError } from '../errors.ts';
 import { leasePath } from '../layout.ts';
 import type { Storage } from '../storage/storage.ts';
+import { publishOnce } from './publish.ts';
 
 export interface LeaseHolder {
   job: string;
@@ -56,13 +57,10 @@ export class Lease {
   /** Takes the lease, or throws FENCED naming the holder. */
   async acquire(): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const draft = `${this.path}.tmp-${this.#o.owner}`;
-      await this.#o.storage.writeFile(draft, this.#body());
-      if (await this.#o.storage.rename(draft, this.path)) {
+      if (await publishOnce(this.#o.storage, this.path, this.#o.owner, this.#holder())) {
         this.#held = true;
         return;
       }
-      await this.#o.storage.delete(draft).catch(() => false);
       const holder = await this.#read();
       if (holder !== undefined && !this.#stale(holder)) {
         throw new SinkError(
@@ -89,7 +87,7 @@ export class Lease {
         context: { path: this.path },
       });
     }
-    await this.#o.storage.writeFile(this.path, this.#body());
+    await this.#o.storage.writeFile(this.path, new TextEncoder().encode(JSON.stringify(this.#holder())));
   }
 
   async release(): Promise<void> {
@@ -99,7 +97,7 @@ export class Lease {
     if (holder?.owner === this.#o.owner) await this.#o.storage.delete(this.path).catch(() => false);
   }
 
-  #body(): Uint8Array {
+  #holder(): LeaseHolder {
     const now = this.#o.now();
     const holder: LeaseHolder = {
       job: this.#o.job,
@@ -109,7 +107,7 @@ export class Lease {
       acquiredAt: new Date(now).toISOString(),
       expiresAt: new Date(now + this.#o.ttlMs).toISOString(),
     };
-    return new TextEncoder().encode(JSON.stringify(holder));
+    return holder;
   }
 
   async #read(): Promise<LeaseHolder | undefined> {

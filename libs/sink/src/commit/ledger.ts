@@ -12,6 +12,7 @@
 import { dayDir, fileName, ledgerDir, ledgerName, parseLedgerName, tempDir } from '../layout.ts';
 import { SinkError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
+import { publishOnce } from './publish.ts';
 
 /** A run of offsets that were not written to Parquet, and why (dead-lettered, gone from Kafka). */
 export interface OffsetRange {
@@ -308,13 +309,10 @@ export class PartitionLedger {
   async #publish(entry: LedgerEntry): Promise<void> {
     const dir = ledgerDir(this.#root, this.topic, this.partition);
     const final = `${dir}/${ledgerName(entry.seq)}`;
-    const draft = `${final}.tmp-${this.#writer}`;
-    await this.#storage.writeFile(draft, new TextEncoder().encode(JSON.stringify(entry)));
-    if (await this.#storage.rename(draft, final)) return;
+    if (await publishOnce(this.#storage, final, this.#writer, entry)) return;
     // Either our own earlier attempt got there (its answer was lost), or another writer committed this
     // sequence number: only the first is ours.
     const existing = await readLedgerEntry(this.#storage, final).catch(() => undefined);
-    await this.#storage.delete(draft).catch(() => false);
     if (
       existing !== undefined &&
       existing.writer === this.#writer &&

@@ -20,6 +20,7 @@ import {
 } from '../layout.ts';
 import { SinkError } from '../errors.ts';
 import type { LedgerEntry } from '../commit/ledger.ts';
+import { publishOnce } from '../commit/publish.ts';
 import type { Storage } from '../storage/storage.ts';
 
 export interface CompactedFile {
@@ -220,10 +221,7 @@ export class CompactionLog {
     await this.#storage.writeFile(record.footer.staged, footer);
     const dir = compactionDir(this.#root, this.topic, this.partition);
     const final = `${dir}/${ledgerName(record.seq)}`;
-    const draft = `${final}.tmp-${this.#writer}`;
-    await this.#storage.writeFile(draft, new TextEncoder().encode(JSON.stringify(record)));
-    if (!(await this.#storage.rename(draft, final))) {
-      await this.#storage.delete(draft).catch(() => false);
+    if (!(await publishOnce(this.#storage, final, this.#writer, record))) {
       await this.#storage.delete(record.footer.staged).catch(() => false);
       throw new SinkError(
         'COMMIT_CONFLICT',

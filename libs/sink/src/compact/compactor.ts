@@ -4,6 +4,7 @@
 // commit (the sink's recovery may still roll that one forward), and with the same Parquet schema as their
 // neighbours. Files are joined in offset order, so an output's name still gives its first and last offset.
 import { readLedger } from '../commit/ledger.ts';
+import { listedPartitions } from '../commit/publish.ts';
 import { ledgerTopicDir } from '../layout.ts';
 import { joiningFooter, schemaKey, storedFooter } from '../format/surgery.ts';
 import type { ParquetFooter } from '../format/surgery.ts';
@@ -60,9 +61,7 @@ export async function compactTopic(o: CompactOptions): Promise<CompactReport> {
     bytes: 0,
     rows: 0,
   };
-  for (const p of await o.storage.list(ledgerTopicDir(o.root, o.topic))) {
-    const partition = Number(p.name.replace('partition=', ''));
-    if (!p.name.startsWith('partition=') || !Number.isInteger(partition)) continue;
+  for (const partition of await listedPartitions(o.storage, ledgerTopicDir(o.root, o.topic))) {
     if (o.signal?.aborted === true) break;
     const done = await compactPartition(o, partition);
     report.partitions.push(done.summary);

@@ -10,6 +10,7 @@
 // files now live in production. Decision 0010 says who owns which offsets after a failover.
 import { newestCommit, PartitionLedger, readLedgerAfter, readLedgerEntry } from '../commit/ledger.ts';
 import type { CommitFile, LedgerEntry, OffsetRange } from '../commit/ledger.ts';
+import { listedPartitions, publishOnce } from '../commit/publish.ts';
 import { SinkError } from '../errors.ts';
 import { keepRows, columnValues } from '../format/surgery.ts';
 import {
@@ -80,9 +81,7 @@ export async function mergeTopic(o: MergeOptions): Promise<MergeReport> {
     mergedCommits: 0,
     droppedCommits: 0,
   };
-  for (const p of await o.storage.list(ledgerTopicDir(o.drRoot, o.topic))) {
-    const partition = Number(p.name.replace('partition=', ''));
-    if (!p.name.startsWith('partition=') || !Number.isInteger(partition)) continue;
+  for (const partition of await listedPartitions(o.storage, ledgerTopicDir(o.drRoot, o.topic))) {
     if (o.signal?.aborted === true) break;
     const done = await mergePartition(o, partition);
     report.partitions.push(done);
@@ -322,10 +321,7 @@ export async function handOver(
       handedOver: true,
     };
     const final = `${dir}/${ledgerName(fence.seq)}`;
-    const draft = `${final}.tmp-${writer}`;
-    await s.writeFile(draft, new TextEncoder().encode(JSON.stringify(fence)));
-    if (await s.rename(draft, final)) return;
-    await s.delete(draft).catch(() => false);
+    if (await publishOnce(s, final, writer, fence)) return;
   }
   throw new SinkError(
     'COMMIT_CONFLICT',

@@ -10,6 +10,7 @@
 import { newestCommit, readLedger, readLedgerAfter } from '../commit/ledger.ts';
 import type { LedgerEntry } from '../commit/ledger.ts';
 import { readCompactions, liveFiles } from '../compact/compaction.ts';
+import { listedPartitions, publishOnce } from '../commit/publish.ts';
 import { SinkError } from '../errors.ts';
 import { handOver } from './merger.ts';
 import { columnValues, keepRows } from '../format/surgery.ts';
@@ -119,9 +120,7 @@ export async function mergeMirroredTopic(o: MirrorMergeOptions): Promise<MirrorM
     mergedRows: 0,
     duplicates: 0,
   };
-  for (const p of await o.storage.list(ledgerTopicDir(o.drRoot, o.source))) {
-    const partition = Number(p.name.replace('partition=', ''));
-    if (!p.name.startsWith('partition=') || !Number.isInteger(partition)) continue;
+  for (const partition of await listedPartitions(o.storage, ledgerTopicDir(o.drRoot, o.source))) {
     if (o.signal?.aborted === true) break;
     const done = await mergePartition(o, partition);
     report.partitions.push(done);
@@ -241,9 +240,7 @@ async function productionIds(
   const ids = new Set<string>();
   const lo = (dr.timestamps?.min ?? Number.NEGATIVE_INFINITY) - o.settleMs;
   const hi = (dr.timestamps?.max ?? Number.POSITIVE_INFINITY) + o.settleMs;
-  for (const p of await o.storage.list(ledgerTopicDir(o.productionRoot, o.topic))) {
-    const partition = Number(p.name.replace('partition=', ''));
-    if (!Number.isInteger(partition)) continue;
+  for (const partition of await listedPartitions(o.storage, ledgerTopicDir(o.productionRoot, o.topic))) {
     const entries = await readLedger(o.storage, o.productionRoot, o.topic, partition);
     const overlapping = new Set(
       entries
@@ -280,10 +277,7 @@ async function productionIds(
 
 async function publish(s: Storage, root: string, r: MirrorMergeRecord): Promise<void> {
   const final = `${mirrorMergeDir(root, r.topic, r.source, r.partition)}/${ledgerName(r.seq)}`;
-  const draft = `${final}.tmp-${r.writer}`;
-  await s.writeFile(draft, new TextEncoder().encode(JSON.stringify(r)));
-  if (await s.rename(draft, final)) return;
-  await s.delete(draft).catch(() => false);
+  if (await publishOnce(s, final, r.writer, r)) return;
   throw new SinkError(
     'COMMIT_CONFLICT',
     `another merger published ${r.source}-${r.partition} mirror merge #${r.seq} first`,

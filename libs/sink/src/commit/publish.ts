@@ -1,0 +1,28 @@
+// The one atomic step every record of the lake is published with (ledger entries, fences, compaction and
+// mirror-merge records, leases): write a draft, then rename it to its final name. A rename never
+// overwrites, so the record appears whole or not at all, and of two writers of the same name only one wins.
+import type { Storage } from '../storage/storage.ts';
+
+/** True when `final` now holds `body`; false when something else already held that name (the draft is removed). */
+export async function publishOnce(
+  storage: Storage,
+  final: string,
+  writer: string,
+  body: unknown,
+): Promise<boolean> {
+  const draft = `${final}.tmp-${writer}`;
+  await storage.writeFile(draft, new TextEncoder().encode(JSON.stringify(body)));
+  if (await storage.rename(draft, final)) return true;
+  await storage.delete(draft).catch(() => false);
+  return false;
+}
+
+/** The partitions a per-partition directory lists (`partition=<n>` children), ascending. */
+export async function listedPartitions(storage: Storage, dir: string): Promise<number[]> {
+  return (await storage.list(dir))
+    .flatMap((e) => {
+      const m = /^partition=(\d+)$/.exec(e.name);
+      return m === null ? [] : [Number(m[1])];
+    })
+    .sort((a, b) => a - b);
+}

@@ -59,6 +59,7 @@ export class Lease {
     for (let attempt = 0; attempt < 3; attempt++) {
       if (await publishOnce(this.#o.storage, this.path, this.#o.owner, this.#holder())) {
         this.#held = true;
+        await this.#removeDrafts();
         return;
       }
       const holder = await this.#read();
@@ -95,6 +96,18 @@ export class Lease {
     this.#held = false;
     const holder = await this.#read().catch(() => undefined);
     if (holder?.owner === this.#o.owner) await this.#o.storage.delete(this.path).catch(() => false);
+  }
+
+  /**
+   * Drafts of this job's lease that a holder-to-be left when it died between writing and renaming its draft:
+   * nobody else would ever remove them. A live contender whose draft goes loses its rename and is fenced,
+   * as it would have been anyway.
+   */
+  async #removeDrafts(): Promise<void> {
+    const dir = this.path.slice(0, this.path.lastIndexOf('/'));
+    const prefix = `${this.path.slice(this.path.lastIndexOf('/') + 1)}.tmp-`;
+    for (const e of await this.#o.storage.list(dir).catch(() => []))
+      if (e.name.startsWith(prefix)) await this.#o.storage.delete(e.path).catch(() => false);
   }
 
   #holder(): LeaseHolder {

@@ -269,10 +269,19 @@ async function dropFiles(s: Storage, paths: readonly string[]): Promise<void> {
   for (const p of paths) await s.delete(p);
 }
 
+/**
+ * The cursor is overwritten in place, so a merger killed while writing it can leave it empty or cut short.
+ * It only saves work: handling a DR commit again changes nothing, so an unreadable cursor means start over.
+ */
 async function readCursor(s: Storage, path: string): Promise<number> {
   if ((await s.stat(path)) === null) return 0;
-  const parsed = JSON.parse(new TextDecoder().decode(await s.read(path))) as { drSeq?: unknown };
-  return typeof parsed.drSeq === 'number' ? parsed.drSeq : 0;
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(await s.read(path))) as { drSeq?: unknown };
+    return typeof parsed.drSeq === 'number' ? parsed.drSeq : 0;
+  } catch (error) {
+    if (error instanceof SyntaxError) return 0;
+    throw error;
+  }
 }
 
 async function writeCursor(s: Storage, path: string, drSeq: number): Promise<void> {

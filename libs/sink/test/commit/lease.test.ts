@@ -84,3 +84,22 @@ test('an expired lease, or one whose process on this host is gone, is taken over
   await checking.acquire();
   assert.equal(checking.held, true);
 });
+
+test('the draft of a holder-to-be that died before its rename is removed by the next holder', async (t) => {
+  const s = storage(t);
+  // A compactor killed between writing its draft and renaming it: the draft stays, and no lease exists.
+  await s.writeFile('/lake/_locks/compact.json.tmp-compact-1-dead', new TextEncoder().encode('{}'));
+  await s.writeFile('/lake/_locks/merge.json.tmp-merge-1-other', new TextEncoder().encode('{}'));
+  const next = new Lease({ storage: s, root: '/lake', job: 'compact', owner: 'compact-2-next' });
+  await next.acquire();
+  assert.deepEqual(
+    (await s.list('/lake/_locks')).map((e) => e.name).sort(),
+    ['compact.json', 'merge.json.tmp-merge-1-other'],
+    'only this job’s drafts are its business',
+  );
+  await next.release();
+  assert.deepEqual(
+    (await s.list('/lake/_locks')).map((e) => e.name),
+    ['merge.json.tmp-merge-1-other'],
+  );
+});

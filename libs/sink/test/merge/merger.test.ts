@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PartitionLedger, readLedger } from '../../src/commit/ledger.ts';
 import type { CommitRequest } from '../../src/commit/ledger.ts';
+import { mergeCursorPath } from '../../src/layout.ts';
 import { mergeTopic } from '../../src/merge/merger.ts';
 import { LocalStorage } from '../../src/storage/local.ts';
 import type { Storage } from '../../src/storage/storage.ts';
@@ -181,4 +182,31 @@ test('a merge interrupted after its production commit is finished by the product
   assert.deepEqual(await names(s, PROD), ['0-9', '10-19']);
   const back = new PartitionLedger({ storage: s, root: PROD, topic: 'ads', partition: 0, writerId: 'prod2' });
   assert.equal((await back.recover()).nextOffset, 20);
+});
+
+test('a cursor cut short by a merger killed while writing it only costs going over the DR commits again', async (t) => {
+  const s = setup(t);
+  await sink(s, PROD, 'prod', [[0, 10]]);
+  await sink(s, DR, 'dr', [
+    [0, 10],
+    [10, 20],
+    [20, 30],
+  ]);
+  const merge = (writerId: string) =>
+    mergeTopic({ storage: s, productionRoot: PROD, drRoot: DR, topic: 'ads', writerId, drActive: false });
+  await merge('m1');
+  await s.writeFile(mergeCursorPath(DR, 'ads', 0), new TextEncoder().encode('{"drSeq":'));
+  const again = await merge('m2');
+  assert.equal(again.mergedCommits, 0, 'nothing merged twice');
+  assert.deepEqual(await names(s, PROD), ['0-9', '10-19', '20-29']);
+  assert.deepEqual(await names(s, DR), []);
+  const ledger = (await readLedger(s, PROD, 'ads', 0)).filter((e) => e.fence !== true);
+  assert.deepEqual(
+    ledger.map((e) => [e.fromOffset, e.nextOffset]),
+    [
+      [0, 10],
+      [10, 20],
+      [20, 30],
+    ],
+  );
 });

@@ -199,6 +199,17 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
       report.partitions.some((p) => p.compacted.outputs > 0),
       'compaction happened',
     );
+    // Production and DR audited together: the DR commits the merger handled are production's now.
+    const both = await runToEnd('audit', prodEnv, [
+      '--topic',
+      topic,
+      '--also-root',
+      drRoot,
+      '--format',
+      'json',
+    ]);
+    assert.equal(both.code, 0, both.output);
+    assert.equal(total(JSON.parse(both.stdout) as AuditJson), sent);
     // The DR tree holds no data file any more.
     const left = (await storage.list(`${drRoot}/topic=${topic}`)).flatMap((d) => [d.name]);
     for (const day of left)

@@ -10,6 +10,7 @@ import {
   auditMirrored,
   compactionTopicDir,
   listedPartitions,
+  mergedThrough,
   ledgerTopicDir,
   mirrorMergeTopicDir,
   parseFileName,
@@ -63,8 +64,13 @@ export async function auditTopic(
     const filesPerDay: Record<string, number> = {};
     let bytes = 0;
     for (const [i, root] of roots.entries()) {
-      for (const partition of await listedPartitions(storage, ledgerTopicDir(root, topic)))
-        ledgers.push({ root, entries: await readLedger(storage, root, topic, partition) });
+      for (const partition of await listedPartitions(storage, ledgerTopicDir(root, topic))) {
+        // In a DR tree, the commits the merger has handled moved to production (or were production's):
+        // they are audited there, not here.
+        const merged = await mergedThrough(storage, root, topic, partition);
+        const entries = await readLedger(storage, root, topic, partition);
+        ledgers.push({ root, entries: entries.filter((e) => e.seq > merged) });
+      }
       for (const partition of await listedPartitions(storage, compactionTopicDir(root, topic)))
         compactions.push({ root, records: await readCompactions(storage, root, topic, partition) });
       for (const source of await storage.list(mirrorMergeTopicDir(root, topic))) {

@@ -273,6 +273,19 @@ async function dropFiles(s: Storage, paths: readonly string[]): Promise<void> {
  * The cursor is overwritten in place, so a merger killed while writing it can leave it empty or cut short.
  * It only saves work: handling a DR commit again changes nothing, so an unreadable cursor means start over.
  */
+/**
+ * How far the merger has handled a DR topic-partition's commits: their files now live in production (or
+ * were dropped as production's own), so an audit of the DR tree skips them.
+ */
+export async function mergedThrough(
+  s: Storage,
+  drRoot: string,
+  topic: string,
+  partition: number,
+): Promise<number> {
+  return readCursor(s, mergeCursorPath(drRoot, topic, partition));
+}
+
 async function readCursor(s: Storage, path: string): Promise<number> {
   if ((await s.stat(path)) === null) return 0;
   try {

@@ -22,6 +22,7 @@ import {
   parseLedgerName,
   stagingDir,
 } from '../layout.ts';
+import { parentOf } from '../storage/storage.ts';
 import type { Storage } from '../storage/storage.ts';
 
 export interface MergeOptions {
@@ -137,21 +138,23 @@ async function mergePartition(o: MergeOptions, partition: number): Promise<Parti
   let prodEnd: number | null | undefined;
   for (const e of drCommits) {
     if (o.signal?.aborted === true) break;
-    if (e.seq === newestDr?.seq) {
-      if (o.drActive) {
-        result.keptNewest = e.seq;
-        break;
-      }
-      if (!handedOver) {
-        await handOver(s, o.drRoot, o.topic, partition, o.writerId);
-        handedOver = true;
-      }
+    const isNewest = e.seq === newestDr?.seq;
+    if (isNewest && o.drActive) {
+      result.keptNewest = e.seq;
+      break;
     }
+    // Only right before its files are touched: a newest commit that waits for a gap stays the DR sink's.
+    const handOverIfNewest = async (): Promise<void> => {
+      if (!isNewest || handedOver) return;
+      await handOver(s, o.drRoot, e, o.writerId);
+      handedOver = true;
+    };
     // Read once per partition: production only moves forward, so a stale value errs towards owning
     // production's ledger, which then reads the true end.
     prodEnd ??= (await newestCommit(s, o.productionRoot, o.topic, partition))?.nextOffset ?? null;
     const prodNext = production?.nextOffset ?? prodEnd;
     if (prodNext !== null && e.nextOffset <= prodNext) {
+      await handOverIfNewest();
       await dropFiles(
         s,
         e.files.map((f) => f.path),
@@ -168,6 +171,7 @@ async function mergePartition(o: MergeOptions, partition: number): Promise<Parti
       break;
     }
     if (e.nextOffset <= need) continue; // production moved on while we recovered it: dropped next run
+    await handOverIfNewest();
     const files: CommitFile[] = [];
     const originals: string[] = [];
     let rewritten = 0;
@@ -303,15 +307,28 @@ async function writeCursor(s: Storage, path: string, drSeq: number): Promise<voi
 
 /**
  * Publishes a fence marked `handedOver` in the DR ledger: a DR sink that starts afterwards resumes where the
- * DR commits end without rolling the newest one forward, because its files move to production.
+ * DR commits end without rolling the newest one forward, because its files move to production. A DR sink
+ * that died between publishing `newest` and renaming its files left them in its temporary directory, which
+ * that recovery would delete: they are renamed into place first.
  */
 export async function handOver(
   s: Storage,
   drRoot: string,
-  topic: string,
-  partition: number,
+  newest: LedgerEntry,
   writer: string,
 ): Promise<void> {
+  const { topic, partition } = newest;
+  for (const f of newest.files) {
+    // Neither name: handled before (a rerun after a lost cursor); the merge's own checks decide.
+    if ((await s.stat(f.path)) !== null || (await s.stat(f.temp)) === null) continue;
+    await s.mkdirs(parentOf(f.path));
+    if (!(await s.rename(f.temp, f.path)) && (await s.stat(f.path)) === null) {
+      throw new SinkError('RENAME_FAILED', `rename of ${f.temp} to ${f.path} returned false`, {
+        retriable: true,
+        context: { topic, partition, path: f.path },
+      });
+    }
+  }
   const dir = ledgerDir(drRoot, topic, partition);
   for (let attempt = 1; attempt <= 20; attempt++) {
     const seqs = (await s.list(dir)).flatMap((e) => {
@@ -322,6 +339,7 @@ export async function handOver(
     let next = 0;
     for (const seq of [...seqs].sort((a, b) => b - a)) {
       const entry = await readLedgerEntry(s, `${dir}/${ledgerName(seq)}`);
+      if (entry.handedOver === true) return; // already, by an earlier run
       if (entry.fence !== true) {
         next = entry.nextOffset;
         break;

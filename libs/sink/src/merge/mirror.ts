@@ -162,7 +162,7 @@ async function mergePartition(o: MirrorMergeOptions, partition: number): Promise
     }
     // The DR sink's newest commit leaves the DR tree only when it is stopped, and a DR sink started later
     // must know its files are gone.
-    if (e.seq === newestDr?.seq) await handOver(s, o.drRoot, o.source, partition, o.writerId);
+    if (e.seq === newestDr?.seq) await handOver(s, o.drRoot, e, o.writerId);
     seq++;
     const files: MirrorMergedFile[] = [];
     let duplicates = 0;

@@ -210,3 +210,38 @@ test('a cursor cut short by a merger killed while writing it only costs going ov
     ],
   );
 });
+
+test('a DR sink that died between its newest commit and the renames: the merger finishes them, then merges', async (t) => {
+  const s = setup(t);
+  await sink(s, PROD, 'prod', [[0, 10]]);
+  await sink(s, DR, 'dr', [[0, 10]]);
+  // The DR sink's next commit is published, but its file stays under the temporary name.
+  const dying = new Proxy(s, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (prop === 'rename')
+        return async (from: string, to: string) => {
+          if (from.includes('/_tmp/')) throw new Error('killed');
+          return (value as (a: string, b: string) => Promise<boolean>).call(target, from, to);
+        };
+      return value.bind(target);
+    },
+  });
+  const dr = new PartitionLedger({ storage: dying, root: DR, topic: 'ads', partition: 0, writerId: 'dr2' });
+  await dr.recover();
+  await assert.rejects(dr.commit(request(10, 20)));
+  const report = await mergeTopic({
+    storage: s,
+    productionRoot: PROD,
+    drRoot: DR,
+    topic: 'ads',
+    writerId: 'm',
+    drActive: false,
+  });
+  assert.equal(report.mergedRows, 10);
+  assert.deepEqual(await names(s, PROD), ['0-9', '10-19']);
+  // The DR sink, started again, resumes after the handed-over commit without looking for its files.
+  const back = new PartitionLedger({ storage: s, root: DR, topic: 'ads', partition: 0, writerId: 'dr3' });
+  assert.equal((await back.recover()).nextOffset, 20);
+});

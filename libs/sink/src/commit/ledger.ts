@@ -395,6 +395,30 @@ export async function readLedgerEntry(storage: Storage, path: string): Promise<L
   return parsed as LedgerEntry;
 }
 
+/**
+ * The newest entry of a topic-partition that is not a fence, or undefined: one listing and, walking back
+ * from the highest sequence number past any fences, usually one read. For callers that only need where the
+ * ledger ends, so their cost does not grow with the ledger's length.
+ */
+export async function readNewestEntry(
+  storage: Storage,
+  root: string,
+  topic: string,
+  partition: number,
+): Promise<LedgerEntry | undefined> {
+  const dir = ledgerDir(root, topic, partition);
+  const seqs = (await storage.list(dir)).flatMap((e) => {
+    const seq = parseLedgerName(e.name);
+    return seq === undefined ? [] : [seq];
+  });
+  seqs.sort((a, b) => b - a);
+  for (const seq of seqs) {
+    const entry = await readLedgerEntry(storage, `${dir}/${ledgerName(seq)}`);
+    if (entry.fence !== true) return entry;
+  }
+  return undefined;
+}
+
 /** Every ledger entry of a topic-partition, oldest first (for the audit and the DR merger). */
 export async function readLedger(
   storage: Storage,

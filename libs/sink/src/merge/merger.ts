@@ -8,7 +8,7 @@
 // The newest DR commit stays in place while the DR sink is active (its recovery may roll that commit
 // forward). Otherwise a "handed over" fence in the DR ledger tells a DR sink that starts later that those
 // files now live in production. Decision 0010 says who owns which offsets after a failover.
-import { PartitionLedger, readLedger, readLedgerEntry } from '../commit/ledger.ts';
+import { PartitionLedger, readLedger, readLedgerEntry, readNewestEntry } from '../commit/ledger.ts';
 import type { CommitFile, LedgerEntry, OffsetRange } from '../commit/ledger.ts';
 import { SinkError } from '../errors.ts';
 import { keepRows, columnValues } from '../format/surgery.ts';
@@ -256,7 +256,7 @@ function event(
 }
 
 async function unfinishedMerge(s: Storage, root: string, topic: string, partition: number): Promise<boolean> {
-  const newest = (await readLedger(s, root, topic, partition)).filter((e) => e.fence !== true).at(-1);
+  const newest = await readNewestEntry(s, root, topic, partition);
   if (newest?.merged === undefined) return false;
   for (const f of newest.files) if ((await s.stat(f.path)) === null) return true;
   return false;
@@ -268,8 +268,8 @@ async function productionNext(
   topic: string,
   partition: number,
 ): Promise<number | null> {
-  const entries = await readLedger(s, root, topic, partition);
-  return entries.filter((e) => e.fence !== true).at(-1)?.nextOffset ?? null;
+  // Asked once per DR commit: reading the whole ledger here made a merge quadratic in production's commits.
+  return (await readNewestEntry(s, root, topic, partition))?.nextOffset ?? null;
 }
 
 async function dropFiles(s: Storage, paths: readonly string[]): Promise<void> {

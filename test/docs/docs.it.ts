@@ -147,6 +147,7 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ['node bench/dr/maintenance.ts', { skip: 'what `npm run bench:dr` runs' }],
   ['npm run bench:latency', { timeoutMs: 15 * MINUTE, bench: true }],
   ['node bench/dr/latency.ts', { skip: 'what `npm run bench:latency` runs' }],
+  ['npm run bench:latency -- --rotation-ms 30000', { timeoutMs: 15 * MINUTE, bench: true }],
   // Its 1,000,000 events give docs/benchmarks.md's files per day before and after compaction.
   ['npm run main -- --failover-drill', { timeoutMs: 20 * MINUTE, bench: true }],
   [

@@ -148,6 +148,13 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
     { skip: 'refuses to run while the stack the tests use is up; local-stack.md shows it on spare ports' },
   ],
   ['npx node bench/sink/throughput.ts --events 300000', { skip: 'what `npm run bench:sink` runs' }],
+  ['npm run bench:dr', { timeoutMs: 15 * MINUTE, bench: true }],
+  ['node bench/dr/maintenance.ts', { skip: 'what `npm run bench:dr` runs' }],
+  ['npm run bench:latency', { timeoutMs: 15 * MINUTE, bench: true }],
+  ['node bench/dr/latency.ts', { skip: 'what `npm run bench:latency` runs' }],
+  ['npm run bench:latency -- --rotation-ms 30000', { timeoutMs: 15 * MINUTE, bench: true }],
+  // Its 1,000,000 events give docs/benchmarks.md's files per day before and after compaction.
+  ['npm run main -- --failover-drill', { timeoutMs: 20 * MINUTE, bench: true }],
   [
     'npx node bench/parquet/write.ts [--rows N] [--candidates a,b]',
     { skip: 'synopsis; `npm run bench:parquet` runs' },

@@ -193,3 +193,55 @@ test('liveFiles applies compactions to the ledger: inputs leave, the output arri
   assert.deepEqual([...live.keys()].sort(), [`${DAY}/c`, `${DAY}/f20`]);
   assert.deepEqual(live.get(`${DAY}/c`)?.from, { compaction: 1 });
 });
+
+/**
+ * Two files whose offset ranges nest: an earlier compaction, run while a file in between was still in its
+ * grace period, joined 0..9 and 20..29 into 0..29; the file in between (10..19) is joined into it later.
+ * The output's name is then the first input's own name (found by bench/dr/latency.ts, where compact --watch
+ * stopped with LEDGER_CORRUPT and left the record unfinished).
+ */
+async function nested(s: Storage): Promise<CompactedFile[]> {
+  const out: CompactedFile[] = [];
+  for (const [first, last, body] of [
+    [0, 29, '<0-9><20-29>F1'],
+    [10, 19, '<10-19>'],
+  ] as const) {
+    const p = `${DAY}/ads+0+${String(first).padStart(20, '0')}+${String(last).padStart(20, '0')}.parquet`;
+    await s.writeFile(p, enc(body));
+    out.push({ path: p, length: body.length, rows: 20, firstOffset: first, lastOffset: last });
+  }
+  return out;
+}
+
+test('a compaction whose output has its first input’s name joins in place', async (t) => {
+  const s = setup(t);
+  const files = await nested(s);
+  const l = log(s);
+  await l.recover();
+  const record = l.plan('2026-11-20', files, 4);
+  assert.equal(record.output.path, files[0]?.path);
+  await l.commit(record, enc('FOOT'));
+  assert.deepEqual(await names(s), ['ads+0+00000000000000000000+00000000000000000029.parquet']);
+  assert.equal(dec(await s.read(record.output.path)), '<0-9><20-29>F1<10-19>FOOT');
+});
+
+for (const [op, nth] of [
+  ['rename', 1],
+  ['concat', 1],
+  ['delete', 2],
+] as const) {
+  test(`a compaction in place interrupted at ${op} #${nth} is finished by the next compactor's recovery`, async (t) => {
+    const s = setup(t);
+    const files = await nested(s);
+    const broken = log(crashing(s, op, nth), 'dead');
+    await broken.recover();
+    const record = broken.plan('2026-11-20', files, 4);
+    await assert.rejects(broken.commit(record, enc('FOOT')));
+    const next = log(s, 'c2');
+    await next.recover();
+    if ((await readCompactions(s, '/lake', 'ads', 0)).length === 1) {
+      assert.deepEqual(await names(s), ['ads+0+00000000000000000000+00000000000000000029.parquet']);
+      assert.equal(dec(await s.read(record.output.path)), '<0-9><20-29>F1<10-19>FOOT');
+    } else assert.equal((await names(s)).length, 2);
+  });
+}

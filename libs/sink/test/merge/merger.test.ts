@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PartitionLedger, readLedger } from '../../src/commit/ledger.ts';
+import { newestCommit, PartitionLedger, readLedger } from '../../src/commit/ledger.ts';
 import type { CommitRequest } from '../../src/commit/ledger.ts';
-import { mergeCursorPath } from '../../src/layout.ts';
+import { ledgerDir, mergeCursorPath } from '../../src/layout.ts';
 import { mergeTopic } from '../../src/merge/merger.ts';
 import { LocalStorage } from '../../src/storage/local.ts';
 import type { Storage } from '../../src/storage/storage.ts';
@@ -244,4 +244,60 @@ test('a DR sink that died between its newest commit and the renames: the merger 
   // The DR sink, started again, resumes after the handed-over commit without looking for its files.
   const back = new PartitionLedger({ storage: s, root: DR, topic: 'ads', partition: 0, writerId: 'dr3' });
   assert.equal((await back.recover()).nextOffset, 20);
+});
+
+test('dropping covered DR commits reads production’s ledger a bounded number of times, not once per entry per commit', async (t) => {
+  const s = setup(t);
+  const commits = Array.from({ length: 40 }, (_, i): [number, number] => [i * 10, (i + 1) * 10]);
+  await sink(s, PROD, 'prod', commits);
+  await sink(s, DR, 'dr', commits);
+  const prodLedger = ledgerDir(PROD, 'ads', 0);
+  let ledgerReads = 0;
+  // A proxy that counts reads of production's ledger entries; LocalStorage's private fields need the real
+  // instance as the receiver.
+  const counting = new Proxy(s, {
+    get(target, key) {
+      if (key === 'read')
+        return (p: string) => {
+          if (p.startsWith(`${prodLedger}/`)) ledgerReads++;
+          return target.read(p);
+        };
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const report = await mergeTopic({
+    storage: counting,
+    productionRoot: PROD,
+    drRoot: DR,
+    topic: 'ads',
+    writerId: 'm1',
+    drActive: false,
+  });
+  assert.equal(report.droppedCommits, 40);
+  assert.equal(report.mergedCommits, 0);
+  // Production's end is read once per partition, plus the check for an unfinished merge (it was 40 x 40).
+  assert.ok(ledgerReads <= 2 * 40, `${ledgerReads} reads of production's ledger entries`);
+});
+
+test('newestCommit skips fences and finds where the ledger ends', async (t) => {
+  const s = setup(t);
+  assert.equal(await newestCommit(s, PROD, 'ads', 0), undefined);
+  await sink(s, PROD, 'prod', [
+    [0, 10],
+    [10, 25],
+  ]);
+  // A new owner's recovery publishes a fence after the last commit.
+  await new PartitionLedger({
+    storage: s,
+    root: PROD,
+    topic: 'ads',
+    partition: 0,
+    writerId: 'other',
+  }).recover();
+  const all = await readLedger(s, PROD, 'ads', 0);
+  assert.equal(all.at(-1)?.fence, true);
+  const newest = await newestCommit(s, PROD, 'ads', 0);
+  assert.equal(newest?.nextOffset, 25);
+  assert.equal(newest?.fence, undefined);
 });

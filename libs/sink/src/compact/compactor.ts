@@ -102,17 +102,20 @@ async function compactPartition(
     recovered: recovered.rolledForward,
   };
   let inputFiles = 0;
+  const eligible = (f: LiveFile) => !pinned.has(f.path) && f.length < target && now - f.committedAt >= grace;
   const byDay = new Map<string, LiveFile[]>();
-  for (const f of live.values()) {
-    if (pinned.has(f.path) || f.length >= target || now - f.committedAt < grace) continue;
-    byDay.set(f.dt, [...(byDay.get(f.dt) ?? []), f]);
-  }
+  for (const f of live.values()) byDay.set(f.dt, [...(byDay.get(f.dt) ?? []), f]);
   for (const [dt, files] of [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!files.some(eligible)) continue;
     files.sort((a, b) => a.firstOffset - b.firstOffset);
-    const withFooters = [];
-    for (const f of files)
-      withFooters.push({ ...f, footer: await storedFooter(o.storage, f.path, f.length) });
-    for (const group of groups(withFooters, target)) {
+    // Runs of neighbours only: a file left out (too fresh, too large, pinned) ends a run, so a joined
+    // file's name never spans offsets that another file of the day holds.
+    const runs: (LiveFile & { footer: ParquetFooter })[][] = [[]];
+    for (const f of files) {
+      if (!eligible(f)) runs.push([]);
+      else runs.at(-1)?.push({ ...f, footer: await storedFooter(o.storage, f.path, f.length) });
+    }
+    for (const group of runs.flatMap((run) => groups(run, target))) {
       if (o.signal?.aborted === true) return { summary, inputFiles };
       const footer = joiningFooter(group);
       const inputs: CompactedFile[] = group.map(({ path, length, rows, firstOffset, lastOffset }) => ({

@@ -182,3 +182,37 @@ test('a DR file that straddles production’s end is rewritten to the rows produ
     ],
   );
 });
+
+test('a file left out (here: already large) ends a run: no joined name spans another file’s offsets', async (t) => {
+  const { dir, storage } = setup(t);
+  await commitAll(storage, '/raw', 'sink', [
+    [0, 5],
+    [5, 60],
+    [60, 65],
+    [65, 70],
+    [70, 71],
+  ]);
+  const before = await rows(dir, '/raw');
+  const large = (await storage.list(`/raw/topic=${TOPIC}/dt=${DT}`)).find((e) =>
+    e.name.includes('+00000000000000000005+'),
+  );
+  const report = await compactTopic({
+    storage,
+    root: '/raw',
+    topic: TOPIC,
+    writerId: 'c',
+    graceMs: 0,
+    targetBytes: large?.length ?? 0,
+  });
+  assert.equal(report.compactions, 1);
+  const names = (await storage.list(`/raw/topic=${TOPIC}/dt=${DT}`)).map((e) =>
+    e.name.split('+').slice(2).join('+'),
+  );
+  assert.deepEqual(names, [
+    '00000000000000000000+00000000000000000004.parquet',
+    '00000000000000000005+00000000000000000059.parquet',
+    '00000000000000000060+00000000000000000069.parquet',
+    '00000000000000000070+00000000000000000070.parquet',
+  ]);
+  assert.deepEqual((await rows(dir, '/raw')).rows, before.rows);
+});

@@ -139,6 +139,7 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ],
   ['npm run bench:governance', { timeoutMs: 15 * MINUTE, bench: true }],
   ['npm run bench:parquet', { timeoutMs: 15 * MINUTE, bench: true }],
+  ['npm run bench:parquet-size', { timeoutMs: 15 * MINUTE, bench: true }],
   ['npm run bench:sdk', { timeoutMs: 15 * MINUTE, bench: true }],
   ['npm run bench:sink', { timeoutMs: 15 * MINUTE, bench: true }],
   ['npx node bench/codegen/compare.ts', { timeoutMs: 15 * MINUTE, bench: true }],
@@ -164,6 +165,7 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
     { skip: 'synopsis; run without arguments above' },
   ],
   ['npx node bench/parquet/write.ts', { skip: 'what `npm run bench:parquet` runs' }],
+  ['npx node bench/parquet/size.ts', { skip: 'what `npm run bench:parquet-size` runs' }],
   ['npx node bench/sdk/send.ts', { skip: 'what `npm run bench:sdk` runs' }],
   // The before/after table of docs/benchmarks.md: the same benchmarks with the options that table used.
   ['npx node bench/sdk/send.ts --events 100000 --rounds 3', { timeoutMs: 15 * MINUTE, bench: true }],

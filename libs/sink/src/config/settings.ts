@@ -248,7 +248,7 @@ export const SETTINGS = [
     unit: 'ms',
     min: 0,
     default: 60_000,
-    doc: 'Mirrored merge: a DR commit is merged only once every production partition has committed records this much newer than it.',
+    doc: 'Mirrored merge: a DR commit is merged only once production has committed, in the same partition, records this much newer than it.',
   }),
 ] as const;
 

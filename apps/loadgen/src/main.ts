@@ -25,6 +25,7 @@ Options:
   --days <n>            spread event times over the last n days (default 2)
   --seed <n>            random seed, for a repeatable stream (default 42)
   --batch <n>           events per sendBatch call (default 1000)
+  --rate <n>            send at most n events per second (default: as fast as the producer goes)
   --auto-register       register the schemas if missing (local development only)
   --json                print the summary as JSON
   -h, --help            show this text`;
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
       days: { type: 'string', default: '2' },
       seed: { type: 'string', default: '42' },
       batch: { type: 'string', default: '1000' },
+      rate: { type: 'string' },
       'auto-register': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -57,6 +59,7 @@ async function main(): Promise<number> {
   }
   const count = positive('--events', values.events);
   const batchSize = positive('--batch', values.batch);
+  const rate = values.rate === undefined ? undefined : positive('--rate', values.rate);
   registerCompressionCodecs();
   const kafka = new Kafka({
     clientId: 'adlake-loadgen',
@@ -109,6 +112,11 @@ async function main(): Promise<number> {
     // Bounded pipelining: keep the producer's batches full without holding the whole run in memory.
     if (inFlight.length >= 16) await Promise.all(inFlight.splice(0));
     progress.update(sent);
+    if (rate !== undefined) {
+      // Steady traffic, as ad servers send it: wait until this many events are due.
+      const ahead = (sent / rate) * 1000 - (performance.now() - started);
+      if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
+    }
   }
   await Promise.all(inFlight);
   await producer.close();

@@ -73,6 +73,9 @@ export async function failoverDrill(c: DrillContext): Promise<number> {
       'apps/loadgen/src/main.ts',
       '--events',
       String(c.events),
+      // Traffic spread over at least 30 s, so production's stop and DR's stretch fall in the middle of it.
+      '--rate',
+      String(Math.max(1, Math.ceil(c.events / 30))),
       '--brokers',
       c.urls.kafkaBrokers.join(','),
       '--registry-url',

@@ -9,16 +9,13 @@
 // records (deleted, as retention or a disaster would); production records that gap and moves on, and
 // only the DR copy, matched by event id, can fill it.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { down, endpoints, loadStackConfig, silentLogger, up } from '@adlake/stack';
 import type { ServiceName } from '@adlake/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import {
-  committedOffsets,
   createTopic,
   deleteTopic,
   hdfsStorage,
@@ -27,9 +24,12 @@ import {
   kafkaClient,
   produceImpressions,
   simulatedImpressions,
+  runSinkToEnd,
   startSink,
+  stopSink,
+  drConfigFile,
+  waitCommitted,
 } from '../support/sink-harness.ts';
-import type { SinkProcess } from '../support/sink-harness.ts';
 import { uniqueName } from '../support/unique.ts';
 
 const PARTITIONS = 3;
@@ -58,38 +58,6 @@ interface AuditJson {
   mirrored: { rows: number; duplicateCount: number; droppedAsDuplicates: number; missingFiles: string[] }[];
 }
 
-async function runToEnd(command: 'merge' | 'compact' | 'audit', env: Record<string, string>, args: string[]) {
-  const p = startSink(command, env, args);
-  const code = await p.exited;
-  return { code, output: p.output.join(''), stdout: p.stdout.join('') };
-}
-
-async function stop(p: SinkProcess): Promise<void> {
-  if (p.child.exitCode !== null) return;
-  p.child.kill('SIGTERM');
-  assert.equal(await p.exited, 0, `a sink did not stop cleanly:\n${p.output.join('').slice(-3000)}`);
-}
-
-/** Waits until every partition's ledger in `root` accounts for the offsets in `target`. */
-async function committed(root: string, topic: string, target: Map<number, number>, who: SinkProcess[]) {
-  const deadline = Date.now() + 5 * 60_000;
-  for (;;) {
-    const now = await committedOffsets(storage, root, topic, PARTITIONS);
-    if ([...target].every(([p, high]) => (now.get(p) ?? 0) >= high)) return;
-    for (const p of who)
-      if (p.child.exitCode !== null) assert.fail(`a sink exited early:\n${p.output.join('').slice(-3000)}`);
-    if (Date.now() > deadline)
-      assert.fail(`${root} did not commit ${JSON.stringify([...target])}: ${JSON.stringify([...now])}`);
-    await sleep(500);
-  }
-}
-
-function drConfig(settings: Record<string, unknown>): string {
-  const file = join(tmpdir(), `${uniqueName('dr')}.json`);
-  writeFileSync(file, JSON.stringify(settings));
-  return file;
-}
-
 function total(a: AuditJson): number {
   return Object.values(a.duckdbRowsPerDay).reduce((n, x) => n + x, 0);
 }
@@ -110,7 +78,7 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
       ADLAKE_SINK_SINK_ROLE: 'dr',
       ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-dr`,
     });
-    const drFile = drConfig({
+    const drFile = drConfigFile({
       'output.root': drRoot,
       'kafka.brokers': urls.kafkaBrokers,
       'kafka.groupId': `${topic}-dr`,
@@ -122,13 +90,13 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
     let production = startSink('run', prodEnv);
     const dr = startSink('run', drEnv);
     sent += await produceImpressions(topic, 6000, impression);
-    await committed(prodRoot, topic, await highWatermarks(topic), [production, dr]);
-    await stop(production);
+    await waitCommitted(storage, prodRoot, topic, await highWatermarks(topic), [production, dr], 5 * 60_000);
+    await stopSink(production);
 
     // Failover: production is down, DR carries the load.
     sent += await produceImpressions(topic, 9000, impression);
     const failover = await highWatermarks(topic);
-    await committed(drRoot, topic, failover, [dr]);
+    await waitCommitted(storage, drRoot, topic, failover, [dr], 5 * 60_000);
     // The merger as a service: it runs passes until told to stop, and stops cleanly.
     const watcher = startSink('merge', { ...prodEnv, ADLAKE_SINK_MAINTENANCE_INTERVAL_MS: '1000' }, [
       '--dr-config',
@@ -153,10 +121,10 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
     production = startSink('run', prodEnv);
     sent += await produceImpressions(topic, 6000, impression);
     const end = await highWatermarks(topic);
-    await committed(prodRoot, topic, end, [production, dr]);
-    await committed(drRoot, topic, end, [dr]);
-    await stop(production);
-    await stop(dr);
+    await waitCommitted(storage, prodRoot, topic, end, [production, dr], 5 * 60_000);
+    await waitCommitted(storage, drRoot, topic, end, [dr], 5 * 60_000);
+    await stopSink(production);
+    await stopSink(dr);
     const recovered = production.output.join('');
     assert.doesNotMatch(recovered, /"partition.fenced"/, 'nothing fenced the restarted production sink');
 
@@ -174,7 +142,7 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
         }),
       ),
     );
-    const fenced = await runToEnd('merge', prodEnv, ['--dr-config', drFile, '--dr-active', 'no']);
+    const fenced = await runSinkToEnd('merge', prodEnv, ['--dr-config', drFile, '--dr-active', 'no']);
     assert.equal(fenced.code, 3, fenced.output);
     assert.match(
       fenced.output,
@@ -182,13 +150,13 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
     );
     await storage.delete(`${prodRoot}/_locks/merge.json`);
 
-    const last = await runToEnd('merge', prodEnv, ['--dr-config', drFile, '--dr-active', 'no']);
+    const last = await runSinkToEnd('merge', prodEnv, ['--dr-config', drFile, '--dr-active', 'no']);
     assert.equal(last.code, 0, last.output);
-    const compacted = await runToEnd('compact', { ...prodEnv, ADLAKE_SINK_COMPACTION_GRACE_MS: '0' }, []);
+    const compacted = await runSinkToEnd('compact', { ...prodEnv, ADLAKE_SINK_COMPACTION_GRACE_MS: '0' }, []);
     assert.equal(compacted.code, 0, compacted.output);
     assert.match(compacted.output, /"event":"compact\.committed"/);
 
-    const audit = await runToEnd('audit', prodEnv, ['--topic', topic, '--format', 'json']);
+    const audit = await runSinkToEnd('audit', prodEnv, ['--topic', topic, '--format', 'json']);
     const report = JSON.parse(audit.stdout) as AuditJson;
     assert.equal(audit.code, 0, audit.output);
     assert.equal(report.ok, true);
@@ -200,7 +168,7 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
       'compaction happened',
     );
     // Production and DR audited together: the DR commits the merger handled are production's now.
-    const both = await runToEnd('audit', prodEnv, [
+    const both = await runSinkToEnd('audit', prodEnv, [
       '--topic',
       topic,
       '--also-root',
@@ -237,7 +205,7 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
       ADLAKE_SINK_KAFKA_BROKERS: urls.kafkaDrBrokers.join(','),
       ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-dr`,
     });
-    const drFile = drConfig({
+    const drFile = drConfigFile({
       'output.root': drRoot,
       'kafka.brokers': urls.kafkaDrBrokers,
       'kafka.groupId': `${topic}-dr`,
@@ -249,8 +217,8 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
 
     let production = startSink('run', prodEnv);
     sent += await produceImpressions(topic, 6000, impression);
-    await committed(prodRoot, topic, await highWatermarks(topic), [production]);
-    await stop(production);
+    await waitCommitted(storage, prodRoot, topic, await highWatermarks(topic), [production], 5 * 60_000);
+    await stopSink(production);
 
     // Production is down; the primary keeps receiving events and MirrorMaker copies them to DR.
     sent += await produceImpressions(topic, 6000, impression);
@@ -274,7 +242,7 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
         );
         const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
         if (sum(mirroredHigh) >= sum(lost)) {
-          await committed(drRoot, mirrored, mirroredHigh, [dr]);
+          await waitCommitted(storage, drRoot, mirrored, mirroredHigh, [dr], 5 * 60_000);
           break;
         }
         if (Date.now() > deadline)
@@ -302,17 +270,17 @@ describe('failover drill', { timeout: 20 * 60_000 }, () => {
     production = startSink('run', prodEnv);
     sent += await produceImpressions(topic, 6000, impression);
     const end = await highWatermarks(topic);
-    await committed(prodRoot, topic, end, [production, dr]);
+    await waitCommitted(storage, prodRoot, topic, end, [production, dr], 5 * 60_000);
     await sleep(3000);
-    await stop(production);
-    await stop(dr);
+    await stopSink(production);
+    await stopSink(dr);
     assert.match(production.output.join(''), /"partition.gap"/, 'production recorded the lost stretch');
 
-    const merged = await runToEnd('merge', prodEnv, ['--dr-config', drFile, '--dr-active', 'no']);
+    const merged = await runSinkToEnd('merge', prodEnv, ['--dr-config', drFile, '--dr-active', 'no']);
     assert.equal(merged.code, 0, merged.output);
     assert.match(merged.output, /"mode":"mirrored"/);
 
-    const audit = await runToEnd('audit', prodEnv, ['--topic', topic, '--format', 'json']);
+    const audit = await runSinkToEnd('audit', prodEnv, ['--topic', topic, '--format', 'json']);
     const report = JSON.parse(audit.stdout) as AuditJson;
     assert.equal(audit.code, 0, audit.output);
     assert.equal(report.ok, true);

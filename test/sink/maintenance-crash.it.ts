@@ -7,9 +7,6 @@
 //
 // The kill points come from a seeded generator: a failure reruns with MAINTENANCE_CRASH_SEED=<seed printed>.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compactionDir, leasePath, readCompactions, readLedger, stagingDir } from '@adlake/sink';
@@ -23,7 +20,11 @@ import {
   produceImpressions,
   simulatedImpressions,
   stack,
+  runSinkToEnd,
   startSink,
+  stopSink,
+  drConfigFile,
+  waitCommitted,
 } from '../support/sink-harness.ts';
 import type { SinkProcess } from '../support/sink-harness.ts';
 import { uniqueName } from '../support/unique.ts';
@@ -85,17 +86,11 @@ function countOf(p: SinkProcess, event: string): number {
   return p.output.join('').split(`"event":"${event}"`).length - 1;
 }
 
-async function runToEnd(command: 'merge' | 'compact' | 'audit', env: Record<string, string>, args: string[]) {
-  const p = startSink(command, env, args);
-  const code = await p.exited;
-  return { code, output: p.output.join(''), stdout: p.stdout.join('') };
-}
-
 async function auditOf(
   env: Record<string, string>,
   topic: string,
 ): Promise<{ code: number | null; report: AuditJson }> {
-  const run = await runToEnd('audit', env, ['--topic', topic, '--format', 'json']);
+  const run = await runSinkToEnd('audit', env, ['--topic', topic, '--format', 'json']);
   let report: AuditJson;
   try {
     report = JSON.parse(run.stdout) as AuditJson;
@@ -106,26 +101,6 @@ async function auditOf(
 }
 
 const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
-
-async function stop(p: SinkProcess): Promise<void> {
-  if (p.child.exitCode !== null) return;
-  p.child.kill('SIGTERM');
-  assert.equal(await p.exited, 0, `a sink did not stop cleanly:\n${p.output.join('').slice(-3000)}`);
-}
-
-/** Waits until every partition's ledger in `root` accounts for the offsets in `target`. */
-async function committed(root: string, topic: string, target: Map<number, number>, who: SinkProcess[]) {
-  const deadline = Date.now() + 4 * 60_000;
-  for (;;) {
-    const now = await committedOffsets(storage, root, topic, PARTITIONS);
-    if ([...target].every(([p, high]) => (now.get(p) ?? 0) >= high)) return;
-    for (const p of who)
-      if (p.child.exitCode !== null) assert.fail(`a sink exited early:\n${p.output.join('').slice(-3000)}`);
-    if (Date.now() > deadline)
-      assert.fail(`${root} did not commit ${JSON.stringify([...target])}: ${JSON.stringify([...now])}`);
-    await sleep(500);
-  }
-}
 
 /**
  * Starts `command` and SIGKILLs it at a random point: right after it logged its n-th step event (plus a
@@ -188,12 +163,6 @@ async function leftovers(
   return out;
 }
 
-function drConfig(settings: Record<string, unknown>): string {
-  const file = join(tmpdir(), `${uniqueName('dr')}.json`);
-  writeFileSync(file, JSON.stringify(settings));
-  return file;
-}
-
 before(() => {
   console.log(`maintenance crash seed ${SEED} (rerun with MAINTENANCE_CRASH_SEED=${SEED})`);
 });
@@ -216,7 +185,7 @@ describe('maintenance jobs under SIGKILL', { timeout: 15 * 60_000 }, () => {
       ADLAKE_SINK_SINK_ROLE: 'dr',
       ADLAKE_SINK_KAFKA_GROUP_ID: `${topic}-dr`,
     });
-    const drFile = drConfig({
+    const drFile = drConfigFile({
       'output.root': drRoot,
       'kafka.brokers': stack.kafkaBrokers,
       'kafka.groupId': `${topic}-dr`,
@@ -230,12 +199,12 @@ describe('maintenance jobs under SIGKILL', { timeout: 15 * 60_000 }, () => {
     let production = startSink('run', prodEnv);
     const dr = startSink('run', drEnv);
     sent += await produceImpressions(topic, Math.round(EVENTS * 0.1), impression);
-    await committed(prodRoot, topic, await highWatermarks(topic), [production, dr]);
-    await stop(production);
+    await waitCommitted(storage, prodRoot, topic, await highWatermarks(topic), [production, dr], 4 * 60_000);
+    await stopSink(production);
     sent += await produceImpressions(topic, Math.round(EVENTS * 0.8), impression);
     const failover = await highWatermarks(topic);
-    await committed(drRoot, topic, failover, [dr]);
-    await stop(dr);
+    await waitCommitted(storage, drRoot, topic, failover, [dr], 4 * 60_000);
+    await stopSink(dr);
     const drCommits = (
       await Promise.all(Array.from({ length: PARTITIONS }, (_, p) => readLedger(storage, drRoot, topic, p)))
     )
@@ -271,7 +240,7 @@ describe('maintenance jobs under SIGKILL', { timeout: 15 * 60_000 }, () => {
       }
       kills.push({ point: k.point, before: k.before, midWork: k.midWork, left: left.join(', ') || '-' });
     }
-    const last = await runToEnd('merge', prodEnv, args);
+    const last = await runSinkToEnd('merge', prodEnv, args);
     assert.equal(last.code, 0, last.output.slice(-3000));
     assert.deepEqual(await leftovers(prodRoot, topic, 'merge', drRoot), [], 'nothing left behind');
     for (const day of await storage.list(`${drRoot}/topic=${topic}`))
@@ -292,8 +261,8 @@ describe('maintenance jobs under SIGKILL', { timeout: 15 * 60_000 }, () => {
     production = startSink('run', prodEnv);
     sent += await produceImpressions(topic, EVENTS - sent, impression);
     const end = await highWatermarks(topic);
-    await committed(prodRoot, topic, end, [production]);
-    await stop(production);
+    await waitCommitted(storage, prodRoot, topic, end, [production], 4 * 60_000);
+    await stopSink(production);
     for (let p = 0; p < PARTITIONS; p++) {
       const own = (await readLedger(storage, prodRoot, topic, p)).filter(
         (e) => e.fence !== true && e.merged === undefined && e.fromOffset >= (failover.get(p) ?? 0),
@@ -323,8 +292,8 @@ describe('maintenance jobs under SIGKILL', { timeout: 15 * 60_000 }, () => {
     const env = impressionSinkEnv(topic, root, { ...FAST, ADLAKE_SINK_ROTATION_MAX_RECORDS: '1000' });
     const production = startSink('run', env);
     await produceImpressions(topic, EVENTS, simulatedImpressions(32, 4));
-    await committed(root, topic, await highWatermarks(topic), [production]);
-    await stop(production);
+    await waitCommitted(storage, root, topic, await highWatermarks(topic), [production], 4 * 60_000);
+    await stopSink(production);
     const initial = await auditOf(env, topic);
     assert.equal(initial.code, 0);
     const filesBefore = initial.report.filesPerDay;
@@ -388,7 +357,7 @@ describe('maintenance jobs under SIGKILL', { timeout: 15 * 60_000 }, () => {
       }
       kills.push({ point: k.point, before: k.before, midWork: k.midWork, left: left.join(', ') || '-' });
     }
-    const last = await runToEnd('compact', compactEnv, []);
+    const last = await runSinkToEnd('compact', compactEnv, []);
     assert.equal(last.code, 0, last.output.slice(-3000));
     assert.deepEqual(await leftovers(root, topic, 'compact'), [], 'nothing left behind');
     console.log(`compactor: target ${targetBytes} bytes; kills:`);

@@ -1,7 +1,12 @@
 // Runs the real sink as a child process (so it can be killed like a real one) and watches its progress
 // through what it committed to storage; produces simulated traffic through the typed SDK.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { AdImpression } from '@adlake/events';
 import { createProducer, registerCompressionCodecs } from '@adlake/sdk';
@@ -11,6 +16,7 @@ import type { Storage } from '@adlake/sink';
 import { endpoints, loadStackConfig } from '@adlake/stack';
 import { WebHdfsClient } from '@adlake/webhdfs';
 import { Kafka, logLevel } from 'kafkajs';
+import { uniqueName } from './unique.ts';
 
 const SINK_MAIN = fileURLToPath(new URL('../../apps/sink/src/main.ts', import.meta.url));
 export const stack = endpoints(loadStackConfig());
@@ -163,4 +169,53 @@ export async function produceImpressions(
     await producer.close();
   }
   return count;
+}
+
+/** Runs an adlake-sink command (merge, compact, audit) to its end: its exit code and what it printed. */
+export async function runSinkToEnd(
+  command: 'merge' | 'compact' | 'audit',
+  env: Record<string, string>,
+  args: string[],
+): Promise<{ code: number | null; output: string; stdout: string }> {
+  const p = startSink(command, env, args);
+  const code = await p.exited;
+  return { code, output: p.output.join(''), stdout: p.stdout.join('') };
+}
+
+/** SIGTERMs a running sink and expects a clean stop (exit 0). */
+export async function stopSink(p: SinkProcess): Promise<void> {
+  if (p.child.exitCode !== null) return;
+  p.child.kill('SIGTERM');
+  assert.equal(await p.exited, 0, `a sink did not stop cleanly:\n${p.output.join('').slice(-3000)}`);
+}
+
+/**
+ * Waits until every partition's ledger in `root` accounts for the offsets in `target`; fails when one of
+ * `who` exits meanwhile or `timeoutMs` passes.
+ */
+export async function waitCommitted(
+  storage: Storage,
+  root: string,
+  topic: string,
+  target: ReadonlyMap<number, number>,
+  who: readonly SinkProcess[],
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = await committedOffsets(storage, root, topic, target.size);
+    if ([...target].every(([p, high]) => (now.get(p) ?? 0) >= high)) return;
+    for (const p of who)
+      if (p.child.exitCode !== null) assert.fail(`a sink exited early:\n${p.output.join('').slice(-3000)}`);
+    if (Date.now() > deadline)
+      assert.fail(`${root} did not commit ${JSON.stringify([...target])}: ${JSON.stringify([...now])}`);
+    await sleep(500);
+  }
+}
+
+/** Writes a DR sink's settings to a file, as `merge --dr-config` reads them. */
+export function drConfigFile(settings: Record<string, unknown>): string {
+  const file = join(tmpdir(), `${uniqueName('dr')}.json`);
+  writeFileSync(file, JSON.stringify(settings));
+  return file;
 }

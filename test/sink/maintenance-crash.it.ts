@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compactionDir, leasePath, readCompactions, readLedger, stagingDir } from '@adlake/sink';
+import { rng } from '@adlake/simulator';
 import {
   committedOffsets,
   createTopic,
@@ -41,18 +42,8 @@ const FAST = {
   ADLAKE_SINK_KAFKA_SESSION_TIMEOUT_MS: '6000',
 };
 
-/** mulberry32: small, seedable, good enough to pick kill points. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-const random = generator(SEED);
+// The simulator's seeded generator picks the kill points, so a seed replays them.
+const random = rng(SEED);
 const randomInt = (below: number): number => Math.floor(random() * below);
 
 interface AuditJson {

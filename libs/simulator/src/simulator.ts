@@ -57,8 +57,8 @@ const COUNTRIES = [
   ['BR', 'SP', 'São Paulo', '01000', null],
 ] as const;
 
-/** mulberry32: tiny, fast and good enough to make repeatable test traffic. */
-function rng(seed: number): () => number {
+/** mulberry32: tiny, fast and good enough to make repeatable test traffic (and repeatable test choices). */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

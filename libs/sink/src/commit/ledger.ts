@@ -9,10 +9,10 @@
 // a fence entry under the next sequence number. A previous owner whose commit is still in flight would
 // publish that same number, so its rename now fails and its commit ends in COMMIT_CONFLICT; the temporary
 // files the new owner then deletes belong to commits that can never be published.
-import { dayDir, fileName, ledgerDir, ledgerName, parseLedgerName, tempDir } from '../layout.ts';
+import { dayDir, fileName, ledgerDir, ledgerName, tempDir } from '../layout.ts';
 import { SinkError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
-import { publishOnce } from './publish.ts';
+import { listedSeqs, publishOnce } from './publish.ts';
 
 /** A run of offsets that were not written to Parquet, and why (dead-lettered, gone from Kafka). */
 export interface OffsetRange {
@@ -149,10 +149,7 @@ export class PartitionLedger {
     let fenced:
       { fence: LedgerEntry; newest: LedgerEntry | undefined; resumeAt: number | undefined } | undefined;
     for (let attempt = 1; fenced === undefined; attempt++) {
-      const seqs = (await this.#storage.list(dir)).flatMap((e) => {
-        const seq = parseLedgerName(e.name);
-        return seq === undefined ? [] : [seq];
-      });
+      const seqs = await listedSeqs(this.#storage, dir);
       const latest = seqs.length === 0 ? 0 : Math.max(...seqs);
       const found = await this.#newestCommit(dir, seqs);
       const newest = found?.entry;
@@ -401,13 +398,9 @@ export async function readLedger(
   partition: number,
 ): Promise<LedgerEntry[]> {
   const dir = ledgerDir(root, topic, partition);
-  const seqs = (await storage.list(dir)).flatMap((e) => {
-    const seq = parseLedgerName(e.name);
-    return seq === undefined ? [] : [seq];
-  });
-  seqs.sort((a, b) => a - b);
   const out: LedgerEntry[] = [];
-  for (const seq of seqs) out.push(await readLedgerEntry(storage, `${dir}/${ledgerName(seq)}`));
+  for (const seq of await listedSeqs(storage, dir))
+    out.push(await readLedgerEntry(storage, `${dir}/${ledgerName(seq)}`));
   return out;
 }
 
@@ -418,12 +411,7 @@ export async function ledgerSeqs(
   topic: string,
   partition: number,
 ): Promise<number[]> {
-  return (await storage.list(ledgerDir(root, topic, partition)))
-    .flatMap((e) => {
-      const seq = parseLedgerName(e.name);
-      return seq === undefined ? [] : [seq];
-    })
-    .sort((a, b) => a - b);
+  return listedSeqs(storage, ledgerDir(root, topic, partition));
 }
 
 /** The entries after `afterSeq`, oldest first: what a reader that keeps a cursor has not seen yet. */

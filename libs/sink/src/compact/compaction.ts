@@ -9,18 +9,10 @@
 // (concat if the target still has its old length, then rename to the output's name) and deletes staged
 // footers that no record names. A second compactor that publishes the same sequence number loses the
 // rename and stops with COMMIT_CONFLICT.
-import {
-  compactionDir,
-  dayDir,
-  fileName,
-  ledgerName,
-  padOffset,
-  parseLedgerName,
-  stagingDir,
-} from '../layout.ts';
+import { compactionDir, dayDir, fileName, ledgerName, padOffset, stagingDir } from '../layout.ts';
 import { SinkError } from '../errors.ts';
 import type { LedgerEntry } from '../commit/ledger.ts';
-import { publishOnce } from '../commit/publish.ts';
+import { listedSeqs, publishOnce } from '../commit/publish.ts';
 import type { Storage } from '../storage/storage.ts';
 
 export interface CompactedFile {
@@ -99,12 +91,9 @@ export async function readCompactions(
 ): Promise<CompactionRecord[]> {
   const dir = compactionDir(root, topic, partition);
   const out: CompactionRecord[] = [];
-  for (const e of await storage.list(dir)) {
-    const seq = parseLedgerName(e.name);
-    if (seq === undefined) continue;
-    out.push(await readRecord(storage, e.path));
-  }
-  return out.sort((a, b) => a.seq - b.seq);
+  for (const seq of await listedSeqs(storage, dir))
+    out.push(await readRecord(storage, `${dir}/${ledgerName(seq)}`));
+  return out;
 }
 
 async function readRecord(storage: Storage, path: string): Promise<CompactionRecord> {

@@ -10,18 +10,10 @@
 // files now live in production. Decision 0010 says who owns which offsets after a failover.
 import { newestCommit, PartitionLedger, readLedgerAfter, readLedgerEntry } from '../commit/ledger.ts';
 import type { CommitFile, LedgerEntry, OffsetRange } from '../commit/ledger.ts';
-import { listedPartitions, publishOnce } from '../commit/publish.ts';
+import { listedPartitions, listedSeqs, publishOnce } from '../commit/publish.ts';
 import { SinkError } from '../errors.ts';
 import { keepRows, columnValues } from '../format/surgery.ts';
-import {
-  ledgerDir,
-  ledgerName,
-  ledgerTopicDir,
-  mergeCursorPath,
-  padOffset,
-  parseLedgerName,
-  stagingDir,
-} from '../layout.ts';
+import { ledgerDir, ledgerName, ledgerTopicDir, mergeCursorPath, padOffset, stagingDir } from '../layout.ts';
 import { parentOf } from '../storage/storage.ts';
 import type { Storage } from '../storage/storage.ts';
 
@@ -331,13 +323,10 @@ export async function handOver(
   }
   const dir = ledgerDir(drRoot, topic, partition);
   for (let attempt = 1; attempt <= 20; attempt++) {
-    const seqs = (await s.list(dir)).flatMap((e) => {
-      const seq = parseLedgerName(e.name);
-      return seq === undefined ? [] : [seq];
-    });
-    const latest = seqs.length === 0 ? 0 : Math.max(...seqs);
+    const seqs = await listedSeqs(s, dir);
+    const latest = seqs.at(-1) ?? 0;
     let next = 0;
-    for (const seq of [...seqs].sort((a, b) => b - a)) {
+    for (const seq of [...seqs].reverse()) {
       const entry = await readLedgerEntry(s, `${dir}/${ledgerName(seq)}`);
       if (entry.handedOver === true) return; // already, by an earlier run
       if (entry.fence !== true) {

@@ -10,7 +10,7 @@
 import { newestCommit, readLedger, readLedgerAfter } from '../commit/ledger.ts';
 import type { LedgerEntry } from '../commit/ledger.ts';
 import { readCompactions, liveFiles } from '../compact/compaction.ts';
-import { listedPartitions, publishOnce } from '../commit/publish.ts';
+import { listedPartitions, listedSeqs, publishOnce } from '../commit/publish.ts';
 import { SinkError } from '../errors.ts';
 import { handOver } from './merger.ts';
 import { columnValues, keepRows } from '../format/surgery.ts';
@@ -21,7 +21,6 @@ import {
   ledgerTopicDir,
   mirrorMergeDir,
   padOffset,
-  parseLedgerName,
   stagingDir,
 } from '../layout.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -99,17 +98,18 @@ export async function readMirrorMerges(
   partition: number,
 ): Promise<MirrorMergeRecord[]> {
   const out: MirrorMergeRecord[] = [];
-  for (const e of await storage.list(mirrorMergeDir(root, topic, source, partition))) {
-    if (parseLedgerName(e.name) === undefined) continue;
-    const parsed = JSON.parse(new TextDecoder().decode(await storage.read(e.path))) as MirrorMergeRecord;
+  const dir = mirrorMergeDir(root, topic, source, partition);
+  for (const seq of await listedSeqs(storage, dir)) {
+    const path = `${dir}/${ledgerName(seq)}`;
+    const parsed = JSON.parse(new TextDecoder().decode(await storage.read(path))) as MirrorMergeRecord;
     if (parsed.version !== 1 || parsed.kind !== 'mirror-merge') {
-      throw new SinkError('LEDGER_CORRUPT', `${e.path} is not a version 1 mirror-merge record`, {
-        context: { path: e.path },
+      throw new SinkError('LEDGER_CORRUPT', `${path} is not a version 1 mirror-merge record`, {
+        context: { path },
       });
     }
     out.push(parsed);
   }
-  return out.sort((a, b) => a.seq - b.seq);
+  return out;
 }
 
 export async function mergeMirroredTopic(o: MirrorMergeOptions): Promise<MirrorMergeReport> {

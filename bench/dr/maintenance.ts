@@ -20,7 +20,6 @@ import { parseArgs } from 'node:util';
 import { ignoreKafkajsTimerWarning } from '@adlake/sdk';
 import { readLedger } from '@adlake/sink';
 import {
-  committedOffsets,
   createTopic,
   deleteTopic,
   hdfsStorage,
@@ -30,6 +29,7 @@ import {
   simulatedImpressions,
   stack,
   startSink,
+  waitCommitted,
 } from '../../test/support/sink-harness.ts';
 import type { SinkProcess } from '../../test/support/sink-harness.ts';
 import { uniqueName } from '../../test/support/unique.ts';
@@ -52,7 +52,6 @@ const topic = `${run}.impressions`;
 const prodRoot = `/data/lake/bench/${run}/prod`;
 const drRoot = `/data/lake/bench/${run}/dr`;
 const storage = hdfsStorage();
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Every child this run starts, so a failure midway leaves no sink running.
 const children: SinkProcess[] = [];
 function start(...args: Parameters<typeof startSink>): SinkProcess {
@@ -140,13 +139,9 @@ async function produce(count: number, seed: number): Promise<void> {
   await produceImpressions(topic, count, () => make());
 }
 
-async function waitCommitted(sink: SinkProcess, root: string, high: Map<number, number>): Promise<void> {
-  for (;;) {
-    const committed = await committedOffsets(storage, root, topic, PARTITIONS);
-    if ([...high].every(([p, h]) => (committed.get(p) ?? 0) >= h)) return;
-    if (sink.child.exitCode !== null) throw new Error(`sink exited: ${sink.output.join('').slice(-2000)}`);
-    await wait(500);
-  }
+/** A benchmark has no hurry: an hour before giving up on a sink that is still running. */
+function committed(sink: SinkProcess, root: string, high: Map<number, number>): Promise<void> {
+  return waitCommitted(storage, root, topic, high, [sink], 60 * 60_000);
 }
 
 async function stop(sink: SinkProcess): Promise<void> {
@@ -206,13 +201,13 @@ async function main(): Promise<void> {
   console.log('1. first third; production commits it and stops');
   await produce(thirds[0] ?? 0, 11);
   let production = start('run', prodEnv);
-  await waitCommitted(production, prodRoot, await highWatermarks(topic));
+  await committed(production, prodRoot, await highWatermarks(topic));
   await stop(production);
 
   console.log('2. second third with production down; the DR sink commits the first two thirds');
   await produce(thirds[1] ?? 0, 12);
   const dr = start('run', drEnv);
-  await waitCommitted(dr, drRoot, await highWatermarks(topic));
+  await committed(dr, drRoot, await highWatermarks(topic));
 
   console.log('3. merge while DR runs (--dr-active yes)');
   const mergeArgs = ['--dr-config', drConfig, '--topic', topic];
@@ -223,7 +218,7 @@ async function main(): Promise<void> {
   production = start('run', prodEnv);
   await produce(thirds[2] ?? 0, 13);
   const end = await highWatermarks(topic);
-  await Promise.all([waitCommitted(production, prodRoot, end), waitCommitted(dr, drRoot, end)]);
+  await Promise.all([committed(production, prodRoot, end), committed(dr, drRoot, end)]);
   await Promise.all([stop(production), stop(dr)]);
 
   console.log('5. last merge (--dr-active no): what DR still holds is covered by production');

@@ -110,7 +110,9 @@ async function killSomewhere(
   const run = startSink(command, env, args);
   const byTime = i % 3 === 2;
   const n = 1 + randomInt(maxSteps);
-  const extraMs = randomInt(byTime ? 2000 : 400);
+  // A short grace after the n-th step: the kill lands inside the next step or two, not many steps later
+  // (a run killed late uses up the work the following kills need).
+  const extraMs = randomInt(byTime ? 2000 : 150);
   const point = byTime ? `${extraMs} ms after spawn` : `step ${n} + ${extraMs} ms`;
   const deadline = Date.now() + 90_000;
   const stepsDone = () => steps.reduce((sum, s) => sum + countOf(run, s), 0);
@@ -280,7 +282,8 @@ describe('maintenance jobs under SIGKILL', { timeout: 15 * 60_000 }, () => {
       await storage.delete(root, { recursive: true }).catch(() => false);
     });
     await createTopic(topic, PARTITIONS);
-    const env = impressionSinkEnv(topic, root, { ...FAST, ADLAKE_SINK_ROTATION_MAX_RECORDS: '1000' });
+    // Small commits: enough joins that ten kills never run out of work to interrupt.
+    const env = impressionSinkEnv(topic, root, { ...FAST, ADLAKE_SINK_ROTATION_MAX_RECORDS: '500' });
     const production = startSink('run', env);
     await produceImpressions(topic, EVENTS, simulatedImpressions(32, 4));
     await waitCommitted(storage, root, topic, await highWatermarks(topic), [production], 4 * 60_000);

@@ -173,7 +173,16 @@ test('down stops kafka-dr and mirrormaker', { timeout: 120_000 }, async (t) => {
     afterDown.map((s) => s.state),
     ['stopped', 'stopped'],
   );
+  // The JVMs are this process's children when this test started them: a stopped one lingers as a zombie
+  // until Node reaps it, which can take a moment after `down` has seen it stop.
   for (const pid of pids) {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(100)) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        break;
+      }
+    }
     assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, `pid ${pid} is gone`);
   }
 });

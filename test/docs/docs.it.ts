@@ -91,6 +91,12 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
       skip: 'would leave the optional DR JVMs running; test/smoke/mirrormaker.it.ts starts them with the same up() and stops them',
     },
   ],
+  [
+    'npm run stack -- up kafka-secure',
+    {
+      skip: 'would leave the optional secured JVM running; test/smoke/kafka-secure.it.ts starts it with the same up() and stops it',
+    },
+  ],
   ['npm run stack -- --help', {}],
   ['npm run stack -- status', { checks: 'the README lists `up`, `down`, `status`' }],
   [

@@ -3,8 +3,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StackError } from './errors.ts';
+import type { SecureKafkaUser } from './secure-kafka.ts';
+import { SECURE_KAFKA_USERS, secretPaths } from './secure-kafka.ts';
 
-export const SERVICE_NAMES = ['kafka', 'hdfs', 'registry', 'npm', 'kafka-dr', 'mirrormaker'] as const;
+export const SERVICE_NAMES = [
+  'kafka',
+  'hdfs',
+  'registry',
+  'npm',
+  'kafka-dr',
+  'mirrormaker',
+  'kafka-secure',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
@@ -21,11 +31,28 @@ export const OPTIONAL_SERVICES: readonly ServiceName[] = SERVICE_NAMES.filter(
   (name) => !(DEFAULT_SERVICES as readonly ServiceName[]).includes(name),
 );
 
-/** The two single-node KRaft clusters: one service definition, parameterised by these settings. */
+/**
+ * The single-node KRaft clusters: one service definition, parameterised by these settings. `secure` is the
+ * cluster with a SASL_SSL listener, SCRAM users and ACLs (see services/secrets.ts); the others are open.
+ */
 export const KAFKA_CLUSTERS = {
-  kafka: { port: 'kafkaPort', controllerPort: 'kafkaControllerPort', heap: 'kafkaHeap' },
-  'kafka-dr': { port: 'kafkaDrPort', controllerPort: 'kafkaDrControllerPort', heap: 'kafkaDrHeap' },
-} as const satisfies Record<string, { port: SettingKey; controllerPort: SettingKey; heap: SettingKey }>;
+  kafka: { port: 'kafkaPort', controllerPort: 'kafkaControllerPort', heap: 'kafkaHeap', secure: false },
+  'kafka-dr': {
+    port: 'kafkaDrPort',
+    controllerPort: 'kafkaDrControllerPort',
+    heap: 'kafkaDrHeap',
+    secure: false,
+  },
+  'kafka-secure': {
+    port: 'kafkaSecurePort',
+    controllerPort: 'kafkaSecureControllerPort',
+    heap: 'kafkaSecureHeap',
+    secure: true,
+  },
+} as const satisfies Record<
+  string,
+  { port: SettingKey; controllerPort: SettingKey; heap: SettingKey; secure: boolean }
+>;
 export type KafkaServiceName = keyof typeof KAFKA_CLUSTERS;
 
 /**
@@ -141,6 +168,24 @@ export const SETTINGS = {
     kind: 'heap',
     default: '256m',
   },
+  kafkaSecurePort: {
+    env: 'ADLAKE_KAFKA_SECURE_PORT',
+    doc: 'Secured Kafka cluster (kafka-secure, optional) client port: SASL_SSL with SCRAM-SHA-512.',
+    kind: 'port',
+    default: '9096',
+  },
+  kafkaSecureControllerPort: {
+    env: 'ADLAKE_KAFKA_SECURE_CONTROLLER_PORT',
+    doc: 'Secured Kafka cluster (kafka-secure, optional) KRaft controller port (SASL_SSL, PLAIN).',
+    kind: 'port',
+    default: '9097',
+  },
+  kafkaSecureHeap: {
+    env: 'ADLAKE_KAFKA_SECURE_HEAP',
+    doc: 'Secured Kafka (kafka-secure) JVM -Xmx.',
+    kind: 'heap',
+    default: '256m',
+  },
   mirrormakerHeap: {
     env: 'ADLAKE_MIRRORMAKER_HEAP',
     doc: 'MirrorMaker 2 (mirrormaker, optional) JVM -Xmx.',
@@ -253,6 +298,9 @@ export interface StackConfig {
   readonly kafkaDrPort: number;
   readonly kafkaDrControllerPort: number;
   readonly kafkaDrHeap: string;
+  readonly kafkaSecurePort: number;
+  readonly kafkaSecureControllerPort: number;
+  readonly kafkaSecureHeap: string;
   readonly mirrormakerHeap: string;
   /** Java regex (MM2 `topics`) of the primary topics mirrored to kafka-dr. */
   readonly mirrormakerTopics: string;
@@ -349,6 +397,9 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     kafkaDrPort: port(s.kafkaDrPort),
     kafkaDrControllerPort: port(s.kafkaDrControllerPort),
     kafkaDrHeap: parseHeap(s.kafkaDrHeap, str(s.kafkaDrHeap)),
+    kafkaSecurePort: port(s.kafkaSecurePort),
+    kafkaSecureControllerPort: port(s.kafkaSecureControllerPort),
+    kafkaSecureHeap: parseHeap(s.kafkaSecureHeap, str(s.kafkaSecureHeap)),
     mirrormakerHeap: parseHeap(s.mirrormakerHeap, str(s.mirrormakerHeap)),
     mirrormakerTopics: parseTopicPattern(s.mirrormakerTopics, str(s.mirrormakerTopics)),
     hdfsRpcPort: port(s.hdfsRpcPort),
@@ -379,6 +430,8 @@ const PORT_KEYS = [
   'kafkaControllerPort',
   'kafkaDrPort',
   'kafkaDrControllerPort',
+  'kafkaSecurePort',
+  'kafkaSecureControllerPort',
   'hdfsRpcPort',
   'hdfsHttpPort',
   'datanodePort',
@@ -411,6 +464,7 @@ export function servicePorts(config: StackConfig, service: ServiceName): { port:
     'kafka-dr': ['kafkaDrPort', 'kafkaDrControllerPort'],
     // Dedicated-mode MirrorMaker 2 listens on nothing (its internal REST server is off by default).
     mirrormaker: [],
+    'kafka-secure': ['kafkaSecurePort', 'kafkaSecureControllerPort'],
   };
   return keys[service].map((key) => ({ port: config[key], env: SETTINGS[key].env }));
 }
@@ -437,6 +491,15 @@ export interface StackEndpoints {
   readonly npmRegistryUrl: string;
   /** npmrc holding `registry=` and a publish token for npmRegistryUrl. */
   readonly npmrcPath: string;
+  /** The secured cluster (service `kafka-secure`): SASL_SSL, SCRAM-SHA-512, ACLs. */
+  readonly secureKafka: {
+    readonly brokers: string[];
+    readonly mechanism: 'scram-sha-512';
+    /** PEM of the CA that signed the broker's certificate. */
+    readonly caFile: string;
+    /** Each principal's name and the file holding its password (see secure-kafka.ts for their rights). */
+    readonly users: Readonly<Record<SecureKafkaUser, { username: string; passwordFile: string }>>;
+  };
 }
 
 export function endpoints(config: StackConfig): StackEndpoints {
@@ -454,6 +517,23 @@ export function endpoints(config: StackConfig): StackEndpoints {
     hdfsHomeDir: `/user/${config.hdfsUser}`,
     npmRegistryUrl: `http://127.0.0.1:${config.npmPort}/`,
     npmrcPath: join(config.stackDir, 'npm', 'npmrc'),
+    secureKafka: secureKafkaEndpoint(config),
+  };
+}
+
+function secureKafkaEndpoint(config: StackConfig): StackEndpoints['secureKafka'] {
+  const secrets = secretPaths(join(config.stackDir, 'kafka-secure'));
+  const users = Object.fromEntries(
+    (Object.keys(SECURE_KAFKA_USERS) as SecureKafkaUser[]).map((user) => [
+      user,
+      { username: SECURE_KAFKA_USERS[user].username, passwordFile: secrets.passwordFile(user) },
+    ]),
+  ) as Record<SecureKafkaUser, { username: string; passwordFile: string }>;
+  return {
+    brokers: [`127.0.0.1:${config.kafkaSecurePort}`],
+    mechanism: 'scram-sha-512',
+    caFile: secrets.caPem,
+    users,
   };
 }
 

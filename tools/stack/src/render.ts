@@ -40,24 +40,40 @@ export function renderLog4j(quiet: readonly string[]): string {
   });
 }
 
-/** server.properties of one of the single-node KRaft clusters (`kafka` or `kafka-dr`). */
+/** What the secured cluster's server.properties needs besides ports: key stores and the admin's password. */
+export interface KafkaSecurity {
+  readonly brokerKeystore: string;
+  readonly truststore: string;
+  readonly storePassword: string;
+  readonly adminUser: string;
+  readonly adminPassword: string;
+}
+
+/**
+ * server.properties of one of the single-node KRaft clusters. With `security` (the `kafka-secure` cluster)
+ * the client listener is SASL_SSL with SCRAM-SHA-512 and the StandardAuthorizer denies whatever no ACL
+ * allows; the controller listener is SASL_SSL too, with PLAIN, because KRaft controllers cannot check SCRAM
+ * credentials (they live in the metadata the controller serves).
+ */
 export function renderKafkaServerProperties(
   config: StackConfig,
   service: KafkaServiceName,
   logDir: string,
+  security?: KafkaSecurity,
 ): string {
   const ports = KAFKA_CLUSTERS[service];
   const client = `127.0.0.1:${config[ports.port]}`;
   const controller = `127.0.0.1:${config[ports.controllerPort]}`;
-  return renderProperties({
+  const listener = security === undefined ? 'PLAINTEXT' : 'SASL_SSL';
+  const common = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@${controller}`,
-    listeners: `PLAINTEXT://${client},CONTROLLER://${controller}`,
-    'advertised.listeners': `PLAINTEXT://${client}`,
+    listeners: `${listener}://${client},CONTROLLER://${controller}`,
+    'advertised.listeners': `${listener}://${client}`,
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'inter.broker.listener.name': listener,
+    'listener.security.protocol.map': `CONTROLLER:${listener},${listener}:${listener}`,
     'log.dirs': logDir,
     'num.partitions': 1,
     'default.replication.factor': 1,
@@ -71,6 +87,28 @@ export function renderKafkaServerProperties(
     'auto.create.topics.enable': false,
     'num.network.threads': 2,
     'num.io.threads': 2,
+  };
+  if (security === undefined) return renderProperties(common);
+  const { adminUser, adminPassword } = security;
+  return renderProperties({
+    ...common,
+    'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${adminUser}" password="${adminPassword}";`,
+    'sasl.mechanism.controller.protocol': 'PLAIN',
+    'listener.name.controller.sasl.enabled.mechanisms': 'PLAIN',
+    'listener.name.controller.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="${adminUser}" password="${adminPassword}" user_${adminUser}="${adminPassword}";`,
+    'ssl.keystore.type': 'PKCS12',
+    'ssl.keystore.location': security.brokerKeystore,
+    'ssl.keystore.password': security.storePassword,
+    'ssl.key.password': security.storePassword,
+    'ssl.truststore.type': 'PKCS12',
+    'ssl.truststore.location': security.truststore,
+    'ssl.truststore.password': security.storePassword,
+    'ssl.client.auth': 'none',
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users': `User:${adminUser}`,
+    'allow.everyone.if.no.acl.found': false,
   });
 }
 

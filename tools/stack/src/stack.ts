@@ -17,7 +17,7 @@ import { assertPortsFree } from './ports.ts';
 import type { Daemon } from './proc.ts';
 import { readPidState, removePidFile, residentBytes, stopByPidFile, tailFile } from './proc.ts';
 import { hdfs } from './services/hdfs.ts';
-import { kafka, kafkaDr } from './services/kafka.ts';
+import { kafka, kafkaDr, kafkaSecure } from './services/kafka.ts';
 import { mirrormaker } from './services/mirrormaker.ts';
 import { npm } from './services/npm.ts';
 import { registry } from './services/registry.ts';
@@ -31,6 +31,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDef>> = {
   npm,
   'kafka-dr': kafkaDr,
   mirrormaker,
+  'kafka-secure': kafkaSecure,
 };
 
 /** `services` and everything they depend on, transitively, in SERVICE_NAMES order. */

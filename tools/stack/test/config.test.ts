@@ -127,7 +127,15 @@ test('kafka-dr defaults and overrides: its own ports and a smaller heap; mirrore
 });
 
 test('service names: empty means all (or the given default), unknown is a usage error', () => {
-  assert.deepEqual(parseServices([]), ['kafka', 'hdfs', 'registry', 'npm', 'kafka-dr', 'mirrormaker']);
+  assert.deepEqual(parseServices([]), [
+    'kafka',
+    'hdfs',
+    'registry',
+    'npm',
+    'kafka-dr',
+    'mirrormaker',
+    'kafka-secure',
+  ]);
   assert.deepEqual(parseServices([], DEFAULT_SERVICES), ['kafka', 'hdfs', 'registry', 'npm']);
   assert.deepEqual(parseServices(['mirrormaker', 'kafka-dr']), ['kafka-dr', 'mirrormaker']);
   assert.deepEqual(parseServices(['npm', 'kafka']), ['kafka', 'npm']);

@@ -42,6 +42,33 @@ test('kafka server.properties: KRaft single node on loopback, no auto-created to
   assert.equal(p.get('offsets.topic.replication.factor'), '1');
 });
 
+test('kafka-secure server.properties: SASL_SSL only, SCRAM for clients, PLAIN for the controller, deny by default', () => {
+  const p = props(
+    renderKafkaServerProperties(config, 'kafka-secure', '/abs/secure-data', {
+      brokerKeystore: '/s/broker.p12',
+      truststore: '/s/truststore.p12',
+      storePassword: 'store-pw',
+      adminUser: 'admin',
+      adminPassword: 'admin-pw',
+    }),
+  );
+  assert.equal(p.get('listeners'), 'SASL_SSL://127.0.0.1:9096,CONTROLLER://127.0.0.1:9097');
+  assert.equal(p.get('advertised.listeners'), 'SASL_SSL://127.0.0.1:9096');
+  // No listener of any other protocol: a PLAINTEXT one would be a way around authentication.
+  assert.equal(p.get('listener.security.protocol.map'), 'CONTROLLER:SASL_SSL,SASL_SSL:SASL_SSL');
+  assert.equal(p.get('sasl.enabled.mechanisms'), 'SCRAM-SHA-512');
+  assert.equal(p.get('sasl.mechanism.controller.protocol'), 'PLAIN');
+  assert.equal(p.get('authorizer.class.name'), 'org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+  assert.equal(p.get('allow.everyone.if.no.acl.found'), 'false');
+  assert.equal(p.get('super.users'), 'User:admin');
+  assert.equal(p.get('ssl.keystore.location'), '/s/broker.p12');
+  assert.match(
+    p.get('listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config') ?? '',
+    /username="admin" password="admin-pw";$/,
+  );
+  assert.match(p.get('listener.name.controller.plain.sasl.jaas.config') ?? '', /user_admin="admin-pw";$/);
+});
+
 test('kafka-dr server.properties: the same single-node cluster on its own ports', () => {
   const dr = props(renderKafkaServerProperties(config, 'kafka-dr', '/abs/dr-data'));
   const primary = props(renderKafkaServerProperties(config, 'kafka', '/abs/dr-data'));

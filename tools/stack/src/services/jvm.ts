@@ -32,7 +32,8 @@ export interface JvmServiceSpec {
   /** The JDK: which setting holds its home, and the oldest feature version the service runs on. */
   readonly java: { readonly home: 'javaHome' | 'registryJavaHome'; readonly minMajor: number };
   /** The setting holding the daemons' -Xmx. */
-  readonly heap: 'kafkaHeap' | 'kafkaDrHeap' | 'hdfsHeap' | 'registryHeap' | 'mirrormakerHeap';
+  readonly heap:
+    'kafkaHeap' | 'kafkaDrHeap' | 'kafkaSecureHeap' | 'hdfsHeap' | 'registryHeap' | 'mirrormakerHeap';
   /** Services that must be up (and are started by `up`) before this one starts. */
   readonly dependsOn?: readonly ServiceName[];
   /**

@@ -3,11 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import kafkajs, { Kafka, logLevel } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
 import type { KafkaServiceName, StackConfig } from '../config.ts';
 import { KAFKA_CLUSTERS } from '../config.ts';
 import { StackError } from '../errors.ts';
+import type { KafkaSecurity } from '../render.ts';
 import { renderKafkaServerProperties, renderLog4j } from '../render.ts';
+import type { AclRule } from '../secure-kafka.ts';
+import { SECURE_KAFKA_USERS, secretPaths, secureKafkaAcls } from '../secure-kafka.ts';
+import { ensureSecrets, hasSecrets, readSecret } from './secrets.ts';
 import { javaBinary, run } from '../tools.ts';
 import { JARS_DIR, jvmService } from './jvm.ts';
 import type { ServiceContext, ServiceDef } from './service.ts';
@@ -57,7 +62,76 @@ export function kafkaBrokers(config: StackConfig, service: KafkaServiceName): st
   return [`127.0.0.1:${config[KAFKA_CLUSTERS[service].port]}`];
 }
 
-/** One cluster's service; both share the jars (and pom) of `kafka`, but not data, cluster id or ports. */
+// Node's CommonJS export detection misses these enums, so they come off the default export.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
+
+/** How the stack's own admin client reaches a cluster: plain, or over TLS as the secured cluster's admin. */
+function adminClientConfig(ctx: ServiceContext, name: KafkaServiceName): KafkaConfig {
+  const base: KafkaConfig = {
+    clientId: 'adlake-stack-probe',
+    brokers: kafkaBrokers(ctx.config, name),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2_000,
+    requestTimeout: 5_000,
+    retry: { retries: 0 },
+  };
+  if (!KAFKA_CLUSTERS[name].secure) return base;
+  const secrets = secretPaths(ctx.dir);
+  return {
+    ...base,
+    ssl: { ca: [readFileSync(secrets.caPem, 'utf8')] },
+    sasl: {
+      mechanism: 'scram-sha-512',
+      username: SECURE_KAFKA_USERS.admin.username,
+      password: readSecret(secrets.passwordFile('admin')),
+    },
+  };
+}
+
+function aclKey(rule: {
+  principal: string;
+  resourceType: number;
+  resourceName: string;
+  operation: number;
+}): string {
+  return `${rule.principal}|${rule.resourceType}|${rule.resourceName}|${rule.operation}`;
+}
+
+/** Creates the ACLs of secureKafkaAcls() that the cluster does not hold yet (createAcls is not a no-op). */
+async function applyAcls(admin: ReturnType<Kafka['admin']>, rules: readonly AclRule[]): Promise<void> {
+  const wanted = rules.map((rule) => ({
+    principal: rule.principal,
+    host: '*',
+    resourceType: rule.resourceType === 'TOPIC' ? AclResourceTypes.TOPIC : AclResourceTypes.GROUP,
+    resourceName: rule.prefix,
+    resourcePatternType: ResourcePatternTypes.PREFIXED,
+    operation: AclOperationTypes[rule.operation],
+    permissionType: AclPermissionTypes.ALLOW,
+  }));
+  const existing = await admin.describeAcls({
+    resourceType: AclResourceTypes.ANY,
+    resourcePatternType: ResourcePatternTypes.ANY,
+    operation: AclOperationTypes.ANY,
+    permissionType: AclPermissionTypes.ANY,
+  });
+  const held = new Set<string>();
+  for (const resource of existing.resources) {
+    for (const acl of resource.acls) {
+      held.add(
+        aclKey({
+          principal: acl.principal,
+          resourceType: resource.resourceType,
+          resourceName: resource.resourceName,
+          operation: acl.operation,
+        }),
+      );
+    }
+  }
+  const missing = wanted.filter((acl) => !held.has(aclKey(acl)));
+  if (missing.length > 0) await admin.createAcls({ acl: missing });
+}
+
+/** One cluster's service; all share the jars (and pom) of `kafka`, but not data, cluster id or ports. */
 function kafkaService(name: KafkaServiceName): ServiceDef {
   return jvmService({
     name,
@@ -69,7 +143,28 @@ function kafkaService(name: KafkaServiceName): ServiceDef {
 
     async configure(ctx) {
       const p = paths(ctx);
-      writeFileSync(p.properties, renderKafkaServerProperties(ctx.config, name, p.data));
+      const secure = KAFKA_CLUSTERS[name].secure;
+      if (secure && existsSync(p.metaFile) && !hasSecrets(ctx.dir)) {
+        throw incompatible(
+          name,
+          p.data,
+          'its SCRAM credentials were made from passwords that are gone (secrets/ is missing)',
+        );
+      }
+      const secrets = secure ? await ensureSecrets(ctx.dir, ctx.config.javaHome) : undefined;
+      const security: KafkaSecurity | undefined =
+        secrets === undefined
+          ? undefined
+          : {
+              brokerKeystore: secrets.brokerKeystore,
+              truststore: secrets.truststore,
+              storePassword: readSecret(secrets.storePassword),
+              adminUser: SECURE_KAFKA_USERS.admin.username,
+              adminPassword: readSecret(secrets.passwordFile('admin')),
+            };
+      writeFileSync(p.properties, renderKafkaServerProperties(ctx.config, name, p.data, security), {
+        mode: 0o600,
+      });
       writeFileSync(
         p.log4j,
         renderLog4j(['org.apache.kafka', 'kafka.request.logger', 'org.apache.zookeeper']),
@@ -112,6 +207,14 @@ function kafkaService(name: KafkaServiceName): ServiceDef {
           '-c',
           p.properties,
           '--ignore-formatted',
+          // SCRAM users exist before the first start, so the admin can log in to create ACLs. Their
+          // passwords pass on this one command line of the stack's own format step, never a client's.
+          ...(secrets === undefined
+            ? []
+            : (Object.keys(SECURE_KAFKA_USERS) as (keyof typeof SECURE_KAFKA_USERS)[]).flatMap((user) => [
+                '--add-scram',
+                `SCRAM-SHA-512=[name=${SECURE_KAFKA_USERS[user].username},password=${readSecret(secrets.passwordFile(user))}]`,
+              ])),
         ],
         { timeoutMs: 120_000 },
       );
@@ -144,21 +247,16 @@ function kafkaService(name: KafkaServiceName): ServiceDef {
     ],
 
     async probe(ctx) {
-      const client = new Kafka({
-        clientId: 'adlake-stack-probe',
-        brokers: kafkaBrokers(ctx.config, name),
-        logLevel: logLevel.NOTHING,
-        connectionTimeout: 2_000,
-        requestTimeout: 5_000,
-        retry: { retries: 0 },
-      });
-      const admin = client.admin();
+      const admin = new Kafka(adminClientConfig(ctx, name)).admin();
       try {
         await admin.connect();
         const cluster = await admin.describeCluster();
-        return cluster.brokers.length >= 1 && cluster.controller !== null
-          ? true
-          : `describeCluster: ${cluster.brokers.length} brokers, controller ${String(cluster.controller)}`;
+        if (cluster.brokers.length < 1 || cluster.controller === null) {
+          return `describeCluster: ${cluster.brokers.length} brokers, controller ${String(cluster.controller)}`;
+        }
+        // Ready means usable as documented, and on the secured cluster that includes every principal's rights.
+        if (KAFKA_CLUSTERS[name].secure) await applyAcls(admin, secureKafkaAcls());
+        return true;
       } catch (error) {
         return `kafkajs describeCluster: ${describeError(error)}`;
       } finally {
@@ -170,3 +268,4 @@ function kafkaService(name: KafkaServiceName): ServiceDef {
 
 export const kafka: ServiceDef = kafkaService('kafka');
 export const kafkaDr: ServiceDef = kafkaService('kafka-dr');
+export const kafkaSecure: ServiceDef = kafkaService('kafka-secure');

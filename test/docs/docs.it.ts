@@ -97,6 +97,12 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
       skip: 'would leave the optional secured JVM running; test/smoke/kafka-secure.it.ts starts it with the same up() and stops it',
     },
   ],
+  [
+    'npm run stack -- up registry-secure',
+    {
+      skip: 'would leave Keycloak and the secured registry running; test/smoke/registry-secure.it.ts starts them with the same up() and stops them',
+    },
+  ],
   ['npm run stack -- --help', {}],
   ['npm run stack -- status', { checks: 'the README lists `up`, `down`, `status`' }],
   [

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { StackError } from './errors.ts';
 import type { SecureKafkaUser } from './secure-kafka.ts';
 import { SECURE_KAFKA_USERS, secretPaths } from './secure-kafka.ts';
+import { REGISTRY_CLIENTS, REGISTRY_REALM, registrySecretPaths } from './secure-registry.ts';
 
 export const SERVICE_NAMES = [
   'kafka',
@@ -14,6 +15,8 @@ export const SERVICE_NAMES = [
   'kafka-dr',
   'mirrormaker',
   'kafka-secure',
+  'keycloak',
+  'registry-secure',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -258,7 +261,37 @@ export const SETTINGS = {
     kind: 'port',
     default: '8091',
   },
-  registryHeap: { env: 'ADLAKE_REGISTRY_HEAP', doc: 'Apicurio JVM -Xmx.', kind: 'heap', default: '384m' },
+  registryHeap: {
+    env: 'ADLAKE_REGISTRY_HEAP',
+    doc: 'Apicurio JVM -Xmx (registry and registry-secure).',
+    kind: 'heap',
+    default: '384m',
+  },
+  registrySecurePort: {
+    env: 'ADLAKE_REGISTRY_SECURE_PORT',
+    doc: 'Secured Apicurio Registry (registry-secure, optional) HTTP port: OIDC tokens from keycloak.',
+    kind: 'port',
+    default: '8082',
+  },
+  registrySecureManagementPort: {
+    env: 'ADLAKE_REGISTRY_SECURE_MANAGEMENT_PORT',
+    doc: 'Secured Apicurio Registry (registry-secure) management port (health).',
+    kind: 'port',
+    default: '8092',
+  },
+  keycloakPort: {
+    env: 'ADLAKE_KEYCLOAK_PORT',
+    doc: 'Keycloak (keycloak, optional) HTTP port: the realm issuing the secured registry tokens.',
+    kind: 'port',
+    default: '8180',
+  },
+  keycloakManagementPort: {
+    env: 'ADLAKE_KEYCLOAK_MANAGEMENT_PORT',
+    doc: 'Keycloak management port (health).',
+    kind: 'port',
+    default: '9190',
+  },
+  keycloakHeap: { env: 'ADLAKE_KEYCLOAK_HEAP', doc: 'Keycloak JVM -Xmx.', kind: 'heap', default: '384m' },
   npmPort: {
     env: 'ADLAKE_NPM_PORT',
     doc: 'verdaccio (private npm registry) port.',
@@ -315,6 +348,11 @@ export interface StackConfig {
   readonly registryPort: number;
   readonly registryManagementPort: number;
   readonly registryHeap: string;
+  readonly registrySecurePort: number;
+  readonly registrySecureManagementPort: number;
+  readonly keycloakPort: number;
+  readonly keycloakManagementPort: number;
+  readonly keycloakHeap: string;
   readonly npmPort: number;
   readonly npmUser: string;
   readonly jvmFastStart: boolean;
@@ -413,6 +451,11 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     registryPort: port(s.registryPort),
     registryManagementPort: port(s.registryManagementPort),
     registryHeap: parseHeap(s.registryHeap, str(s.registryHeap)),
+    registrySecurePort: port(s.registrySecurePort),
+    registrySecureManagementPort: port(s.registrySecureManagementPort),
+    keycloakPort: port(s.keycloakPort),
+    keycloakManagementPort: port(s.keycloakManagementPort),
+    keycloakHeap: parseHeap(s.keycloakHeap, str(s.keycloakHeap)),
     npmPort: port(s.npmPort),
     npmUser: user(s.npmUser),
     jvmFastStart: parseBoolean(s.jvmFastStart, str(s.jvmFastStart)),
@@ -439,6 +482,10 @@ const PORT_KEYS = [
   'datanodeIpcPort',
   'registryPort',
   'registryManagementPort',
+  'registrySecurePort',
+  'registrySecureManagementPort',
+  'keycloakPort',
+  'keycloakManagementPort',
   'npmPort',
 ] as const satisfies readonly SettingKey[];
 
@@ -465,6 +512,8 @@ export function servicePorts(config: StackConfig, service: ServiceName): { port:
     // Dedicated-mode MirrorMaker 2 listens on nothing (its internal REST server is off by default).
     mirrormaker: [],
     'kafka-secure': ['kafkaSecurePort', 'kafkaSecureControllerPort'],
+    keycloak: ['keycloakPort', 'keycloakManagementPort'],
+    'registry-secure': ['registrySecurePort', 'registrySecureManagementPort'],
   };
   return keys[service].map((key) => ({ port: config[key], env: SETTINGS[key].env }));
 }
@@ -500,6 +549,15 @@ export interface StackEndpoints {
     /** Each principal's name and the file holding its password (see secure-kafka.ts for their rights). */
     readonly users: Readonly<Record<SecureKafkaUser, { username: string; passwordFile: string }>>;
   };
+  /** The secured registry (service `registry-secure`) and the Keycloak realm issuing its tokens. */
+  readonly secureRegistry: {
+    /** Confluent-compatible API base URL. */
+    readonly url: string;
+    /** Keycloak's token endpoint for the client-credentials flow. */
+    readonly tokenUrl: string;
+    /** Each OIDC client's id and the file holding its secret (see secure-registry.ts for their roles). */
+    readonly clients: Readonly<Record<'release' | 'reader', { clientId: string; secretFile: string }>>;
+  };
 }
 
 export function endpoints(config: StackConfig): StackEndpoints {
@@ -518,6 +576,7 @@ export function endpoints(config: StackConfig): StackEndpoints {
     npmRegistryUrl: `http://127.0.0.1:${config.npmPort}/`,
     npmrcPath: join(config.stackDir, 'npm', 'npmrc'),
     secureKafka: secureKafkaEndpoint(config),
+    secureRegistry: secureRegistryEndpoint(config),
   };
 }
 
@@ -534,6 +593,19 @@ function secureKafkaEndpoint(config: StackConfig): StackEndpoints['secureKafka']
     mechanism: 'scram-sha-512',
     caFile: secrets.caPem,
     users,
+  };
+}
+
+function secureRegistryEndpoint(config: StackConfig): StackEndpoints['secureRegistry'] {
+  const secrets = registrySecretPaths(join(config.stackDir, 'keycloak'));
+  const client = (name: 'release' | 'reader') => ({
+    clientId: REGISTRY_CLIENTS[name].clientId,
+    secretFile: secrets.secretFile(name),
+  });
+  return {
+    url: `http://127.0.0.1:${config.registrySecurePort}/apis/ccompat/v7`,
+    tokenUrl: `http://127.0.0.1:${config.keycloakPort}/realms/${REGISTRY_REALM}/protocol/openid-connect/token`,
+    clients: { release: client('release'), reader: client('reader') },
   };
 }
 

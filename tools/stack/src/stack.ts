@@ -20,7 +20,8 @@ import { hdfs } from './services/hdfs.ts';
 import { kafka, kafkaDr, kafkaSecure } from './services/kafka.ts';
 import { mirrormaker } from './services/mirrormaker.ts';
 import { npm } from './services/npm.ts';
-import { registry } from './services/registry.ts';
+import { keycloak } from './services/keycloak.ts';
+import { registry, registrySecure } from './services/registry.ts';
 import type { ServiceContext, ServiceDef } from './services/service.ts';
 import { cacheDir, logFile, pidFile, serviceDir } from './services/service.ts';
 
@@ -32,6 +33,8 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDef>> = {
   'kafka-dr': kafkaDr,
   mirrormaker,
   'kafka-secure': kafkaSecure,
+  keycloak,
+  'registry-secure': registrySecure,
 };
 
 /** `services` and everything they depend on, transitively, in SERVICE_NAMES order. */

@@ -135,6 +135,8 @@ test('service names: empty means all (or the given default), unknown is a usage 
     'kafka-dr',
     'mirrormaker',
     'kafka-secure',
+    'keycloak',
+    'registry-secure',
   ]);
   assert.deepEqual(parseServices([], DEFAULT_SERVICES), ['kafka', 'hdfs', 'registry', 'npm']);
   assert.deepEqual(parseServices(['mirrormaker', 'kafka-dr']), ['kafka-dr', 'mirrormaker']);

@@ -33,7 +33,13 @@ export interface JvmServiceSpec {
   readonly java: { readonly home: 'javaHome' | 'registryJavaHome'; readonly minMajor: number };
   /** The setting holding the daemons' -Xmx. */
   readonly heap:
-    'kafkaHeap' | 'kafkaDrHeap' | 'kafkaSecureHeap' | 'hdfsHeap' | 'registryHeap' | 'mirrormakerHeap';
+    | 'kafkaHeap'
+    | 'kafkaDrHeap'
+    | 'kafkaSecureHeap'
+    | 'hdfsHeap'
+    | 'registryHeap'
+    | 'mirrormakerHeap'
+    | 'keycloakHeap';
   /** Services that must be up (and are started by `up`) before this one starts. */
   readonly dependsOn?: readonly ServiceName[];
   /**

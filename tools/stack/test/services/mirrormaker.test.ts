@@ -7,7 +7,10 @@ import { SERVICES, withDependencies } from '../../src/stack.ts';
 
 test('kafka-dr and mirrormaker are optional: `up` without names starts what it always did', () => {
   assert.deepEqual([...DEFAULT_SERVICES], ['kafka', 'hdfs', 'registry', 'npm']);
-  assert.deepEqual([...OPTIONAL_SERVICES], ['kafka-dr', 'mirrormaker', 'kafka-secure']);
+  assert.deepEqual(
+    [...OPTIONAL_SERVICES],
+    ['kafka-dr', 'mirrormaker', 'kafka-secure', 'keycloak', 'registry-secure'],
+  );
 });
 
 test('mirrormaker brings both clusters; kafka-dr alone needs nothing else', () => {

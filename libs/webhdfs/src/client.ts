@@ -4,7 +4,7 @@ import { errorFromResponse, WebHdfsError } from './errors.ts';
 import type { WebHdfsErrorContext } from './errors.ts';
 import { createAgents, deadline, fetchChecked, readBody, sendBytes } from './transport.ts';
 import type { Agents, CallOptions } from './transport.ts';
-import type { ContentSummary, FileStatus, ListingPage } from './types.ts';
+import type { AclStatus, ContentSummary, FileStatus, ListingPage } from './types.ts';
 import { buildUrl, checkPermission, normalizePath } from './url.ts';
 import type { QueryValue } from './url.ts';
 
@@ -337,6 +337,21 @@ export class WebHdfsClient {
     await this.#json('PUT', 'SETPERMISSION', path, { permission: checkPermission(permission) }, options);
   }
 
+  /**
+   * SETACL: replaces the ACL of `path` with `entries` (HDFS ACL spec entries such as `group:analysts:r-x` or
+   * `default:other::---`); the base entries `user::`, `group::` and `other::` must be among them.
+   */
+  async setAcl(path: string, entries: readonly string[], options: CallOptions = {}): Promise<void> {
+    await this.#json('PUT', 'SETACL', path, { aclspec: checkAclSpec(entries, path) }, options);
+  }
+
+  /** GETACLSTATUS: owner, group, permission and the extended ACL entries of `path`. */
+  async getAclStatus(path: string, options: CallOptions = {}): Promise<AclStatus> {
+    const body = await this.#json('GET', 'GETACLSTATUS', path, {}, options);
+    if (isObject(body) && isObject(body['AclStatus'])) return body['AclStatus'] as unknown as AclStatus;
+    throw this.#protocol(this.#context('GETACLSTATUS', path), 'no AclStatus');
+  }
+
   /** SETOWNER: owner and/or group (changing the owner needs the superuser). */
   async setOwner(
     path: string,
@@ -348,6 +363,19 @@ export class WebHdfsClient {
     }
     await this.#json('PUT', 'SETOWNER', path, { owner: owner.owner, group: owner.group }, options);
   }
+}
+
+const ACL_ENTRY = /^(default:)?(user|group|mask|other):[^,:]*:[r-][w-][x-]$/;
+
+function checkAclSpec(entries: readonly string[], path: string): string {
+  const bad = entries.find((entry) => !ACL_ENTRY.test(entry));
+  if (entries.length === 0 || bad !== undefined) {
+    throw new WebHdfsError(
+      'INVALID_ARGUMENT',
+      `WebHDFS SETACL ${path}: ${bad === undefined ? 'no entries' : `"${bad}" is not an ACL entry like group:analysts:r-x`}`,
+    );
+  }
+  return entries.join(',');
 }
 
 /**

@@ -15,5 +15,5 @@ export {
 export type { RemoteException, WebHdfsErrorCode, WebHdfsErrorContext } from './errors.ts';
 export { shouldRetry, WEBHDFS_RETRY_POLICY, withRetry } from './retry.ts';
 export type { WebHdfsRetryOptions } from './retry.ts';
-export type { ContentSummary, FileStatus, FileType, ListingPage } from './types.ts';
+export type { AclStatus, ContentSummary, FileStatus, FileType, ListingPage } from './types.ts';
 export { buildUrl, encodePath, encodeQuery, normalizePath } from './url.ts';

@@ -39,3 +39,12 @@ export interface ListingPage {
   /** Entries after this page; 0 on the last page. */
   readonly remainingEntries: number;
 }
+
+/** GETACLSTATUS: the extended entries (`entries`, such as `group:analysts:r-x`) besides the permission bits. */
+export interface AclStatus {
+  readonly owner: string;
+  readonly group: string;
+  readonly permission: string;
+  readonly stickyBit: boolean;
+  readonly entries: readonly string[];
+}

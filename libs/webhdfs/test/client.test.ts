@@ -47,3 +47,13 @@ test('bad arguments reject before any request', async () => {
   await assert.rejects(client.setOwner('/a', {}), invalid);
   client.close();
 });
+
+test('SETACL refuses an empty or malformed ACL spec before calling the NameNode', async () => {
+  // Port 9 (discard) on loopback: a request that got through would fail with a connection error instead.
+  const client = new WebHdfsClient({ url: 'http://127.0.0.1:9', user: 'svc' });
+  await assert.rejects(client.setAcl('/data/lake', []), invalid);
+  await assert.rejects(client.setAcl('/data/lake', ['group:analysts:read']), invalid);
+  await assert.rejects(client.setAcl('/data/lake', ['group:analysts:r-x,other::rwx']), invalid);
+  await assert.rejects(client.setAcl('/data/lake', ['owner:analysts:r-x']), invalid);
+  client.close();
+});

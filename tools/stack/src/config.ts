@@ -249,6 +249,18 @@ export const SETTINGS = {
     kind: 'string',
     default: 'intruder',
   },
+  hdfsAnalystUser: {
+    env: 'ADLAKE_HDFS_ANALYST_USER',
+    doc: 'An HDFS user in the analyst group: may read the lake, not change it.',
+    kind: 'string',
+    default: 'analyst',
+  },
+  hdfsAnalystGroup: {
+    env: 'ADLAKE_HDFS_ANALYST_GROUP',
+    doc: 'HDFS group given read-only access to /data/lake by ACL.',
+    kind: 'string',
+    default: 'analysts',
+  },
   registryPort: {
     env: 'ADLAKE_REGISTRY_PORT',
     doc: 'Apicurio Registry HTTP port (ccompat API under /apis/ccompat/v7).',
@@ -345,6 +357,8 @@ export interface StackConfig {
   readonly hdfsHeap: string;
   readonly hdfsUser: string;
   readonly hdfsOtherUser: string;
+  readonly hdfsAnalystUser: string;
+  readonly hdfsAnalystGroup: string;
   readonly registryPort: number;
   readonly registryManagementPort: number;
   readonly registryHeap: string;
@@ -448,6 +462,8 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     hdfsHeap: parseHeap(s.hdfsHeap, str(s.hdfsHeap)),
     hdfsUser: user(s.hdfsUser),
     hdfsOtherUser: user(s.hdfsOtherUser),
+    hdfsAnalystUser: user(s.hdfsAnalystUser),
+    hdfsAnalystGroup: user(s.hdfsAnalystGroup),
     registryPort: port(s.registryPort),
     registryManagementPort: port(s.registryManagementPort),
     registryHeap: parseHeap(s.registryHeap, str(s.registryHeap)),
@@ -463,6 +479,20 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
   };
   if (config.hdfsUser === config.hdfsOtherUser) {
     throw invalid(s.hdfsOtherUser, config.hdfsOtherUser, `a user different from ${s.hdfsUser.env}`);
+  }
+  if ([config.hdfsUser, config.hdfsOtherUser].includes(config.hdfsAnalystUser)) {
+    throw invalid(
+      s.hdfsAnalystUser,
+      config.hdfsAnalystUser,
+      `a user different from ${s.hdfsUser.env} and ${s.hdfsOtherUser.env}`,
+    );
+  }
+  if ([config.hdfsUser, config.hdfsOtherUser, 'supergroup'].includes(config.hdfsAnalystGroup)) {
+    throw invalid(
+      s.hdfsAnalystGroup,
+      config.hdfsAnalystGroup,
+      "a group of its own (not the service user's, the other user's or supergroup)",
+    );
   }
   assertDistinctPorts(config);
   return config;
@@ -533,7 +563,13 @@ export interface StackEndpoints {
   readonly hdfsUri: string;
   readonly hdfsUser: string;
   readonly otherHdfsUser: string;
-  /** Owned by hdfsUser, mode 755: where services write. */
+  /** In analystHdfsGroup: may list and read the lake, never change it. */
+  readonly analystHdfsUser: string;
+  readonly analystHdfsGroup: string;
+  /**
+   * Owned by hdfsUser, mode 750, with ACLs (default ones too, so new files and folders inherit them) giving
+   * analystHdfsGroup r-x and nobody else anything: where services write.
+   */
   readonly hdfsLakeDir: string;
   /** Owned by hdfsUser, mode 750: unreadable for otherHdfsUser. */
   readonly hdfsHomeDir: string;
@@ -571,6 +607,8 @@ export function endpoints(config: StackConfig): StackEndpoints {
     hdfsUri: `hdfs://127.0.0.1:${config.hdfsRpcPort}`,
     hdfsUser: config.hdfsUser,
     otherHdfsUser: config.hdfsOtherUser,
+    analystHdfsUser: config.hdfsAnalystUser,
+    analystHdfsGroup: config.hdfsAnalystGroup,
     hdfsLakeDir: '/data/lake',
     hdfsHomeDir: `/user/${config.hdfsUser}`,
     npmRegistryUrl: `http://127.0.0.1:${config.npmPort}/`,

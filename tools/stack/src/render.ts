@@ -176,6 +176,7 @@ export function renderCoreSite(config: StackConfig, dataDir: string, superuser: 
     'dr.who=',
     `${config.hdfsUser}=${config.hdfsUser}`,
     `${config.hdfsOtherUser}=${config.hdfsOtherUser}`,
+    `${config.hdfsAnalystUser}=${config.hdfsAnalystGroup}`,
     `${superuser}=supergroup`,
   ];
   return renderHadoopXml({

@@ -153,3 +153,12 @@ test('servicePorts lists each port with the env var that moves it', () => {
     { port: 8091, env: 'ADLAKE_REGISTRY_MANAGEMENT_PORT' },
   ]);
 });
+
+test('the analyst user and group must be their own', () => {
+  assert.throws(() => loadStackConfig({ ADLAKE_HDFS_ANALYST_USER: 'adlake' }), /ADLAKE_HDFS_ANALYST_USER/);
+  assert.throws(
+    () => loadStackConfig({ ADLAKE_HDFS_ANALYST_GROUP: 'supergroup' }),
+    /ADLAKE_HDFS_ANALYST_GROUP/,
+  );
+  assert.equal(loadStackConfig({}).hdfsAnalystGroup, 'analysts');
+});

@@ -132,11 +132,11 @@ test('hadoop xml escapes names and values', () => {
   assert.match(xml, /<property><name>a\.b<\/name><value>x&lt;y&amp;&quot;z&quot;<\/value><\/property>/);
 });
 
-test('core-site: static groups for both users and the superuser', () => {
+test('core-site: static groups for the service, other and analyst users and the superuser', () => {
   const xml = renderCoreSite(config, '/abs/hdfs', 'root');
   assert.match(
     xml,
-    /<name>hadoop\.user\.group\.static\.mapping\.overrides<\/name><value>dr\.who=;adlake=adlake;intruder=intruder;root=supergroup;<\/value>/,
+    /<name>hadoop\.user\.group\.static\.mapping\.overrides<\/name><value>dr\.who=;adlake=adlake;intruder=intruder;analyst=analysts;root=supergroup;<\/value>/,
   );
   assert.match(xml, /<name>fs\.defaultFS<\/name><value>hdfs:\/\/127\.0\.0\.1:8020<\/value>/);
 });

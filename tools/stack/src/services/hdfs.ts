@@ -104,13 +104,36 @@ function webhdfsClient(config: StackConfig, user: string): WebHdfsClient {
   });
 }
 
+const LAKE_DIR = '/data/lake';
+
+/**
+ * The lake's ACL: the owner (the service user) writes, the analyst group reads, nobody else gets in. The
+ * `default:` entries make every file and folder created under it inherit the same rule, whatever mode its
+ * writer asks for (a default ACL replaces the umask, and the writer's mode can only narrow it).
+ */
+export function lakeAcl(config: StackConfig): string[] {
+  const analysts = config.hdfsAnalystGroup;
+  return [
+    'user::rwx',
+    'group::r-x',
+    `group:${analysts}:r-x`,
+    'mask::r-x',
+    'other::---',
+    'default:user::rwx',
+    'default:group::r-x',
+    `default:group:${analysts}:r-x`,
+    'default:mask::r-x',
+    'default:other::---',
+  ];
+}
+
 /** Creates the service user's folders as the superuser; every call is idempotent. */
 async function bootstrapFolders(config: StackConfig): Promise<void> {
   const su = webhdfsClient(config, hdfsSuperuser());
   try {
     const folders: [string, string][] = [
       [`/user/${config.hdfsUser}`, '750'],
-      ['/data/lake', '755'],
+      [LAKE_DIR, '750'],
       [`/user/${config.hdfsOtherUser}`, '750'],
     ];
     for (const [folder, mode] of folders) {
@@ -119,6 +142,7 @@ async function bootstrapFolders(config: StackConfig): Promise<void> {
       await su.setOwner(folder, { owner, group: owner });
       await su.setPermission(folder, mode);
     }
+    await su.setAcl(LAKE_DIR, lakeAcl(config));
     // /tmp as in any Hadoop install: world-writable with the sticky bit.
     await su.mkdirs('/tmp');
     await su.setPermission('/tmp', '1777');

@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { down, endpoints, loadStackConfig, silentLogger, up } from '@adlake/stack';
 import type { ServiceName } from '@adlake/stack';
+import { RegistryError, SchemaRegistryClient } from '@adlake/registry';
 import { uniqueName } from '../support/unique.ts';
 
 const config = loadStackConfig();
@@ -96,4 +97,35 @@ test('a bearer token from Keycloak carries the same rights as the client', async
   assert.equal((await call('GET', '/subjects', `Bearer ${token}`)).status, 200);
   assert.equal((await call('POST', `/subjects/${subject}/versions`, `Bearer ${token}`)).status, 403);
   assert.equal((await call('GET', '/subjects', `Bearer ${token.slice(0, -4)}AAAA`)).status, 401);
+});
+
+function client(name: Client, clientSecret = secret(name)): SchemaRegistryClient {
+  return new SchemaRegistryClient({
+    url: secure.url,
+    clientCredentials: { tokenUrl: secure.tokenUrl, clientId: secure.clients[name].clientId, clientSecret },
+  });
+}
+
+test('the registry client with client credentials: release registers, reader looks up and is refused registering', async () => {
+  const name = uniqueName('adserver.smoke-secure-client-value');
+  const { id } = await client('release').register(name, schema);
+  assert.equal((await client('reader').lookup(name, schema))?.id, id);
+  await assert.rejects(client('reader').register(name, schema), (error: unknown) => {
+    assert.ok(error instanceof RegistryError);
+    assert.equal(error.code, 'REGISTRY_FORBIDDEN');
+    assert.equal(error.retriable, false);
+    assert.equal(error.context.principal, secure.clients.reader.clientId);
+    return true;
+  });
+});
+
+test('the registry client with a wrong secret: one clear, non-retriable error that never shows the secret', async () => {
+  await assert.rejects(client('reader', 'wrong-secret-value').listSubjects(), (error: unknown) => {
+    assert.ok(error instanceof RegistryError);
+    assert.equal(error.code, 'REGISTRY_UNAUTHENTICATED');
+    assert.equal(error.retriable, false);
+    assert.match(error.message, new RegExp(`refused client "${secure.clients.reader.clientId}"`));
+    assert.doesNotMatch(error.message, /wrong-secret-value/);
+    return true;
+  });
 });

@@ -34,6 +34,11 @@ export interface RegistryClientOptions {
   /** Basic credentials (`user:password`) or a bearer token; never read from the repository. */
   basicAuth?: string;
   bearerToken?: string;
+  /**
+   * OAuth 2 client credentials: the client fetches a token from `tokenUrl` and sends it as a bearer token,
+   * fetching a new one before it expires and once more when the registry answers 401.
+   */
+  clientCredentials?: ClientCredentials;
   /** Per-request timeout. */
   timeoutMs?: number;
   /** Attempts for retriable failures (network errors, 5xx, 429, 408); 1 disables retries. */
@@ -44,7 +49,16 @@ export interface RegistryClientOptions {
   fetch?: typeof fetch;
 }
 
+export interface ClientCredentials {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+}
+
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+/** A token is renewed this long before the expiry the server announced, so it never expires in flight. */
+const TOKEN_MARGIN_MS = 30_000;
 const SUBJECT_NOT_FOUND = 40401;
 const VERSION_NOT_FOUND = 40402;
 const SCHEMA_NOT_FOUND = 40403;
@@ -55,14 +69,34 @@ export class SchemaRegistryClient {
   readonly #timeoutMs: number;
   readonly #attempts: number;
   readonly #fetch: typeof fetch;
+  /** Who this client authenticates as, for error messages: never the secret. */
+  readonly principal: string;
+  readonly #credentials: ClientCredentials | undefined;
+  #token: { value: string; renewAt: number } | undefined;
 
   constructor(options: RegistryClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
     this.#headers = { accept: CONTENT_TYPE, 'content-type': CONTENT_TYPE, ...options.headers };
+    const given = [options.basicAuth, options.bearerToken, options.clientCredentials].filter(
+      (v) => v !== undefined,
+    );
+    if (given.length > 1) {
+      throw new RegistryError(
+        'REGISTRY_ERROR',
+        'give one of basicAuth, bearerToken and clientCredentials, not several',
+      );
+    }
+    this.#credentials = options.clientCredentials;
     if (options.basicAuth !== undefined) {
       this.#headers['authorization'] = `Basic ${Buffer.from(options.basicAuth).toString('base64')}`;
+      this.principal = options.basicAuth.split(':')[0] ?? '';
     } else if (options.bearerToken !== undefined) {
       this.#headers['authorization'] = `Bearer ${options.bearerToken}`;
+      this.principal = 'the bearer token given';
+    } else if (options.clientCredentials !== undefined) {
+      this.principal = options.clientCredentials.clientId;
+    } else {
+      this.principal = 'anonymous';
     }
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#attempts = Math.max(1, options.attempts ?? 3);
@@ -216,6 +250,7 @@ export class SchemaRegistryClient {
       timeoutMs: this.#timeoutMs,
       attempts: this.#attempts,
       fetch: this.#fetch,
+      ...(this.#credentials === undefined ? {} : { clientCredentials: this.#credentials }),
     });
     native.#headers = { ...this.#headers, accept: 'application/json', 'content-type': 'application/json' };
     const body = {
@@ -286,7 +321,7 @@ export class SchemaRegistryClient {
     options: { subject?: string; notFound?: number[] } = {},
   ): Promise<unknown> {
     // Jittered exponential backoff from 200 ms, never retrying a refusal, bad input or a bug.
-    return retry(() => this.#once(method, path, body, options), {
+    return retry(() => this.#authorized(method, path, body, options), {
       maxAttempts: this.#attempts,
       initialDelayMs: 200,
       maxDelayMs: 10_000,
@@ -296,11 +331,89 @@ export class SchemaRegistryClient {
     });
   }
 
+  /** One request with a current token when the client uses client credentials, and one renewal on a 401. */
+  async #authorized(
+    method: string,
+    path: string,
+    body: unknown,
+    options: { subject?: string; notFound?: number[] },
+  ): Promise<unknown> {
+    if (this.#credentials === undefined) return this.#once(method, path, body, options, this.#headers);
+    const token = await this.#currentToken(false);
+    try {
+      return await this.#once(method, path, body, options, {
+        ...this.#headers,
+        authorization: `Bearer ${token}`,
+      });
+    } catch (error) {
+      // A token the server no longer accepts (revoked, or its key rotated) is renewed once, not retried.
+      if (!(error instanceof RegistryError) || error.code !== 'REGISTRY_UNAUTHENTICATED') throw error;
+      const renewed = await this.#currentToken(true);
+      return this.#once(method, path, body, options, {
+        ...this.#headers,
+        authorization: `Bearer ${renewed}`,
+      });
+    }
+  }
+
+  async #currentToken(renew: boolean): Promise<string> {
+    const credentials = this.#credentials;
+    if (credentials === undefined) throw new Error('no client credentials');
+    if (!renew && this.#token !== undefined && Date.now() < this.#token.renewAt) return this.#token.value;
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      ...(credentials.scope === undefined ? {} : { scope: credentials.scope }),
+    });
+    const context = { principal: credentials.clientId, resource: `POST ${credentials.tokenUrl}` };
+    let response: Response;
+    try {
+      response = await this.#fetch(credentials.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (cause) {
+      throw new RegistryError(
+        'REGISTRY_UNREACHABLE',
+        `token endpoint ${credentials.tokenUrl} is unreachable for client "${credentials.clientId}": ${describe(cause)}`,
+        { retriable: true, cause, context },
+      );
+    }
+    const answer = (await response.json().catch(() => ({}))) as {
+      access_token?: unknown;
+      expires_in?: unknown;
+      error?: unknown;
+      error_description?: unknown;
+    };
+    if (!response.ok || typeof answer.access_token !== 'string') {
+      const why = [answer.error, answer.error_description].filter((v) => typeof v === 'string').join(': ');
+      const refused = response.status === 400 || response.status === 401 || response.status === 403;
+      throw new RegistryError(
+        refused ? 'REGISTRY_UNAUTHENTICATED' : 'REGISTRY_ERROR',
+        `token endpoint ${credentials.tokenUrl} refused client "${credentials.clientId}" (HTTP ${response.status}${why === '' ? '' : `, ${why}`})`,
+        {
+          retriable: response.status >= 500 || response.status === 429,
+          context: { ...context, httpStatus: response.status },
+        },
+      );
+    }
+    const lifetimeMs = typeof answer.expires_in === 'number' ? answer.expires_in * 1000 : 60_000;
+    this.#token = {
+      value: answer.access_token,
+      renewAt: Date.now() + Math.max(lifetimeMs - TOKEN_MARGIN_MS, lifetimeMs / 2),
+    };
+    return answer.access_token;
+  }
+
   async #once(
     method: string,
     path: string,
     body: unknown,
     options: { subject?: string; notFound?: number[] },
+    headers: Record<string, string>,
   ): Promise<unknown> {
     const target = `${this.url}${path}`;
     const context = options.subject === undefined ? {} : { subject: options.subject };
@@ -308,7 +421,7 @@ export class SchemaRegistryClient {
     try {
       response = await this.#fetch(target, {
         method,
-        headers: this.#headers,
+        headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
@@ -352,6 +465,23 @@ export class SchemaRegistryClient {
         : text.slice(0, 300);
     const retriable = response.status >= 500 || response.status === 429 || response.status === 408;
     const who = options.subject === undefined ? '' : ` for subject "${options.subject}"`;
+    if (response.status === 401 || response.status === 403) {
+      const denied = response.status === 401;
+      throw new RegistryError(
+        denied ? 'REGISTRY_UNAUTHENTICATED' : 'REGISTRY_FORBIDDEN',
+        denied
+          ? `schema registry at ${this.url} did not accept the credentials of "${this.principal}" (401) for ${method} ${path}${who}: ${serverMessage}`
+          : `schema registry at ${this.url} does not allow "${this.principal}" to ${method} ${path}${who} (403): ${serverMessage}`,
+        {
+          context: {
+            ...context,
+            httpStatus: response.status,
+            principal: this.principal,
+            resource: `${method} ${path}`,
+          },
+        },
+      );
+    }
     throw new RegistryError(
       'REGISTRY_ERROR',
       `schema registry answered ${response.status}${registryErrorCode === undefined ? '' : ` (error ${registryErrorCode})`}${who} to ${method} ${path}: ${serverMessage}`,

@@ -1,7 +1,14 @@
 // The one error base of the registry client: whether the registry could be reached, what it answered, and
 // whether asking again may help.
 
-export const RegistryErrorCodes = ['REGISTRY_UNREACHABLE', 'REGISTRY_ERROR'] as const;
+export const RegistryErrorCodes = [
+  'REGISTRY_UNREACHABLE',
+  'REGISTRY_ERROR',
+  /** 401, or the token endpoint refused the client: the credentials are missing, wrong or expired. */
+  'REGISTRY_UNAUTHENTICATED',
+  /** 403: the identity is known but may not do this. */
+  'REGISTRY_FORBIDDEN',
+] as const;
 
 export type RegistryErrorCode = (typeof RegistryErrorCodes)[number];
 
@@ -10,6 +17,10 @@ export interface RegistryErrorContext {
   /** The HTTP status and the Confluent `error_code` of the answer. */
   httpStatus?: number;
   registryErrorCode?: number;
+  /** Who the client authenticated as: a basic-auth user name or an OAuth client id; never a secret. */
+  principal?: string;
+  /** What was asked: method and path. */
+  resource?: string;
 }
 
 export class RegistryError extends Error {

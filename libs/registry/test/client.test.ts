@@ -113,3 +113,170 @@ test('schemaById keeps references and sets the id', async () => {
     references: [{ name: 'a.B', subject: 'b', version: 1 }],
   });
 });
+
+/** A token endpoint and a registry in one fetch: tokens are "t1", "t2", …; the registry accepts `valid` ones. */
+function oauthServer(options: { expiresIn?: number; valid?: (token: string) => boolean; status?: number }) {
+  const calls: { url: string; body: string; authorization: string | null }[] = [];
+  let issued = 0;
+  const fetchFn = (async (url: string, init: RequestInit) => {
+    const request = new Request(url, init);
+    const body = await request.text();
+    calls.push({ url, body, authorization: request.headers.get('authorization') });
+    if (url === 'http://idp/token') {
+      if (!new URLSearchParams(body).get('client_secret')?.startsWith('s3cret')) {
+        return new Response(
+          JSON.stringify({ error: 'unauthorized_client', error_description: 'Invalid client' }),
+          {
+            status: 401,
+          },
+        );
+      }
+      issued += 1;
+      return new Response(
+        JSON.stringify({ access_token: `t${issued}`, expires_in: options.expiresIn ?? 300 }),
+      );
+    }
+    const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
+    if (!(options.valid ?? (() => true))(token))
+      return new Response('{"message":"unauthorized"}', { status: 401 });
+    if (options.status !== undefined) {
+      return new Response('{"message":"User is not authorized to perform the requested operation."}', {
+        status: options.status,
+      });
+    }
+    return new Response('["a"]');
+  }) as typeof fetch;
+  return { fetchFn, calls, tokenCalls: () => calls.filter((c) => c.url === 'http://idp/token').length };
+}
+
+const credentials = { tokenUrl: 'http://idp/token', clientId: 'adlake-reader', clientSecret: 's3cret-value' };
+
+test('client credentials: one token for many requests, sent as a bearer token, the secret only to the token endpoint', async () => {
+  const server = oauthServer({});
+  const client = new SchemaRegistryClient({
+    url: 'http://r',
+    clientCredentials: credentials,
+    fetch: server.fetchFn,
+  });
+  assert.deepEqual(await client.listSubjects(), ['a']);
+  assert.deepEqual(await client.listSubjects(), ['a']);
+  assert.equal(server.tokenCalls(), 1);
+  const form = new URLSearchParams(server.calls[0]?.body);
+  assert.deepEqual([form.get('grant_type'), form.get('client_id')], ['client_credentials', 'adlake-reader']);
+  const registryCalls = server.calls.filter((c) => c.url.startsWith('http://r/'));
+  assert.deepEqual(
+    registryCalls.map((c) => c.authorization),
+    ['Bearer t1', 'Bearer t1'],
+  );
+  assert.ok(registryCalls.every((c) => !c.body.includes('s3cret')));
+});
+
+test('a token is renewed before it expires', async () => {
+  // expires_in 0: already past its renewal time when the next request comes.
+  const server = oauthServer({ expiresIn: 0 });
+  const client = new SchemaRegistryClient({
+    url: 'http://r',
+    clientCredentials: credentials,
+    fetch: server.fetchFn,
+  });
+  await client.listSubjects();
+  await client.listSubjects();
+  assert.equal(server.tokenCalls(), 2);
+});
+
+test('a token the registry stops accepting is renewed once, then the request succeeds', async () => {
+  const server = oauthServer({ valid: (token) => token !== 't1' });
+  const client = new SchemaRegistryClient({
+    url: 'http://r',
+    clientCredentials: credentials,
+    fetch: server.fetchFn,
+  });
+  assert.deepEqual(await client.listSubjects(), ['a']);
+  assert.equal(server.tokenCalls(), 2);
+});
+
+test('a registry that refuses every token: UNAUTHENTICATED, not retriable, naming the client and not its secret', async () => {
+  const server = oauthServer({ valid: () => false });
+  const client = new SchemaRegistryClient({
+    url: 'http://r',
+    clientCredentials: credentials,
+    fetch: server.fetchFn,
+    attempts: 3,
+  });
+  await assert.rejects(client.listSubjects(), (error: unknown) => {
+    assert.ok(error instanceof RegistryError);
+    assert.equal(error.code, 'REGISTRY_UNAUTHENTICATED');
+    assert.equal(error.retriable, false);
+    assert.equal(error.context.principal, 'adlake-reader');
+    assert.equal(error.context.resource, 'GET /subjects');
+    assert.match(error.message, /"adlake-reader"/);
+    assert.doesNotMatch(error.message, /s3cret/);
+    return true;
+  });
+  // One renewal, and no retry storm: two registry requests and two tokens in all.
+  assert.equal(server.calls.length, 4);
+});
+
+test('a 403 is FORBIDDEN, naming who asked for what, and is not retried', async () => {
+  const server = oauthServer({ status: 403 });
+  const client = new SchemaRegistryClient({
+    url: 'http://r',
+    clientCredentials: credentials,
+    fetch: server.fetchFn,
+    attempts: 3,
+  });
+  await assert.rejects(client.register('adserver.x-value', '"string"'), (error: unknown) => {
+    assert.ok(error instanceof RegistryError);
+    assert.equal(error.code, 'REGISTRY_FORBIDDEN');
+    assert.equal(error.retriable, false);
+    assert.equal(error.context.subject, 'adserver.x-value');
+    assert.match(
+      error.message,
+      /does not allow "adlake-reader" to POST \/subjects\/adserver\.x-value\/versions/,
+    );
+    return true;
+  });
+  assert.equal(server.calls.filter((c) => c.url.startsWith('http://r/')).length, 1);
+});
+
+test('a token endpoint that refuses the client: UNAUTHENTICATED, naming the client and the endpoint, never the secret', async () => {
+  const server = oauthServer({});
+  const client = new SchemaRegistryClient({
+    url: 'http://r',
+    clientCredentials: { ...credentials, clientSecret: 'wrong-one' },
+    fetch: server.fetchFn,
+  });
+  await assert.rejects(client.listSubjects(), (error: unknown) => {
+    assert.ok(error instanceof RegistryError);
+    assert.equal(error.code, 'REGISTRY_UNAUTHENTICATED');
+    assert.equal(error.retriable, false);
+    assert.match(
+      error.message,
+      /token endpoint http:\/\/idp\/token refused client "adlake-reader" \(HTTP 401, unauthorized_client: Invalid client\)/,
+    );
+    assert.doesNotMatch(error.message, /wrong-one/);
+    return true;
+  });
+});
+
+test('basic auth: a 401 names the user, never the password', async () => {
+  const client = new SchemaRegistryClient({
+    url: 'http://r',
+    basicAuth: 'adlake-release:pa55',
+    fetch: answering(401, { message: 'no' }),
+  });
+  await assert.rejects(client.listSubjects(), (error: unknown) => {
+    assert.ok(error instanceof RegistryError);
+    assert.equal(error.code, 'REGISTRY_UNAUTHENTICATED');
+    assert.match(error.message, /credentials of "adlake-release"/);
+    assert.doesNotMatch(error.message, /pa55/);
+    return true;
+  });
+});
+
+test('only one kind of credentials at a time', () => {
+  assert.throws(
+    () => new SchemaRegistryClient({ url: 'http://r', basicAuth: 'a:b', clientCredentials: credentials }),
+    /one of basicAuth, bearerToken and clientCredentials/,
+  );
+});

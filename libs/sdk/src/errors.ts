@@ -26,6 +26,10 @@ export const SdkErrorCodes = {
   DEAD_LETTER_FAILED: 'DEAD_LETTER_FAILED',
   /** The application's handler threw. */
   HANDLER_FAILED: 'HANDLER_FAILED',
+  /** Kafka refused the credentials, or the broker's certificate is not trusted: never retriable. */
+  AUTHENTICATION_FAILED: 'AUTHENTICATION_FAILED',
+  /** Kafka refused an operation for lack of an ACL: never retriable. */
+  AUTHORIZATION_FAILED: 'AUTHORIZATION_FAILED',
 } as const;
 
 export type SdkErrorCode = (typeof SdkErrorCodes)[keyof typeof SdkErrorCodes];

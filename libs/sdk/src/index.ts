@@ -48,3 +48,19 @@ export { createPartitioner, murmur2 } from './partitioner.ts';
 export { HARMLESS_KAFKAJS_LOGS, ignoreKafkajsTimerWarning, kafkaLogCreator } from './kafka.ts';
 export type { KafkaLogLevel } from './kafka.ts';
 export { HEADER_SIZE, MAGIC_BYTE, WireEncoder, frame, readSchemaId } from './wire.ts';
+export {
+  checkConsumerAccess,
+  KAFKA_SECURITY_PROTOCOLS,
+  kafkaAccessError,
+  kafkaSecurityConfig,
+  readSecret,
+  SASL_MECHANISMS,
+} from './security.ts';
+export type {
+  KafkaAccess,
+  KafkaSecurity,
+  KafkaSecurityProtocol,
+  SaslMechanism,
+  SecretSource,
+  SettingNames,
+} from './security.ts';

@@ -33,6 +33,8 @@ export interface RegistryClientOptions {
   url: string;
   /** Basic auth. */
   auth?: { username: string; password: string };
+  /** OAuth 2 client credentials: a token from `tokenUrl`, renewed before it expires. */
+  clientCredentials?: { tokenUrl: string; clientId: string; clientSecret: string };
   /** Extra request headers. */
   headers?: Record<string, string>;
   /** Per-request timeout in ms (default 10 000). */
@@ -49,6 +51,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const client = new SchemaRegistryClient({
     url: options.url,
     ...(options.auth === undefined ? {} : { basicAuth: `${options.auth.username}:${options.auth.password}` }),
+    ...(options.clientCredentials === undefined ? {} : { clientCredentials: options.clientCredentials }),
     ...(options.headers === undefined ? {} : { headers: options.headers }),
     timeoutMs: options.timeoutMs ?? 10_000,
     attempts: 1,
@@ -59,6 +62,15 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       return await request();
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
+      if (error.code === 'REGISTRY_UNAUTHENTICATED' || error.code === 'REGISTRY_FORBIDDEN') {
+        throw new SdkError(
+          error.code === 'REGISTRY_FORBIDDEN'
+            ? SdkErrorCodes.AUTHORIZATION_FAILED
+            : SdkErrorCodes.AUTHENTICATION_FAILED,
+          error.message,
+          { retriable: false, cause: error },
+        );
+      }
       throw new SdkError(
         error.retriable ? SdkErrorCodes.REGISTRY_UNAVAILABLE : SdkErrorCodes.REGISTRY_ERROR,
         error.message,

@@ -171,9 +171,9 @@ export async function produceImpressions(
   return count;
 }
 
-/** Runs an adlake-sink command (merge, compact, audit) to its end: its exit code and what it printed. */
+/** Runs an adlake-sink command to its end (a `run` that stops by itself): its exit code and what it printed. */
 export async function runSinkToEnd(
-  command: 'merge' | 'compact' | 'audit',
+  command: 'run' | 'merge' | 'compact' | 'audit',
   env: Record<string, string>,
   args: string[],
 ): Promise<{ code: number | null; output: string; stdout: string }> {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // adlake-sink: run the sink, audit what it wrote, or list its settings.
 import { parseArgs } from 'node:util';
-import { ignoreKafkajsTimerWarning } from '@adlake/sdk';
+import { ignoreKafkajsTimerWarning, SdkError } from '@adlake/sdk';
 import { describeSettings, loadSettings, SinkError } from '@adlake/sink';
 import type { SinkSettings } from '@adlake/sink';
 import { Kafka, logLevel } from 'kafkajs';
@@ -9,7 +9,7 @@ import { auditTopic, formatAudit } from './audit.ts';
 import { jsonLogger, logProcessWarnings } from './log.ts';
 import { runCompact, runMerge } from './maintenance.ts';
 import { runSink } from './run.ts';
-import { buildStorage } from './wiring.ts';
+import { buildStorage, kafkaSecurity } from './wiring.ts';
 
 const HELP = `Usage: adlake-sink <command> [options]
 
@@ -48,6 +48,7 @@ async function kafkaOffsets(
   const admin = new Kafka({
     clientId: `${settings['kafka.clientId']}-audit`,
     brokers: settings['kafka.brokers'],
+    ...kafkaSecurity(settings),
     logLevel: logLevel.NOTHING,
     retry: { retries: 2 },
   }).admin();
@@ -210,9 +211,17 @@ ignoreKafkajsTimerWarning();
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof SinkError && error.code === 'CONFIG_INVALID') {
-    console.error(error.message);
+  const code = (error as { code?: unknown } | null)?.code;
+  if ((error instanceof SinkError || error instanceof SdkError) && code === 'CONFIG_INVALID') {
+    console.error(`adlake-sink: ${error.message}`);
     process.exitCode = 2;
+  } else if (
+    error instanceof SdkError &&
+    (code === 'AUTHENTICATION_FAILED' || code === 'AUTHORIZATION_FAILED')
+  ) {
+    // Refused by Kafka or the registry: one line saying who was refused what; retrying cannot help.
+    console.error(`adlake-sink: ${error.message}`);
+    process.exitCode = 1;
   } else if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`adlake-sink: ${error.message}\nRun "adlake-sink --help" for usage.`);
     process.exitCode = 2;

@@ -7,7 +7,7 @@ import { compactTopic, Lease, mergeMirroredTopic, mergeTopic, SinkError } from '
 import type { SinkSettings, Storage } from '@adlake/sink';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from './log.ts';
-import { buildStorage } from './wiring.ts';
+import { buildStorage, kafkaSecurity } from './wiring.ts';
 
 export interface MaintenanceOptions {
   watch: boolean;
@@ -133,6 +133,7 @@ async function drIsActive(dr: SinkSettings, mode: DrActive, log: Logger): Promis
   const admin = new Kafka({
     clientId: `${dr['kafka.clientId']}-merge`,
     brokers: dr['kafka.brokers'],
+    ...kafkaSecurity(dr),
     logLevel: logLevel.NOTHING,
     retry: { retries: 2 },
   }).admin();

@@ -3,7 +3,15 @@
 // only: the ledger in storage is the truth), and shuts down by committing what it holds.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createWireDecoder, deadLetter, isRetriable, registerCompressionCodecs } from '@adlake/sdk';
+import {
+  checkConsumerAccess,
+  createWireDecoder,
+  deadLetter,
+  isRetriable,
+  kafkaAccessError,
+  KafkaRefusals,
+  registerCompressionCodecs,
+} from '@adlake/sdk';
 import type { WireDecoder } from '@adlake/sdk';
 import { createParquetFileWriter, DailyPartitioner, ddlPath, hiveCreateTable, SinkTask } from '@adlake/sink';
 import type { SinkRecord, SinkSettings } from '@adlake/sink';
@@ -16,6 +24,7 @@ import { serveMetrics } from './metrics.ts';
 import {
   buildKafka,
   buildRegistry,
+  kafkaAccess,
   buildStorage,
   eventClassesByTopic,
   loadEventModules,
@@ -47,7 +56,8 @@ export async function runSink(
   const topics = resolveTopics(settings, classes);
   const storage = buildStorage(settings);
   const registry = buildRegistry(settings);
-  const kafka = buildKafka(settings, log);
+  const refusals = new KafkaRefusals();
+  const kafka = buildKafka(settings, log, refusals);
   const root = settings['output.root'];
   const writerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -82,8 +92,19 @@ export async function runSink(
     sessionTimeout: settings['kafka.sessionTimeoutMs'],
     heartbeatInterval: Math.max(500, Math.floor(settings['kafka.sessionTimeoutMs'] / 10)),
   });
-  await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
-  await ensureTopic(admin, settings['dlq.topic'], log);
+  await checkRegistryAccess(registry, classes.get(topics[0] ?? '')?.subject, log);
+  const access = kafkaAccess(settings, [...topics, settings['dlq.topic']]);
+  try {
+    await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
+    // A missing ACL is one clear error now, not a retry loop once consuming (see checkConsumerAccess).
+    await checkConsumerAccess(admin, { ...access, topics }, refusals);
+    await ensureTopic(admin, settings['dlq.topic'], log);
+  } catch (error) {
+    await Promise.all([admin.disconnect(), producer.disconnect(), consumer.disconnect()]).catch(
+      () => undefined,
+    );
+    throw kafkaAccessError(error, access, refusals) ?? error;
+  }
 
   // kafkajs heartbeats only from its fetch loop or from inside eachBatch: a commit retrying through an HDFS
   // outage keeps the membership alive through the latest batch's heartbeat.
@@ -253,6 +274,12 @@ export async function runSink(
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   consumer.on(consumer.events.CRASH, (event) => {
+    const refused = kafkaAccessError(event.payload.error, access, refusals);
+    if (refused !== undefined) {
+      // kafkajs would restart into the same refusal: stop instead, saying who was refused what.
+      lifecycle.fail(refused.message, { code: refused.code });
+      return;
+    }
     log.error('consumer.crashed', { message: String(event.payload.error), restart: event.payload.restart });
     // kafkajs will not consume again: every topic has stopped.
     if (!event.payload.restart) lifecycle.fail('consumer crashed', { message: String(event.payload.error) });
@@ -273,6 +300,11 @@ export async function runSink(
           await decoder.prepare(batch.messages.map((m) => m.value));
           break;
         } catch (error) {
+          if (isAccessRefusal(error)) {
+            // Credentials revoked while running: every batch would fail the same way.
+            lifecycle.fail(String((error as Error).message), { code: errorCode(error) });
+            return;
+          }
           if (!isRetriable(error)) throw error;
           log.warn('registry.unavailable', { topic: batch.topic, attempt, message: String(error) });
           await new Promise((r) => setTimeout(r, Math.min(30_000, 200 * 2 ** attempt)));
@@ -340,6 +372,29 @@ export async function runSink(
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+function isAccessRefusal(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'AUTHENTICATION_FAILED' || code === 'AUTHORIZATION_FAILED';
+}
+
+/**
+ * One registry read at start-up, so that refused credentials stop the sink now with one clear error rather
+ * than at the first batch. An unreachable registry is only a warning: the sink waits for it while consuming.
+ */
+async function checkRegistryAccess(
+  registry: ReturnType<typeof buildRegistry>,
+  subject: string | undefined,
+  log: Logger,
+): Promise<void> {
+  if (subject === undefined) return;
+  try {
+    await registry.versions(subject);
+  } catch (error) {
+    if (isAccessRefusal(error)) throw error;
+    log.warn('registry.unavailable', { subject, message: String(error) });
+  }
 }
 
 async function ensureTopic(

@@ -3,12 +3,13 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as events from '@adlake/events';
-import { createRegistryClient, kafkaLogCreator } from '@adlake/sdk';
-import type { RegistryClient } from '@adlake/sdk';
-import { LocalStorage, SinkError, WebHdfsStorage } from '@adlake/sink';
+import { createRegistryClient, kafkaLogCreator, kafkaSecurityConfig, readSecret } from '@adlake/sdk';
+import type { KafkaAccess, KafkaRefusals, RegistryClient, SecretSource } from '@adlake/sdk';
+import { envName, LocalStorage, SinkError, WebHdfsStorage } from '@adlake/sink';
 import type { SinkSettings, Storage } from '@adlake/sink';
 import { WebHdfsClient } from '@adlake/webhdfs';
 import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
 import type { Logger } from './log.ts';
 
 /** What the sink needs of a generated event class. */
@@ -107,16 +108,95 @@ export function buildStorage(settings: SinkSettings): Storage {
   );
 }
 
-export function buildRegistry(settings: SinkSettings): RegistryClient {
-  return createRegistryClient({ url: settings['registry.url'] });
+/** A secret from its `…File` setting, else from the environment variable of its secret setting. */
+function secretSource(
+  settings: SinkSettings,
+  fileKey: 'kafka.sasl.passwordFile' | 'registry.passwordFile' | 'registry.clientSecretFile',
+  envKey: 'kafka.sasl.password' | 'registry.password' | 'registry.clientSecret',
+): SecretSource {
+  const file = settings[fileKey];
+  return file !== undefined ? { file } : { env: envName(envKey) };
 }
 
-export function buildKafka(settings: SinkSettings, log: Logger): Kafka {
+export function buildRegistry(settings: SinkSettings): RegistryClient {
+  const url = settings['registry.url'];
+  switch (settings['registry.auth']) {
+    case 'none':
+      return createRegistryClient({ url });
+    case 'basic':
+      return createRegistryClient({
+        url,
+        auth: {
+          username: settings['registry.username'] ?? '',
+          password: readSecret(
+            secretSource(settings, 'registry.passwordFile', 'registry.password'),
+            'registry.passwordFile',
+          ),
+        },
+      });
+    case 'client-credentials':
+      return createRegistryClient({
+        url,
+        clientCredentials: {
+          tokenUrl: settings['registry.tokenUrl'] ?? '',
+          clientId: settings['registry.clientId'] ?? '',
+          clientSecret: readSecret(
+            secretSource(settings, 'registry.clientSecretFile', 'registry.clientSecret'),
+            'registry.clientSecretFile',
+          ),
+        },
+      });
+  }
+}
+
+/** Who the sink is to Kafka and what it uses, for errors that name them. */
+export function kafkaAccess(settings: SinkSettings, topics: readonly string[]): KafkaAccess {
+  return {
+    brokers: settings['kafka.brokers'],
+    principal: settings['kafka.sasl.username'] ?? 'ANONYMOUS',
+    topics,
+    group: settings['kafka.groupId'],
+  };
+}
+
+/** TLS and SASL for every Kafka client the sink builds (the consumer's, the audit's, the merger's). */
+export function kafkaSecurity(settings: SinkSettings): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const sasl = settings['kafka.sasl.username'];
+  return kafkaSecurityConfig(
+    {
+      protocol: settings['kafka.securityProtocol'],
+      ...(settings['kafka.ssl.caFile'] === undefined ? {} : { caFile: settings['kafka.ssl.caFile'] }),
+      ...(settings['kafka.ssl.certFile'] === undefined ? {} : { certFile: settings['kafka.ssl.certFile'] }),
+      ...(settings['kafka.ssl.keyFile'] === undefined ? {} : { keyFile: settings['kafka.ssl.keyFile'] }),
+      ...(sasl === undefined
+        ? {}
+        : {
+            sasl: {
+              mechanism: settings['kafka.sasl.mechanism'],
+              username: sasl,
+              password: secretSource(settings, 'kafka.sasl.passwordFile', 'kafka.sasl.password'),
+            },
+          }),
+    },
+    {
+      sasl: 'kafka.sasl.username',
+      caFile: 'kafka.ssl.caFile',
+      certFile: 'kafka.ssl.certFile',
+      keyFile: 'kafka.ssl.keyFile',
+      password: 'kafka.sasl.passwordFile',
+    },
+  );
+}
+
+/** `refusals` learns of the authorization refusals kafkajs logs but leaves out of its errors. */
+export function buildKafka(settings: SinkSettings, log: Logger, refusals?: KafkaRefusals): Kafka {
   return new Kafka({
     clientId: settings['kafka.clientId'],
     brokers: settings['kafka.brokers'],
+    ...kafkaSecurity(settings),
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator((level, entry) => {
+      refusals?.observe(entry as { error?: unknown });
       if (level === 'error') log.error('kafka', { ...entry });
       else log.warn('kafka', { ...entry });
     }),

@@ -50,6 +50,7 @@ export type { KafkaLogLevel } from './kafka.ts';
 export { HEADER_SIZE, MAGIC_BYTE, WireEncoder, frame, readSchemaId } from './wire.ts';
 export {
   checkConsumerAccess,
+  KafkaRefusals,
   KAFKA_SECURITY_PROTOCOLS,
   kafkaAccessError,
   kafkaSecurityConfig,

@@ -142,6 +142,33 @@ const AUTHORIZATION_TYPES: Readonly<Record<string, string>> = {
   TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 'transactional id',
 };
 
+// kafkajs 2.2.4's messages for those codes, as its logger prints them when it drops the code from an error.
+const AUTHORIZATION_MESSAGES: Readonly<Record<string, string>> = {
+  'Not authorized to access topics: [Topic authorization failed]': 'TOPIC_AUTHORIZATION_FAILED',
+  'Not authorized to access group: Group authorization failed': 'GROUP_AUTHORIZATION_FAILED',
+  'Cluster authorization failed': 'CLUSTER_AUTHORIZATION_FAILED',
+  'Transactional ID authorization failed': 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+};
+
+/**
+ * The authorization refusals a client's kafkajs logger reported. kafkajs logs the broker's answer to a
+ * FindCoordinator request but then throws only "Failed to find group coordinator" (KafkaJSGroupCoordinatorNotFound),
+ * which looks retriable; with this record, kafkaAccessError can say it was a refused group. Feed it every log
+ * entry of the client (see `kafkaLogCreator`'s `write`).
+ */
+export class KafkaRefusals {
+  readonly #types = new Set<string>();
+
+  observe(entry: { readonly error?: unknown }): void {
+    const type = typeof entry.error === 'string' ? AUTHORIZATION_MESSAGES[entry.error] : undefined;
+    if (type !== undefined) this.#types.add(type);
+  }
+
+  has(type: string): boolean {
+    return this.#types.has(type);
+  }
+}
+
 // Node's TLS verification codes that no retry can fix.
 const TLS_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -169,15 +196,18 @@ function chain(error: unknown): unknown[] {
  * Kafka's refusal hidden in `error`, as an SdkError (AUTHENTICATION_FAILED or AUTHORIZATION_FAILED, not
  * retriable) that names the cluster, the principal and the resource; undefined for any other failure.
  */
-export function kafkaAccessError(error: unknown, access: KafkaAccess): SdkError | undefined {
+export function kafkaAccessError(
+  error: unknown,
+  access: KafkaAccess,
+  refusals?: KafkaRefusals,
+): SdkError | undefined {
   const cluster = `Kafka at ${access.brokers.join(',')}`;
   for (const e of chain(error)) {
-    const { name, type, code, message } = (e ?? {}) as {
-      name?: unknown;
-      type?: unknown;
-      code?: unknown;
-      message?: unknown;
-    };
+    const { name, code, message } = (e ?? {}) as { name?: unknown; code?: unknown; message?: unknown };
+    let { type } = (e ?? {}) as { type?: unknown };
+    if (name === 'KafkaJSGroupCoordinatorNotFound' && refusals?.has('GROUP_AUTHORIZATION_FAILED') === true) {
+      type = 'GROUP_AUTHORIZATION_FAILED';
+    }
     const text = typeof message === 'string' ? message : '';
     if (name === 'KafkaJSSASLAuthenticationError') {
       return new SdkError(
@@ -213,10 +243,14 @@ export function kafkaAccessError(error: unknown, access: KafkaAccess): SdkError 
 
 /**
  * Checks before consuming that `access.principal` may describe its topics and use its group, so that a
- * missing ACL is one clear error at start-up. kafkajs hides a group refusal behind "Failed to find group
- * coordinator" (it drops the broker's error code), which would be retried; DescribeGroups reports it.
+ * missing ACL is one clear error at start-up rather than a consumer that retries joining for ever. kafkajs
+ * hides a group refusal behind "Failed to find group coordinator"; pass the client's `refusals` to name it.
  */
-export async function checkConsumerAccess(admin: Admin, access: KafkaAccess): Promise<void> {
+export async function checkConsumerAccess(
+  admin: Admin,
+  access: KafkaAccess,
+  refusals?: KafkaRefusals,
+): Promise<void> {
   try {
     if ((access.topics ?? []).length > 0)
       await admin.fetchTopicMetadata({ topics: [...(access.topics ?? [])] });
@@ -233,6 +267,6 @@ export async function checkConsumerAccess(admin: Admin, access: KafkaAccess): Pr
     }
   } catch (error) {
     if (error instanceof SdkError) throw error;
-    throw kafkaAccessError(error, access) ?? error;
+    throw kafkaAccessError(error, access, refusals) ?? error;
   }
 }

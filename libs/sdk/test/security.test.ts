@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SdkError } from '../src/errors.ts';
-import { kafkaAccessError, kafkaSecurityConfig, readSecret } from '../src/security.ts';
+import { KafkaRefusals, kafkaAccessError, kafkaSecurityConfig, readSecret } from '../src/security.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sdk-security-'));
 const file = (name: string, text: string) => {
@@ -140,4 +140,16 @@ test('any other failure is not mistaken for a refusal', () => {
     kafkaAccessError(Object.assign(new Error('x'), { type: 'NOT_LEADER_FOR_PARTITION' }), access),
     undefined,
   );
+});
+
+test('a group refusal kafkajs reports only as "Failed to find group coordinator" is named from its log', () => {
+  const notFound = Object.assign(new Error('Failed to find group coordinator'), {
+    name: 'KafkaJSGroupCoordinatorNotFound',
+  });
+  const refusals = new KafkaRefusals();
+  assert.equal(kafkaAccessError(notFound, access, refusals), undefined, 'no refusal seen: not a refusal');
+  refusals.observe({ error: 'Not authorized to access group: Group authorization failed' });
+  const mapped = kafkaAccessError(notFound, access, refusals);
+  assert.equal(mapped?.code, 'AUTHORIZATION_FAILED');
+  assert.match(mapped?.message ?? '', /to use group adlake-hdfs-sink/);
 });

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { SinkError } from '../errors.ts';
 
-type Kind = 'string' | 'integer' | 'list' | 'enum';
+/** `secret`: read only from the environment, never from the settings file, and never printed. */
+type Kind = 'string' | 'integer' | 'list' | 'enum' | 'secret';
 
 interface SettingSpec {
   key: string;
@@ -35,6 +36,56 @@ export const SETTINGS = [
     doc: 'How long the group waits for a silent member (a crashed sink) before its partitions move to another.',
   }),
   spec({
+    key: 'kafka.securityProtocol',
+    kind: 'enum',
+    values: ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'],
+    default: 'PLAINTEXT',
+    doc: 'How the sink talks to Kafka, as in Kafka client configs: TLS (SSL), SASL, both, or neither.',
+  }),
+  spec({
+    key: 'kafka.ssl.caFile',
+    kind: 'string',
+    default: undefined,
+    doc: "PEM file of the CA(s) that signed the brokers' certificates; default Node's bundled roots.",
+  }),
+  spec({
+    key: 'kafka.ssl.certFile',
+    kind: 'string',
+    default: undefined,
+    doc: "PEM file of the sink's client certificate, for brokers that require mutual TLS (with kafka.ssl.keyFile).",
+  }),
+  spec({
+    key: 'kafka.ssl.keyFile',
+    kind: 'string',
+    default: undefined,
+    doc: "PEM file of the client certificate's private key.",
+  }),
+  spec({
+    key: 'kafka.sasl.mechanism',
+    kind: 'enum',
+    values: ['scram-sha-512', 'scram-sha-256', 'plain'],
+    default: 'scram-sha-512',
+    doc: 'SASL mechanism, with kafka.securityProtocol SASL_SSL or SASL_PLAINTEXT.',
+  }),
+  spec({
+    key: 'kafka.sasl.username',
+    kind: 'string',
+    default: undefined,
+    doc: 'SASL user (the principal the brokers authorize).',
+  }),
+  spec({
+    key: 'kafka.sasl.passwordFile',
+    kind: 'string',
+    default: undefined,
+    doc: "File holding the SASL user's password (its only content); or set the password itself in the environment (kafka.sasl.password).",
+  }),
+  spec({
+    key: 'kafka.sasl.password',
+    kind: 'secret',
+    default: undefined,
+    doc: 'The SASL password, from the environment only: never from the settings file, never printed.',
+  }),
+  spec({
     key: 'topics',
     kind: 'list',
     default: [],
@@ -63,6 +114,55 @@ export const SETTINGS = [
     kind: 'string',
     default: 'http://127.0.0.1:8081/apis/ccompat/v7',
     doc: 'Confluent-compatible schema registry API.',
+  }),
+  spec({
+    key: 'registry.auth',
+    kind: 'enum',
+    values: ['none', 'basic', 'client-credentials'],
+    default: 'none',
+    doc: 'How the sink authenticates to the registry: not at all, a user and password (basic), or an OAuth 2 client id and secret exchanged for tokens at registry.tokenUrl.',
+  }),
+  spec({
+    key: 'registry.username',
+    kind: 'string',
+    default: undefined,
+    doc: 'Basic auth: the user (for Confluent Cloud, the API key; for Apicurio, a client id).',
+  }),
+  spec({
+    key: 'registry.passwordFile',
+    kind: 'string',
+    default: undefined,
+    doc: 'Basic auth: file holding the password; or set it in the environment (registry.password).',
+  }),
+  spec({
+    key: 'registry.password',
+    kind: 'secret',
+    default: undefined,
+    doc: 'Basic auth password, from the environment only.',
+  }),
+  spec({
+    key: 'registry.tokenUrl',
+    kind: 'string',
+    default: undefined,
+    doc: "Client credentials: the identity provider's token endpoint (Keycloak: <base>/realms/<realm>/protocol/openid-connect/token).",
+  }),
+  spec({
+    key: 'registry.clientId',
+    kind: 'string',
+    default: undefined,
+    doc: 'Client credentials: the client id.',
+  }),
+  spec({
+    key: 'registry.clientSecretFile',
+    kind: 'string',
+    default: undefined,
+    doc: 'Client credentials: file holding the client secret; or set it in the environment (registry.clientSecret).',
+  }),
+  spec({
+    key: 'registry.clientSecret',
+    kind: 'secret',
+    default: undefined,
+    doc: 'Client credentials: the client secret, from the environment only.',
   }),
   spec({
     key: 'storage.kind',
@@ -261,9 +361,11 @@ type ValueOf<S extends SettingSpec> = S['kind'] extends 'integer'
     ? NonNullable<S['values']>[number]
     : S['kind'] extends 'list'
       ? string[]
-      : S['default'] extends undefined
+      : S['kind'] extends 'secret'
         ? string | undefined
-        : string;
+        : S['default'] extends undefined
+          ? string | undefined
+          : string;
 
 export type SinkSettings = { [S in Setting as S['key']]: ValueOf<S> };
 
@@ -294,6 +396,13 @@ export function loadSettings(
     if (!known.has(key))
       problems.push(`${key}: unknown setting in ${options.file} (known: ${[...known].join(', ')})`);
   }
+  for (const s of SETTINGS as readonly SettingSpec[]) {
+    if (s.kind === 'secret' && fromFile[s.key] !== undefined) {
+      problems.push(
+        `${s.key}: a secret may not be written in ${options.file}; set ${envName(s.key)} or the matching …File setting`,
+      );
+    }
+  }
   const out: Record<string, unknown> = {};
   for (const s of SETTINGS as readonly SettingSpec[]) {
     const name = envName(s.key);
@@ -304,16 +413,19 @@ export function loadSettings(
         : fromFile[s.key] !== undefined
           ? String(options.file)
           : 'default';
-    if (raw === undefined) {
+    if (raw === undefined || (s.kind === 'secret' && env[name] === undefined)) {
       out[s.key] = s.default;
       continue;
     }
     const parsed = parse(s, raw);
     if (typeof parsed === 'string' && parsed.startsWith('!'))
-      problems.push(`${s.key}: ${JSON.stringify(raw)} ${parsed.slice(1)} (from ${source})`);
+      problems.push(
+        `${s.key}: ${s.kind === 'secret' ? '(the value)' : JSON.stringify(raw)} ${parsed.slice(1)} (from ${source})`,
+      );
     else out[s.key] = parsed;
   }
   const settings = out as SinkSettings;
+  problems.push(...securityProblems(settings));
   if (options.forRun !== false && settings.topics.length === 0 && settings.topicPattern === undefined) {
     problems.push(`topics: set topics (${envName('topics')}) or topicPattern (${envName('topicPattern')})`);
   }
@@ -341,6 +453,42 @@ export function loadSettings(
   return settings;
 }
 
+/** Settings that only make sense together: SASL needs a user and a password, each registry auth its parts. */
+function securityProblems(settings: SinkSettings): string[] {
+  const problems: string[] = [];
+  const has = (key: SettingKey) => settings[key] !== undefined;
+  if (settings['kafka.securityProtocol'].startsWith('SASL_')) {
+    if (!has('kafka.sasl.username'))
+      problems.push(
+        `kafka.sasl.username: required with kafka.securityProtocol ${settings['kafka.securityProtocol']}`,
+      );
+    if (!has('kafka.sasl.passwordFile') && !has('kafka.sasl.password')) {
+      problems.push(
+        `kafka.sasl.passwordFile: required with kafka.securityProtocol ${settings['kafka.securityProtocol']} (or set ${envName('kafka.sasl.password')})`,
+      );
+    }
+  }
+  const auth = settings['registry.auth'];
+  if (auth === 'basic') {
+    if (!has('registry.username')) problems.push('registry.username: required with registry.auth basic');
+    if (!has('registry.passwordFile') && !has('registry.password'))
+      problems.push(
+        `registry.passwordFile: required with registry.auth basic (or set ${envName('registry.password')})`,
+      );
+  }
+  if (auth === 'client-credentials') {
+    for (const key of ['registry.tokenUrl', 'registry.clientId'] as const) {
+      if (!has(key)) problems.push(`${key}: required with registry.auth client-credentials`);
+    }
+    if (!has('registry.clientSecretFile') && !has('registry.clientSecret')) {
+      problems.push(
+        `registry.clientSecretFile: required with registry.auth client-credentials (or set ${envName('registry.clientSecret')})`,
+      );
+    }
+  }
+  return problems;
+}
+
 /** The settings reference, for `--help` and the docs. */
 export function describeSettings(): string {
   return (SETTINGS as readonly SettingSpec[])
@@ -355,6 +503,7 @@ export function describeSettings(): string {
 function parse(s: SettingSpec, raw: unknown): unknown {
   switch (s.kind) {
     case 'string':
+    case 'secret':
       return typeof raw === 'string' && raw.length > 0 ? raw : '!is not a non-empty string';
     case 'enum':
       return typeof raw === 'string' && s.values?.includes(raw)

@@ -74,3 +74,58 @@ test('env names are derived from keys, and the reference lists every key with it
   const reference = describeSettings();
   for (const s of SETTINGS) assert.ok(reference.includes(`  ${s.key}`), s.key);
 });
+
+test('a secret in the settings file is refused, naming the setting and its environment variable, never the value', (t) => {
+  const file = configFile(t, { topics: ['t'], kafka: { sasl: { password: 'hunter2-in-a-file' } } });
+  assert.throws(
+    () => loadSettings({ file, env: {} }),
+    (error: unknown) => {
+      assert.ok(error instanceof SinkError);
+      assert.match(
+        error.message,
+        /kafka\.sasl\.password: a secret may not be written in .*; set ADLAKE_SINK_KAFKA_SASL_PASSWORD/,
+      );
+      assert.doesNotMatch(error.message, /hunter2/);
+      return true;
+    },
+  );
+});
+
+test('a secret comes from its environment variable', () => {
+  const settings = loadSettings({
+    env: {
+      ADLAKE_SINK_TOPICS: 't',
+      ADLAKE_SINK_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+      ADLAKE_SINK_KAFKA_SASL_USERNAME: 'adlake-sink',
+      ADLAKE_SINK_KAFKA_SASL_PASSWORD: 'from-env',
+    },
+  });
+  assert.equal(settings['kafka.sasl.password'], 'from-env');
+  assert.equal(settings['kafka.securityProtocol'], 'SASL_SSL');
+});
+
+test('security settings that only work together are checked together', () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadSettings({ env: { ADLAKE_SINK_TOPICS: 't', ...env } });
+      return '';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const sasl = problems({ ADLAKE_SINK_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL' });
+  assert.match(sasl, /kafka\.sasl\.username: required with kafka\.securityProtocol SASL_SSL/);
+  assert.match(sasl, /kafka\.sasl\.passwordFile: required .* \(or set ADLAKE_SINK_KAFKA_SASL_PASSWORD\)/);
+  assert.match(
+    problems({ ADLAKE_SINK_REGISTRY_AUTH: 'basic' }),
+    /registry\.username: required with registry\.auth basic/,
+  );
+  const oauth = problems({
+    ADLAKE_SINK_REGISTRY_AUTH: 'client-credentials',
+    ADLAKE_SINK_REGISTRY_CLIENT_ID: 'c',
+  });
+  assert.match(oauth, /registry\.tokenUrl: required/);
+  assert.match(oauth, /registry\.clientSecretFile: required/);
+  assert.doesNotMatch(oauth, /registry\.clientId: required/);
+  assert.equal(problems({ ADLAKE_SINK_KAFKA_SECURITY_PROTOCOL: 'SSL' }), '', 'TLS alone needs nothing more');
+});

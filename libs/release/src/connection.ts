@@ -3,22 +3,31 @@
 import { readFile } from 'node:fs/promises';
 import { ReleaseError } from './errors.ts';
 import { SchemaRegistryClient } from '@adlake/registry';
+import type { ClientCredentials } from '@adlake/registry';
 
 export interface RegistryConnection {
   url: string;
   basicAuth?: string;
   bearerToken?: string;
+  clientCredentials?: ClientCredentials;
 }
 
 export const REGISTRY_ENV = {
   url: 'AVRO_GOV_REGISTRY_URL',
   auth: 'AVRO_GOV_REGISTRY_AUTH',
   token: 'AVRO_GOV_REGISTRY_TOKEN',
+  tokenUrl: 'AVRO_GOV_REGISTRY_TOKEN_URL',
+  clientId: 'AVRO_GOV_REGISTRY_CLIENT_ID',
+  clientSecret: 'AVRO_GOV_REGISTRY_CLIENT_SECRET',
 } as const;
 
+const FILE_KEYS = ['url', 'auth', 'token', 'tokenUrl', 'clientId', 'clientSecret'] as const;
+
 /**
- * The registry connection: `url` (a flag) wins, then the file, then the environment. The file is JSON
- * `{ "url": "...", "auth": "user:password" }` or `{ "url": "...", "token": "..." }`.
+ * The registry connection: `url` (a flag) wins, then the file, then the environment; credentials come from
+ * the file when it has any, else from the environment, and one kind at a time. The file is JSON
+ * `{ "url": "...", "auth": "user:password" }`, `{ "url": "...", "token": "..." }` or, for an OAuth 2
+ * identity provider, `{ "url": "...", "tokenUrl": "...", "clientId": "...", "clientSecret": "..." }`.
  */
 export async function resolveRegistryConnection(options: {
   url?: string | undefined;
@@ -26,7 +35,7 @@ export async function resolveRegistryConnection(options: {
   env?: NodeJS.ProcessEnv;
 }): Promise<RegistryConnection> {
   const env = options.env ?? process.env;
-  let fromFile: { url?: unknown; auth?: unknown; token?: unknown } = {};
+  let fromFile: Partial<Record<(typeof FILE_KEYS)[number], unknown>> = {};
   if (options.configFile !== undefined) {
     let text: string;
     try {
@@ -45,7 +54,7 @@ export async function resolveRegistryConnection(options: {
         context: { file: options.configFile, configKey: '--registry-config' },
       });
     }
-    for (const key of ['url', 'auth', 'token'] as const) {
+    for (const key of FILE_KEYS) {
       if (fromFile[key] !== undefined && typeof fromFile[key] !== 'string') {
         throw new ReleaseError(
           'CONFIG_INVALID',
@@ -65,12 +74,43 @@ export async function resolveRegistryConnection(options: {
       { context: { configKey: REGISTRY_ENV.url } },
     );
   }
-  const basicAuth = (fromFile.auth as string | undefined) ?? env[REGISTRY_ENV.auth];
-  const bearerToken = (fromFile.token as string | undefined) ?? env[REGISTRY_ENV.token];
+  // Credentials come whole from one place: the file when it holds any, else the environment.
+  const fileHasCredentials = FILE_KEYS.some((key) => key !== 'url' && fromFile[key] !== undefined);
+  const pick = (key: (typeof FILE_KEYS)[number], envKey: keyof typeof REGISTRY_ENV): string | undefined => {
+    const value = fileHasCredentials ? (fromFile[key] as string | undefined) : env[REGISTRY_ENV[envKey]];
+    return value === '' ? undefined : value;
+  };
+  const basicAuth = pick('auth', 'auth');
+  const bearerToken = pick('token', 'token');
+  const tokenUrl = pick('tokenUrl', 'tokenUrl');
+  const clientId = pick('clientId', 'clientId');
+  const clientSecret = pick('clientSecret', 'clientSecret');
+  const oauth = [tokenUrl, clientId, clientSecret];
+  if (oauth.some((v) => v !== undefined) && oauth.some((v) => v === undefined)) {
+    const missing = (['tokenUrl', 'clientId', 'clientSecret'] as const).filter(
+      (_, i) => oauth[i] === undefined,
+    );
+    throw new ReleaseError(
+      'CONFIG_INVALID',
+      `registry client credentials need tokenUrl, clientId and clientSecret; missing ${missing.map((k) => `${k} (${REGISTRY_ENV[k]})`).join(', ')}`,
+      { context: { configKey: REGISTRY_ENV[missing[0] ?? 'tokenUrl'] } },
+    );
+  }
+  const kinds = [basicAuth, bearerToken, tokenUrl].filter((v) => v !== undefined).length;
+  if (kinds > 1) {
+    throw new ReleaseError(
+      'CONFIG_INVALID',
+      `registry credentials: give one of auth (${REGISTRY_ENV.auth}), token (${REGISTRY_ENV.token}) and client credentials (${REGISTRY_ENV.tokenUrl}), not several`,
+      { context: { configKey: REGISTRY_ENV.auth } },
+    );
+  }
   return {
     url,
-    ...(basicAuth === undefined || basicAuth === '' ? {} : { basicAuth }),
-    ...(bearerToken === undefined || bearerToken === '' ? {} : { bearerToken }),
+    ...(basicAuth === undefined ? {} : { basicAuth }),
+    ...(bearerToken === undefined ? {} : { bearerToken }),
+    ...(tokenUrl === undefined || clientId === undefined || clientSecret === undefined
+      ? {}
+      : { clientCredentials: { tokenUrl, clientId, clientSecret } }),
   };
 }
 

@@ -9,6 +9,10 @@ export const ReleaseErrorCodes = [
   'CODEGEN_FAILED',
   'REGISTRY_UNREACHABLE',
   'REGISTRY_ERROR',
+  /** The registry (or its token endpoint) refused the credentials: 401. */
+  'REGISTRY_UNAUTHENTICATED',
+  /** The credentials are valid but may not register: 403. */
+  'REGISTRY_FORBIDDEN',
 ] as const;
 
 export type ReleaseErrorCode = (typeof ReleaseErrorCodes)[number];

@@ -184,7 +184,7 @@ async function step<T>(entry: PlanEntry, what: string, call: () => Promise<T>): 
     const status = error.context.httpStatus;
     const hint =
       status === 401 || status === 403
-        ? 'the registry rejected the credentials; check AVRO_GOV_REGISTRY_AUTH / AVRO_GOV_REGISTRY_TOKEN or --registry-config'
+        ? 'the registry rejected the credentials, or they may not register; check AVRO_GOV_REGISTRY_AUTH / AVRO_GOV_REGISTRY_TOKEN / AVRO_GOV_REGISTRY_CLIENT_ID or --registry-config'
         : status === 409
           ? `the registry refuses it as incompatible at its level; fix ${entry.file} or its compatibility config`
           : 'subjects registered before it stay registered; rerun to finish the rest';

@@ -26,8 +26,10 @@ nothing twice; after a failure it finishes the rest.
 Options:
 ${WORKSPACE_HELP}
   --registry-url <u>       Confluent-compatible API base URL (default: $${REGISTRY_ENV.url})
-  --registry-config <file> JSON {"url", "auth": "user:password"} or {"url", "token"}; keep it out of git.
-                           Otherwise credentials come from $${REGISTRY_ENV.auth} or $${REGISTRY_ENV.token}
+  --registry-config <file> JSON {"url", "auth": "user:password"}, {"url", "token"} or, for an OAuth 2
+                           identity provider, {"url", "tokenUrl", "clientId", "clientSecret"}; keep it out
+                           of git. Otherwise credentials come from $${REGISTRY_ENV.auth}, $${REGISTRY_ENV.token}
+                           or $${REGISTRY_ENV.tokenUrl} + $${REGISTRY_ENV.clientId} + $${REGISTRY_ENV.clientSecret}
   --dry-run                print the plan, change nothing
   --manifest <file>        where apply writes the manifest (default: ${DEFAULT_MANIFEST})
   --references <mode>      subjects (default): shared types get their own subject and are referenced;

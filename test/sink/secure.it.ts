@@ -5,12 +5,14 @@
 // secret that Keycloak refuses. Each stops the sink with one clear line, exit 1, no stack trace, no retry
 // storm. No secret appears in anything the processes print.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { AdImpression } from '@adlake/events';
-import { createProducer, createRegistryClient, registerCompressionCodecs } from '@adlake/sdk';
+import { createConsumer, createProducer, createRegistryClient, registerCompressionCodecs } from '@adlake/sdk';
 import type { RegistryClientOptions } from '@adlake/sdk';
 import { LocalStorage } from '@adlake/sink';
 import { down, endpoints, loadStackConfig, silentLogger, up } from '@adlake/stack';
@@ -26,6 +28,7 @@ import {
 } from '../support/sink-harness.ts';
 import { uniqueName } from '../support/unique.ts';
 
+const SINK_MAIN = fileURLToPath(new URL('../../apps/sink/src/main.ts', import.meta.url));
 const config = loadStackConfig();
 const { secureKafka, secureRegistry } = endpoints(config);
 const topic = uniqueName('adserver.it-secure');
@@ -35,6 +38,8 @@ const EVENTS = 600;
 const lakeDir = mkdtempSync(join(tmpdir(), 'sink-secure-'));
 const root = '/lake';
 const secretOf = (file: string) => readFileSync(file, 'utf8').trim();
+const metricsPort = 38_100 + Math.floor(Math.random() * 800);
+let sentIds: string[] = [];
 
 let started: ServiceName[] = [];
 
@@ -135,6 +140,7 @@ test('the release client registers, the producer principal sends, the sink write
   registerCompressionCodecs();
   const next = simulatedImpressions(4242, 2);
   const events = Array.from({ length: EVENTS }, () => next());
+  sentIds = events.map((e) => String((e as { event_id: unknown }).event_id));
   // The release step's identity registers the schema; the producer then only looks it up.
   const release = createProducer({
     kafka: kafka('producer'),
@@ -153,7 +159,13 @@ test('the release client registers, the producer principal sends, the sink write
   await producer.sendBatch(AdImpression, events.slice(10) as never, { topic });
   await producer.close();
 
-  const sink = startSink('run', sinkEnv());
+  // The Kafka password from the environment this time (the other runs read it from its file).
+  const secretInEnv = sinkEnv({
+    ADLAKE_SINK_METRICS_PORT: String(metricsPort),
+    ADLAKE_SINK_KAFKA_SASL_PASSWORD: secretOf(secureKafka.users.sink.passwordFile),
+  });
+  delete secretInEnv['ADLAKE_SINK_KAFKA_SASL_PASSWORD_FILE'];
+  const sink = startSink('run', secretInEnv);
   const offsets = kafka('admin').admin();
   await offsets.connect();
   const target = new Map(
@@ -165,8 +177,20 @@ test('the release client registers, the producer principal sends, the sink write
     EVENTS,
   );
   await waitCommitted(new LocalStorage(lakeDir), root, topic, target, [sink], 120_000);
+  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  assert.match(metrics, /adlake_sink/);
+  assertNoSecret(metrics);
   await stopSink(sink);
   assertNoSecret(sink.output.join(''));
+  // What the sink prints about itself, with a secret in its environment, shows none.
+  for (const args of [['--help'], ['settings'], ['run', '--help']]) {
+    const shown = spawnSync(process.execPath, [SINK_MAIN, ...args], {
+      env: { ...process.env, ...secretInEnv },
+      encoding: 'utf8',
+    });
+    assert.equal(shown.status, 0, shown.stderr);
+    assertNoSecret(`${shown.stdout}${shown.stderr}`);
+  }
 
   // The audit reads the ledger, the files (DuckDB) and Kafka's offsets, over TLS as the sink principal.
   const audit = await runSinkToEnd('audit', sinkEnv(), ['--topic', topic, '--format', 'json']);
@@ -210,4 +234,39 @@ test('a registry secret Keycloak refuses stops the sink with one line naming the
   const run = await runSinkToEnd('run', sinkEnv({ ADLAKE_SINK_REGISTRY_CLIENT_SECRET_FILE: wrong }), []);
   assert.equal(run.code, 1, run.output.slice(-2000));
   assertOneClearLine(run.output, new RegExp(`refused client "${secureRegistry.clients.reader.clientId}"`));
+});
+
+test('the SDK consumer, as the sink principal with read-only registry rights, reads every event typed', async () => {
+  const received: string[] = [];
+  let done!: () => void;
+  const all = new Promise<void>((resolve) => (done = resolve));
+  const consumer = createConsumer({
+    kafka: kafka('sink'),
+    registry: createRegistryClient(registry('reader')),
+    groupId: uniqueName('adlake-sdk-secure'),
+  });
+  consumer.subscribe(
+    AdImpression,
+    (event) => {
+      received.push(event.value.event_id);
+      if (received.length === EVENTS) done();
+    },
+    { topic, fromBeginning: true },
+  );
+  await consumer.run();
+  const timeout = setTimeout(() => done(), 60_000);
+  await all;
+  clearTimeout(timeout);
+  await consumer.close();
+  assert.deepEqual([...received].sort(), [...sentIds].sort());
+});
+
+test('a CA file that did not sign the broker certificate stops the sink with one line', async () => {
+  const run = await runSinkToEnd(
+    'run',
+    sinkEnv({ ADLAKE_SINK_KAFKA_SSL_CA_FILE: '/etc/ssl/certs/ca-certificates.crt' }),
+    [],
+  );
+  assert.equal(run.code, 1, run.output.slice(-2000));
+  assertOneClearLine(run.output, /TLS certificate is not trusted/);
 });

@@ -48,6 +48,7 @@ const RELEASE_ENV = {
 const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ['npm ci && npm run main', { skip: 'npm ci is what CI ran before this test; `npm run main` runs next' }],
   ['npm run main', { timeoutMs: 10 * MINUTE }],
+  ['npm run main -- --secure --events 20000', { timeoutMs: 10 * MINUTE }],
   ['npm ci && npm test', { skip: 'this test is part of `npm test`' }],
   ['npm test', { skip: 'this test is part of it' }],
   ['adlake-sink run', { skip: 'prose: the command named, its options follow' }],

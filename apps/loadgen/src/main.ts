@@ -4,10 +4,17 @@ import { parseArgs } from 'node:util';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
 import {
   createProducer,
+  createRegistryClient,
   ignoreKafkajsTimerWarning,
+  KAFKA_SECURITY_PROTOCOLS,
+  kafkaAccessError,
   kafkaLogCreator,
+  kafkaSecurityConfig,
+  readSecret,
   registerCompressionCodecs,
+  SdkError,
 } from '@adlake/sdk';
+import type { KafkaSecurityProtocol } from '@adlake/sdk';
 import { Kafka, logLevel } from 'kafkajs';
 import { AdServerSimulator } from '@adlake/simulator';
 import type { SimulatedEvent } from '@adlake/simulator';
@@ -28,7 +35,19 @@ Options:
   --rate <n>            send at most n events per second (default: as fast as the producer goes)
   --auto-register       register the schemas if missing (local development only)
   --json                print the summary as JSON
-  -h, --help            show this text`;
+  -h, --help            show this text
+
+Secured clusters (secrets only from files or the environment, never as arguments):
+  --security-protocol <p>       PLAINTEXT (default), SSL, SASL_PLAINTEXT or SASL_SSL
+  --ca-file <file>              PEM of the CA that signed the brokers' certificates
+  --sasl-username <user>        SCRAM-SHA-512 user
+  --sasl-password-file <file>   its password (or set ADLAKE_LOADGEN_SASL_PASSWORD)
+  --registry-token-url <url>    OAuth 2 token endpoint of the registry's identity provider
+  --registry-client-id <id>     client id for the client-credentials flow
+  --registry-client-secret-file <file>  its secret (or set ADLAKE_LOADGEN_REGISTRY_CLIENT_SECRET)
+
+Topics that do not exist are created; on a secured cluster the producer usually may not, so create them
+beforehand.`;
 
 export interface LoadSummary {
   events: number;
@@ -49,6 +68,13 @@ async function main(): Promise<number> {
       batch: { type: 'string', default: '1000' },
       rate: { type: 'string' },
       'auto-register': { type: 'boolean', default: false },
+      'security-protocol': { type: 'string', default: 'PLAINTEXT' },
+      'ca-file': { type: 'string' },
+      'sasl-username': { type: 'string' },
+      'sasl-password-file': { type: 'string' },
+      'registry-token-url': { type: 'string' },
+      'registry-client-id': { type: 'string' },
+      'registry-client-secret-file': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -61,25 +87,72 @@ async function main(): Promise<number> {
   const batchSize = positive('--batch', values.batch);
   const rate = values.rate === undefined ? undefined : positive('--rate', values.rate);
   registerCompressionCodecs();
+  const protocol = values['security-protocol'];
+  if (!(KAFKA_SECURITY_PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new UsageError(
+      `--security-protocol: "${protocol}" is not one of ${KAFKA_SECURITY_PROTOCOLS.join(', ')}`,
+    );
+  }
+  const username = values['sasl-username'];
+  const brokers = values.brokers.split(',');
   const kafka = new Kafka({
     clientId: 'adlake-loadgen',
-    brokers: values.brokers.split(','),
+    brokers,
+    ...kafkaSecurityConfig(
+      {
+        protocol: protocol as KafkaSecurityProtocol,
+        ...(values['ca-file'] === undefined ? {} : { caFile: values['ca-file'] }),
+        ...(username === undefined
+          ? {}
+          : {
+              sasl: {
+                mechanism: 'scram-sha-512',
+                username,
+                password:
+                  values['sasl-password-file'] === undefined
+                    ? { env: 'ADLAKE_LOADGEN_SASL_PASSWORD' }
+                    : { file: values['sasl-password-file'] },
+              },
+            }),
+      },
+      { sasl: '--sasl-username', caFile: '--ca-file', password: '--sasl-password-file' },
+    ),
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(),
   });
   const classes = { impression: AdImpression, click: AdClick, engagement: AdEngagement } as const;
-  await ensureTopics(
-    kafka,
-    Object.values(classes).map((c) => c.topic ?? ''),
-    positive('--partitions', values.partitions),
-  );
+  const topics = Object.values(classes).map((c) => c.topic ?? '');
+  const access = { brokers, principal: username ?? 'ANONYMOUS', topics };
+  try {
+    await ensureTopics(kafka, topics, positive('--partitions', values.partitions));
+  } catch (error) {
+    throw kafkaAccessError(error, access) ?? error;
+  }
 
-  const producer = createProducer({
-    kafka,
-    registry: { url: values['registry-url'] },
-    autoRegister: values['auto-register'],
-  });
-  await producer.connect();
+  const tokenUrl = values['registry-token-url'];
+  const clientId = values['registry-client-id'];
+  const registry =
+    tokenUrl === undefined || clientId === undefined
+      ? { url: values['registry-url'] }
+      : createRegistryClient({
+          url: values['registry-url'],
+          clientCredentials: {
+            tokenUrl,
+            clientId,
+            clientSecret: readSecret(
+              values['registry-client-secret-file'] === undefined
+                ? { env: 'ADLAKE_LOADGEN_REGISTRY_CLIENT_SECRET' }
+                : { file: values['registry-client-secret-file'] },
+              '--registry-client-secret-file',
+            ),
+          },
+        });
+  const producer = createProducer({ kafka, registry, autoRegister: values['auto-register'] });
+  try {
+    await producer.connect();
+  } catch (error) {
+    throw kafkaAccessError(error, access) ?? error;
+  }
   const sim = new AdServerSimulator({
     seed: positive('--seed', values.seed),
     days: positive('--days', values.days),
@@ -204,6 +277,11 @@ ignoreKafkajsTimerWarning();
 try {
   process.exitCode = await main();
 } catch (error) {
-  console.error(error instanceof UsageError ? `adlake-loadgen: ${error.message}` : error);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
+  // A usage, configuration or access problem is one line; anything else keeps its stack for a bug report.
+  const oneLine =
+    error instanceof UsageError ||
+    (error instanceof SdkError &&
+      ['CONFIG_INVALID', 'AUTHENTICATION_FAILED', 'AUTHORIZATION_FAILED'].includes(error.code));
+  console.error(oneLine ? `adlake-loadgen: ${(error as Error).message}` : error);
+  process.exitCode = error instanceof UsageError || (error as SdkError).code === 'CONFIG_INVALID' ? 2 : 1;
 }

@@ -2,15 +2,17 @@
 // registers the schemas as the CI release step would, starts the sink, sends simulated ad-server traffic
 // through the typed SDK, waits until the sink has committed every event, audits the output with DuckDB
 // and prints a summary. The steps are the real commands, run as child processes.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ignoreKafkajsTimerWarning } from '@adlake/sdk';
 import { LocalStorage, WebHdfsStorage } from '@adlake/sink';
 import type { Storage } from '@adlake/sink';
 import { down, endpoints, loadStackConfig, up } from '@adlake/stack';
-import type { ServiceName } from '@adlake/stack';
+import type { ServiceName, StackEndpoints } from '@adlake/stack';
+import type { KafkaConfig } from 'kafkajs';
 import { WebHdfsClient } from '@adlake/webhdfs';
 import { failoverDrill } from './drill.ts';
-import { committedTotal, highWatermarks, run, startChild, sum } from './processes.ts';
+import { committedTotal, createTopics, highWatermarks, run, startChild, sum } from './processes.ts';
 
 const TOPICS = ['adserver.impressions', 'adserver.clicks', 'adserver.engagements'];
 
@@ -31,6 +33,9 @@ Options:
   --failover-drill   run a DR sink beside production, stop production midway while DR carries the load,
                      merge DR into production, restart production, compact and audit (docs/dr.md);
                      the summary shows files per day before and after compaction
+  --secure           run on the secured stack instead: Kafka over TLS with SCRAM users and ACLs
+                     (kafka-secure), the registry behind Keycloak (registry-secure), each process as
+                     its own principal with its secrets read from files (docs/security.md)
   --keep-stack       leave the stack running afterwards (stop it with: npm run stack -- down)
   -h, --help         show this text`;
 
@@ -47,6 +52,7 @@ async function main(): Promise<number> {
       'local-dir': { type: 'string', default: '.lake' },
       'keep-stack': { type: 'boolean', default: false },
       'failover-drill': { type: 'boolean', default: false },
+      secure: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -59,6 +65,9 @@ async function main(): Promise<number> {
     throw new Error(`--events: "${values.events}" is not a positive whole number`);
   if (values.storage !== 'hdfs' && values.storage !== 'local')
     throw new Error(`--storage: "${values.storage}" is not one of hdfs, local`);
+  const secure = values.secure;
+  if (secure && values['failover-drill'])
+    throw new Error('--secure and --failover-drill together are not supported yet');
 
   const steps: Step[] = [];
   const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -70,21 +79,26 @@ async function main(): Promise<number> {
   };
 
   const config = loadStackConfig();
-  const services: ServiceName[] =
-    values.storage === 'hdfs' ? ['kafka', 'hdfs', 'registry'] : ['kafka', 'registry'];
+  const services: ServiceName[] = [
+    ...(secure ? (['kafka-secure', 'registry-secure'] as const) : (['kafka', 'registry'] as const)),
+    ...(values.storage === 'hdfs' ? (['hdfs'] as const) : []),
+  ];
   const stack = await step('start the local stack', () => up(config, { services }));
   try {
     const urls = endpoints(config);
-    const root = '/data/lake/raw';
+    const wiring = secure ? secureWiring(urls) : openWiring(urls);
+    // Its own tree on the secured cluster: a ledger records offsets of one cluster's topics, never two.
+    const root = secure ? '/data/lake/raw-secure' : '/data/lake/raw';
     const storage: Storage =
       values.storage === 'hdfs'
         ? new WebHdfsStorage(new WebHdfsClient({ url: urls.webhdfsUrl, user: urls.hdfsUser }))
         : new LocalStorage(values['local-dir']);
     const env = {
-      AVRO_GOV_REGISTRY_URL: urls.registryUrl,
+      AVRO_GOV_REGISTRY_URL: wiring.registryUrl,
       ADLAKE_SINK_TOPICS: TOPICS.join(','),
-      ADLAKE_SINK_KAFKA_BROKERS: urls.kafkaBrokers.join(','),
-      ADLAKE_SINK_REGISTRY_URL: urls.registryUrl,
+      ADLAKE_SINK_KAFKA_BROKERS: wiring.brokers.join(','),
+      ADLAKE_SINK_REGISTRY_URL: wiring.registryUrl,
+      ...wiring.sinkEnv,
       ADLAKE_SINK_STORAGE_KIND: values.storage === 'hdfs' ? 'webhdfs' : 'local',
       ADLAKE_SINK_STORAGE_LOCAL_DIR: values['local-dir'],
       ADLAKE_SINK_STORAGE_WEBHDFS_URL: urls.webhdfsUrl,
@@ -98,15 +112,21 @@ async function main(): Promise<number> {
     await step('generate the event classes', () =>
       run('avro-gov', ['generate', '--schemas', 'schemas', '--out', 'libs/events/generated'], env),
     );
+    if (secure) {
+      // On the secured cluster no service may create topics: the platform's admin does, beforehand.
+      await step('create the topics (as the Kafka admin)', () =>
+        createTopics(wiring.brokers, [...TOPICS, 'adlake.sink.dlq'], 3, wiring.admin),
+      );
+    }
     await step('register the schemas (CI release step)', () =>
-      run('avro-gov', ['register', '--schemas', 'schemas'], env),
+      run('avro-gov', ['register', '--schemas', 'schemas'], { ...env, ...wiring.registerEnv }),
     );
 
     if (values['failover-drill'])
       return await failoverDrill({ env, storage, root, events, urls, topics: TOPICS, step });
 
     const sink = startChild('node', ['apps/sink/src/main.ts', 'run'], env, '/tmp/adlake-sink.log');
-    const before = await highWatermarks(urls.kafkaBrokers, TOPICS);
+    const before = await highWatermarks(wiring.brokers, TOPICS, wiring.admin);
     const sendStarted = performance.now();
     await step(`send ${events} simulated events through the SDK`, () =>
       run(
@@ -116,14 +136,15 @@ async function main(): Promise<number> {
           '--events',
           String(events),
           '--brokers',
-          urls.kafkaBrokers.join(','),
+          wiring.brokers.join(','),
           '--registry-url',
-          urls.registryUrl,
+          wiring.registryUrl,
+          ...wiring.loadgenArgs,
         ],
         env,
       ),
     );
-    const target = await highWatermarks(urls.kafkaBrokers, TOPICS);
+    const target = await highWatermarks(wiring.brokers, TOPICS, wiring.admin);
     await step('wait until the sink has committed every event', async () => {
       for (let last = ''; ;) {
         const committed = await committedTotal(storage, root, target);
@@ -187,6 +208,81 @@ async function main(): Promise<number> {
       await down(config, { services: stack.started });
     }
   }
+}
+
+/** Where each process finds Kafka and the registry, and as whom it talks to them. */
+interface Wiring {
+  brokers: string[];
+  registryUrl: string;
+  /** The sink's security settings (and the audit's: the same process settings). */
+  sinkEnv: Record<string, string>;
+  /** The release step's registry identity. */
+  registerEnv: Record<string, string>;
+  /** The load generator's identity: file paths only, never a secret. */
+  loadgenArgs: string[];
+  /** The platform admin's TLS and SASL, for creating topics and reading offsets. */
+  admin: Pick<KafkaConfig, 'ssl' | 'sasl'>;
+}
+
+function openWiring(urls: StackEndpoints): Wiring {
+  return {
+    brokers: urls.kafkaBrokers,
+    registryUrl: urls.registryUrl,
+    sinkEnv: {},
+    registerEnv: {},
+    loadgenArgs: [],
+    admin: {},
+  };
+}
+
+function secureWiring(urls: StackEndpoints): Wiring {
+  const kafka = urls.secureKafka;
+  const registry = urls.secureRegistry;
+  const read = (file: string) => readFileSync(file, 'utf8').trim();
+  return {
+    brokers: kafka.brokers,
+    registryUrl: registry.url,
+    sinkEnv: {
+      ADLAKE_SINK_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+      ADLAKE_SINK_KAFKA_SSL_CA_FILE: kafka.caFile,
+      ADLAKE_SINK_KAFKA_SASL_USERNAME: kafka.users.sink.username,
+      ADLAKE_SINK_KAFKA_SASL_PASSWORD_FILE: kafka.users.sink.passwordFile,
+      ADLAKE_SINK_REGISTRY_AUTH: 'client-credentials',
+      ADLAKE_SINK_REGISTRY_TOKEN_URL: registry.tokenUrl,
+      ADLAKE_SINK_REGISTRY_CLIENT_ID: registry.clients.reader.clientId,
+      ADLAKE_SINK_REGISTRY_CLIENT_SECRET_FILE: registry.clients.reader.secretFile,
+    },
+    registerEnv: {
+      AVRO_GOV_REGISTRY_TOKEN_URL: registry.tokenUrl,
+      AVRO_GOV_REGISTRY_CLIENT_ID: registry.clients.release.clientId,
+      // The release step reads its secret from the environment, as a CI secret is injected.
+      AVRO_GOV_REGISTRY_CLIENT_SECRET: read(registry.clients.release.secretFile),
+    },
+    loadgenArgs: [
+      '--security-protocol',
+      'SASL_SSL',
+      '--ca-file',
+      kafka.caFile,
+      '--sasl-username',
+      kafka.users.producer.username,
+      '--sasl-password-file',
+      kafka.users.producer.passwordFile,
+      '--registry-token-url',
+      registry.tokenUrl,
+      '--registry-client-id',
+      registry.clients.reader.clientId,
+      '--registry-client-secret-file',
+      registry.clients.reader.secretFile,
+    ],
+    admin: {
+      ssl: { ca: [readFileSync(kafka.caFile, 'utf8')] },
+      sasl: {
+        mechanism: 'scram-sha-512',
+        username: kafka.users.admin.username,
+        password: read(kafka.users.admin.passwordFile),
+      },
+    },
+  };
 }
 
 interface AuditJson {

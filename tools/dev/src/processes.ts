@@ -4,17 +4,25 @@ import { spawn } from 'node:child_process';
 import { readLedger } from '@adlake/sink';
 import type { Storage } from '@adlake/sink';
 import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
 import { WORKSPACE_ROOT } from './nx.ts';
 
 export function sum(m: Map<string, number>): number {
   return [...m.values()].reduce((a, b) => a + b, 0);
 }
 
+/** `security`: TLS and SASL of an admin identity, for the secured cluster. */
 export async function highWatermarks(
   brokers: string[],
   topics: readonly string[],
+  security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {},
 ): Promise<Map<string, number>> {
-  const admin = new Kafka({ clientId: 'adlake-main', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'adlake-main',
+    brokers,
+    ...security,
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -86,4 +94,32 @@ export function run(
       else reject(new Error(`${command} ${args.join(' ')} exited with ${code}`));
     });
   });
+}
+
+/** Creates the topics that do not exist yet: on the secured cluster only the admin may. */
+export async function createTopics(
+  brokers: string[],
+  topics: readonly string[],
+  partitions: number,
+  security: Pick<KafkaConfig, 'ssl' | 'sasl'>,
+): Promise<void> {
+  const admin = new Kafka({
+    clientId: 'adlake-main',
+    brokers,
+    ...security,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+        waitForLeaders: true,
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }

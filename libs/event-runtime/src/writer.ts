@@ -276,7 +276,8 @@ class Compiler {
       case 'boolean':
         return `  if (typeof ${x} !== 'boolean') return -1;\n  b[p++] = ${x} ? 1 : 0;\n`;
       case 'int':
-        return `  if (${x} !== (${x} | 0)) return -1;\n  p = writeInt(b, p, ${x});\n`;
+        // avsc's test is `x === (x | 0)`, which throws for a bigint: the typeof keeps the writer from throwing.
+        return `  if (typeof ${x} !== 'number' || ${x} !== (${x} | 0)) return -1;\n  p = writeInt(b, p, ${x});\n`;
       case 'float':
         return `  if (typeof ${x} !== 'number') return -1;\n  p = writeFloat(b, p, ${x});\n`;
       case 'double':

@@ -50,7 +50,12 @@ export class WireEncoder {
    */
   encodeChecked(write: CheckedWriter, schemaId: number, value: unknown): Buffer | undefined {
     const start = this.#pos;
-    const end = write(value, this.#arena, start + HEADER_SIZE);
+    let end: number;
+    try {
+      end = write(value, this.#arena, start + HEADER_SIZE);
+    } catch {
+      return undefined; // a throwing getter, say: the validator reports it as avsc would
+    }
     if (end < 0) return undefined;
     if (end > this.#arena.length) {
       // Did not fit: a new arena of at least twice this record (the bytes written past `start` are dropped).

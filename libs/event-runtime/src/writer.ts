@@ -76,16 +76,39 @@ function bucketOf(typeName: string): string {
   }
 }
 
+/** The test that a value falls in a bucket, as avsc's getValueBucket sorts values. */
+const BUCKET_GUARDS: Record<string, (x: string) => string> = {
+  number: (x) => `typeof ${x} === 'number'`,
+  string: (x) => `typeof ${x} === 'string'`,
+  boolean: (x) => `typeof ${x} === 'boolean'`,
+  array: (x) => `isArray(${x})`,
+  buffer: (x) => `isBuffer(${x})`,
+  object: (x) => `typeof ${x} === 'object' && ${x} !== null && !isArray(${x}) && !isBuffer(${x})`,
+};
+
+/**
+ * The buckets whose values a logical or abstract branch may accept: ours accept only strings (uuid, decimal)
+ * or Dates; anything else is assumed to accept every bucket, so its own check always runs.
+ */
+function dynamicBuckets(type: Type): readonly string[] {
+  if (type instanceof LOGICAL_TYPES['uuid'] || type instanceof LOGICAL_TYPES['decimal']) return ['string'];
+  if (type instanceof LOGICAL_TYPES['timestamp-millis'] || type instanceof LOGICAL_TYPES['date'])
+    return ['object'];
+  return ['null', 'number', 'string', 'boolean', 'array', 'buffer', 'object'];
+}
+
 // Helpers the compiled code calls. Each returns the position after what it wrote; writes past the end of the
 // buffer are dropped (typed arrays ignore them, the others are guarded) and only the position advances.
 
 function writeAscii(b: Buffer, p: number, s: string, n: number): number {
+  // One test after the loop instead of one per character: any non-ASCII character sets a bit above 0x7f.
+  let seen = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x80) return -1;
+    seen |= c;
     b[p + i] = c;
   }
-  return p + n;
+  return seen < 0x80 ? p + n : -1;
 }
 
 /** avsc's Tap.writeString, byte for byte (it writes a lone surrogate as 3 bytes of its own code point). */
@@ -128,23 +151,42 @@ function writeString(b: Buffer, p: number, s: string): number {
   return p;
 }
 
-const HEX = new Uint8Array(128);
+/** 1 for the characters of a hex digit, by UTF-16 code unit. */
+const HEX = new Uint8Array(65536);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
-/** The uuid logical type's check (8-4-4-4-12 hex digits) and its string's bytes, in one loop; -1 if not a uuid. */
-function writeUuid(b: Buffer, p: number, s: unknown): number {
-  if (typeof s !== 'string' || s.length !== 36) return -1;
-  b[p++] = 72; // zigzag(36)
-  for (let i = 0; i < 36; i++) {
+function hexRun(b: Buffer, p: number, s: string, from: number, to: number): number {
+  let ok = 1;
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 0x2d) return -1;
-    } else if (c >= 128 || HEX[c] === 0) {
-      return -1;
-    }
+    ok &= HEX[c] as number;
     b[p + i] = c;
   }
-  return p + 36;
+  return ok;
+}
+
+/** The uuid logical type's check (8-4-4-4-12 hex digits) and its string's bytes, in one pass; -1 if not a uuid. */
+function writeUuid(b: Buffer, p: number, s: unknown): number {
+  if (typeof s !== 'string' || s.length !== 36) return -1;
+  if (
+    s.charCodeAt(8) !== 0x2d ||
+    s.charCodeAt(13) !== 0x2d ||
+    s.charCodeAt(18) !== 0x2d ||
+    s.charCodeAt(23) !== 0x2d
+  )
+    return -1;
+  b[p++] = 72; // zigzag(36)
+  const ok =
+    hexRun(b, p, s, 0, 8) &
+    hexRun(b, p, s, 9, 13) &
+    hexRun(b, p, s, 14, 18) &
+    hexRun(b, p, s, 19, 23) &
+    hexRun(b, p, s, 24, 36);
+  b[p + 8] = 0x2d;
+  b[p + 13] = 0x2d;
+  b[p + 18] = 0x2d;
+  b[p + 23] = 0x2d;
+  return ok === 1 ? p + 36 : -1;
 }
 
 function writeInt(b: Buffer, p: number, n: number): number {
@@ -184,13 +226,41 @@ function writeSafeLong(b: Buffer, p: number, n: number): number {
   return p;
 }
 
+// Floats go through one shared typed array instead of Buffer#writeDoubleLE's per-call checks; its bytes are
+// in the machine's order, so a big-endian machine reverses them.
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+const F32 = new Float32Array(1);
+const F32_BYTES = new Uint8Array(F32.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function writeFloat(b: Buffer, p: number, x: number): number {
-  if (p + 4 <= b.length) b.writeFloatLE(x, p);
+  if (!LITTLE_ENDIAN) {
+    if (p + 4 <= b.length) b.writeFloatLE(x, p);
+    return p + 4;
+  }
+  F32[0] = x;
+  b[p] = F32_BYTES[0] as number;
+  b[p + 1] = F32_BYTES[1] as number;
+  b[p + 2] = F32_BYTES[2] as number;
+  b[p + 3] = F32_BYTES[3] as number;
   return p + 4;
 }
 
 function writeDouble(b: Buffer, p: number, x: number): number {
-  if (p + 8 <= b.length) b.writeDoubleLE(x, p);
+  if (!LITTLE_ENDIAN) {
+    if (p + 8 <= b.length) b.writeDoubleLE(x, p);
+    return p + 8;
+  }
+  F64[0] = x;
+  b[p] = F64_BYTES[0] as number;
+  b[p + 1] = F64_BYTES[1] as number;
+  b[p + 2] = F64_BYTES[2] as number;
+  b[p + 3] = F64_BYTES[3] as number;
+  b[p + 4] = F64_BYTES[4] as number;
+  b[p + 5] = F64_BYTES[5] as number;
+  b[p + 6] = F64_BYTES[6] as number;
+  b[p + 7] = F64_BYTES[7] as number;
   return p + 8;
 }
 
@@ -399,39 +469,57 @@ class Compiler {
     );
   }
 
-  /** avsc's UnwrappedUnionType: the branch of the value's bucket, unless a logical or abstract branch also fits. */
+  /**
+   * avsc's UnwrappedUnionType: the branch of the value's bucket (getValueBucket), unless a logical or abstract
+   * branch also accepts the value, which avsc refuses as an "ambiguous conversion" (left to the slow path).
+   */
   #unwrapped(branches: readonly Type[], x: string): string {
-    const buckets = new Map<string, number>();
     const dynamic: number[] = [];
+    const guards: string[] = [];
+    let nullIndex = -1;
     branches.forEach((branch, i) => {
       const name = (branch as unknown as Internals).typeName;
       if (name.startsWith('logical:') || name.startsWith('abstract:')) dynamic.push(i);
-      else buckets.set(bucketOf(name), i);
+      else if (name === 'null') nullIndex = i;
+      else guards[i] = BUCKET_GUARDS[bucketOf(name)]?.(x) ?? 'false';
     });
-    const at = (bucket: string): number => buckets.get(bucket) ?? -1;
-    const index = this.#local();
-    let code =
-      `  let ${index} = -1;\n  if (${x} === null) ${index} = ${at('null')};\n` +
-      `  else if (typeof ${x} === 'object') ${index} = isArray(${x}) ? ${at('array')} : isBuffer(${x}) ? ${at('buffer')} : ${at('object')};\n` +
-      `  else switch (typeof ${x}) {\n` +
-      `  case 'string': ${index} = ${at('string')}; break;\n  case 'number': ${index} = ${at('number')}; break;\n` +
-      `  case 'boolean': ${index} = ${at('boolean')}; break;\n  }\n`;
+    // The index is written as one byte: avsc's unions are far below 64 branches.
+    if (branches.length > 63) throw new Unsupported('union of 64 branches or more');
+    const ambiguity = (bucket: string): string =>
+      dynamic
+        .filter((i) => dynamicBuckets(branches[i] as Type).includes(bucket))
+        .map((i) => `  if (${this.#constant(branches[i])}._check(${x})) return -1;\n`)
+        .join('');
+    const cases: string[] = [];
+    if (nullIndex >= 0)
+      cases.push(`if (${x} === null) {\n${ambiguity('null')}  b[p++] = ${2 * nullIndex};\n  }`);
+    branches.forEach((branch, i) => {
+      const guard = guards[i];
+      if (guard === undefined) return;
+      const bucket = bucketOf((branch as unknown as Internals).typeName);
+      cases.push(`if (${guard}) {\n${ambiguity(bucket)}  b[p++] = ${2 * i};\n${this.#emit(branch, x)}  }`);
+    });
+    let code = cases.length === 0 ? '  if (false) {\n  }' : `  ${cases.join(' else ')}`;
     const [only] = dynamic;
-    if (dynamic.length === 1 && only !== undefined) {
-      // When no other branch takes the value's bucket, the one logical branch is tried by writing it: if it
-      // refuses the value, so does avsc. Otherwise its own check runs, as in avsc, to find a value two
-      // branches accept (avsc's "ambiguous conversion", left to the slow path).
-      code += `  if (${index} === -1) ${index} = ${only};\n  else if (${this.#constant(branches[only])}._check(${x})) return -1;\n`;
+    if (dynamic.length === 0 || only === undefined) {
+      code += ' else {\n  return -1;\n  }\n';
+    } else if (dynamic.length === 1) {
+      // No other branch takes the value's bucket: the one logical branch is tried by writing it; if it
+      // refuses the value, so does avsc.
+      code += ` else {\n  b[p++] = ${2 * only};\n${this.#emit(branches[only] as Type, x)}  }\n`;
     } else {
+      const index = this.#local();
+      code += ` else {\n  let ${index} = -1;\n`;
       for (const i of dynamic) {
         code += `  if (${this.#constant(branches[i])}._check(${x})) {\n  if (${index} !== -1) return -1;\n  ${index} = ${i};\n  }\n`;
       }
+      code += `  switch (${index}) {\n`;
+      for (const i of dynamic) {
+        code += `  case ${i}: {\n  b[p++] = ${2 * i};\n${this.#emit(branches[i] as Type, x)}  break;\n  }\n`;
+      }
+      code += '  default:\n  return -1;\n  }\n  }\n';
     }
-    code += `  switch (${index}) {\n`;
-    branches.forEach((branch, i) => {
-      code += `  case ${i}: {\n  p = writeInt(b, p, ${i});\n${(branch as unknown as Internals).typeName === 'null' ? '' : this.#emit(branch, x)}  break;\n  }\n`;
-    });
-    return `${code}  default:\n  return -1;\n  }\n`;
+    return code;
   }
 
   /** avsc's WrappedUnionType: null, or an object with exactly one key naming a branch. */

@@ -45,6 +45,14 @@ const EVERYTHING = {
     { name: 'day', type: { type: 'int', logicalType: 'date' } },
     { name: 'id', type: { type: 'string', logicalType: 'uuid' } },
     { name: 'maybe_id', type: ['null', { type: 'string', logicalType: 'uuid' }], default: null },
+    {
+      name: 'either',
+      type: [
+        { type: 'long', logicalType: 'timestamp-millis' },
+        'int',
+        { type: 'string', logicalType: 'uuid' },
+      ],
+    },
     { name: 'dec', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } },
     {
       name: 'decf',
@@ -85,6 +93,7 @@ const NESTED = {
   dec: '-12.5',
   decf: '123.4567',
   micros: 1_764_000_000_000_000,
+  either: new Date(0),
 };
 
 interface Internals {
@@ -201,6 +210,10 @@ function valid(type: Type, long: ValueRepresentation, depth: number): Arbitrary<
       return fc.oneof(
         fc.uuid(),
         fc.uuid().map((u) => u.toUpperCase()),
+        // One character changed: a digit, a dash out of place, a letter past f, a character whose low byte is hex.
+        fc
+          .tuple(fc.uuid(), fc.nat(35), fc.constantFrom('0', '-', 'g', 'G', 'é', '\u0130', '\u0161'))
+          .map(([u, i, c]) => u.slice(0, i) + c + u.slice(i + 1)),
       );
     case 'logical:decimal':
       return fc

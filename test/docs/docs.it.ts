@@ -166,7 +166,11 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ],
   ['npx node bench/parquet/write.ts', { skip: 'what `npm run bench:parquet` runs' }],
   ['npx node bench/parquet/size.ts', { skip: 'what `npm run bench:parquet-size` runs' }],
-  ['npx node bench/sdk/send.ts', { skip: 'what `npm run bench:sdk` runs' }],
+  // docs/sdk.md and docs/benchmarks.md: the SDK's CPU per event over raw kafkajs at three batch sizes.
+  [
+    'npm run bench:sdk -- --batches 1,100,1000 --requests 1000 --rounds 7',
+    { timeoutMs: 20 * MINUTE, bench: true },
+  ],
   // The before/after table of docs/benchmarks.md: the same benchmarks with the options that table used.
   ['npx node bench/sdk/send.ts --events 100000 --rounds 3', { timeoutMs: 15 * MINUTE, bench: true }],
   [

@@ -41,6 +41,11 @@ const { values: args } = parseArgs({
     batches: { type: 'string' },
     /** Ratio mode: produce requests per side and round at each batch size (events = batch × requests, ≤ --events). */
     requests: { type: 'string', default: '1000' },
+    /**
+     * Ratio mode: also send the pre-encoded events with @platformatic/kafka (`--client platformatic`), same
+     * idempotence, acks, compression and partition assignment, to compare the two clients side by side.
+     */
+    client: { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
@@ -140,6 +145,8 @@ interface Senders {
   sendRaw(messages: readonly Message[], batch: number): Promise<number>;
   sendSdk(data: readonly AdImpressionInput[], batch: number): Promise<number>;
   encodeOnly(data: readonly AdImpressionInput[]): number;
+  /** Another client sending the same pre-encoded messages (`--client`). */
+  sendOther?: (messages: readonly Message[], batch: number) => Promise<number>;
 }
 
 /**
@@ -150,17 +157,22 @@ interface Senders {
  */
 async function ratios(batches: readonly number[], senders: Senders): Promise<void> {
   const REQUESTS = Number(args.requests);
-  const sides = ['raw', 'sdk', 'encode'] as const;
-  type Side = (typeof sides)[number];
+  type Side = 'raw' | 'sdk' | 'encode' | 'other';
+  const sides: readonly Side[] =
+    senders.sendOther === undefined ? ['raw', 'sdk', 'encode'] : ['raw', 'sdk', 'encode', 'other'];
   const rows: {
     batch: number;
     eventsPerRound: number;
-    rounds: { raw: Measure; sdk: Measure; encode: Measure; ratio: number }[];
+    rounds: { raw: Measure; sdk: Measure; encode: Measure; other: Measure; ratio: number }[];
     rawCpuUsPerEvent: number;
     sdkCpuUsPerEvent: number;
     encodeCpuUsPerEvent: number;
     ratio: number;
     pooledRatio: number;
+    /** With `--client`: that client's CPU per event over raw kafkajs', median of the rounds and pooled. */
+    otherCpuUsPerEvent?: number;
+    otherRatio?: number;
+    otherPooledRatio?: number;
   }[] = [];
   const usPerEvent = (m: Measure): number => (m.cpuMs * 1000) / m.events;
   for (const batch of batches) {
@@ -170,10 +182,11 @@ async function ratios(batches: readonly number[], senders: Senders): Promise<voi
     const warm = events(Math.min(eventsPerRound, Math.max(2 * slice, 2000)));
     await senders.sendRaw(senders.preEncode(warm), batch);
     await senders.sendSdk(warm, batch);
+    await senders.sendOther?.(senders.preEncode(warm), batch);
     senders.encodeOnly(warm);
     const rounds: (typeof rows)[number]['rounds'] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      const round: Record<Side, Measure> = { raw: zero(), sdk: zero(), encode: zero() };
+      const round: Record<Side, Measure> = { raw: zero(), sdk: zero(), encode: zero(), other: zero() };
       for (let from = 0, k = 0; from < eventsPerRound; from += slice, k++) {
         const data = events(Math.min(slice, eventsPerRound - from));
         const messages = senders.preEncode(data);
@@ -184,7 +197,9 @@ async function ratios(batches: readonly number[], senders: Senders): Promise<voi
               ? senders.encodeOnly(data)
               : side === 'sdk'
                 ? senders.sendSdk(data, batch)
-                : senders.sendRaw(messages, batch),
+                : side === 'other' && senders.sendOther !== undefined
+                  ? senders.sendOther(messages, batch)
+                  : senders.sendRaw(messages, batch),
           );
           round[side].events += m.events;
           round[side].wallMs += m.wallMs;
@@ -195,7 +210,10 @@ async function ratios(batches: readonly number[], senders: Senders): Promise<voi
       rounds.push({ ...round, ratio });
       console.log(
         `batch ${batch} round ${r + 1}: raw ${usPerEvent(round.raw).toFixed(2)} µs/event, ` +
-          `SDK ${usPerEvent(round.sdk).toFixed(2)} µs/event, ratio ${ratio.toFixed(3)}`,
+          `SDK ${usPerEvent(round.sdk).toFixed(2)} µs/event, ratio ${ratio.toFixed(3)}` +
+          (senders.sendOther === undefined
+            ? ''
+            : `; ${args.client} ${usPerEvent(round.other).toFixed(2)} µs/event, ÷ raw ${(usPerEvent(round.other) / usPerEvent(round.raw)).toFixed(3)}`),
       );
     }
     rows.push({
@@ -208,6 +226,14 @@ async function ratios(batches: readonly number[], senders: Senders): Promise<voi
       ratio: median(rounds.map((x) => x.ratio)),
       // All rounds' CPU over all rounds' events, each side: less swayed by one noisy round than the median.
       pooledRatio: usPerEvent(total(rounds.map((x) => x.sdk))) / usPerEvent(total(rounds.map((x) => x.raw))),
+      ...(senders.sendOther === undefined
+        ? {}
+        : {
+            otherCpuUsPerEvent: median(rounds.map((x) => usPerEvent(x.other))),
+            otherRatio: median(rounds.map((x) => usPerEvent(x.other) / usPerEvent(x.raw))),
+            otherPooledRatio:
+              usPerEvent(total(rounds.map((x) => x.other))) / usPerEvent(total(rounds.map((x) => x.raw))),
+          }),
     });
   }
   console.log(
@@ -223,6 +249,18 @@ async function ratios(batches: readonly number[], senders: Senders): Promise<voi
         `${row.sdkCpuUsPerEvent.toFixed(2)} | ${row.ratio.toFixed(3)} | ${row.pooledRatio.toFixed(3)} | ` +
         `${row.encodeCpuUsPerEvent.toFixed(2)} |`,
     );
+  }
+  if (senders.sendOther !== undefined) {
+    console.log(
+      `\n| batch | raw kafkajs CPU µs/event | ${args.client} CPU µs/event | ${args.client} ÷ raw (median) | (pooled) |`,
+    );
+    console.log('| ---: | ---: | ---: | ---: | ---: |');
+    for (const row of rows) {
+      console.log(
+        `| ${row.batch} | ${row.rawCpuUsPerEvent.toFixed(2)} | ${row.otherCpuUsPerEvent?.toFixed(2)} | ` +
+          `${row.otherRatio?.toFixed(3)} | ${row.otherPooledRatio?.toFixed(3)} |`,
+      );
+    }
   }
   const at = new Date().toISOString();
   const result = {
@@ -241,6 +279,7 @@ async function ratios(batches: readonly number[], senders: Senders): Promise<voi
       maxEvents: EVENTS,
       compression: COMPRESSION,
       partitions: Number(args.partitions),
+      client: args.client,
     },
     rows,
   };
@@ -248,6 +287,46 @@ async function ratios(batches: readonly number[], senders: Senders): Promise<voi
   const out = `bench/results/sdk-ratio-${at.replaceAll(':', '-')}.json`;
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`results: ${out}`);
+}
+
+/** Closes the `--client` producer, if one was made. */
+let closeOther: (() => Promise<void>) | undefined;
+
+/**
+ * Raw sends of the pre-encoded messages through another client: @platformatic/kafka with the same idempotence,
+ * acks, compression and partition assignment (its `compatibilityPartitioner` is murmur2 & 0x7fffffff, then
+ * modulo the partition count: kafkajs' and Java's). Its message objects are built inside the timed send, which
+ * only counts against it.
+ */
+async function otherClient(
+  name: string,
+): Promise<{ send: (messages: readonly Message[], batch: number) => Promise<number> }> {
+  if (name !== 'platformatic')
+    throw new Error(`--client ${name}: the one other client measured is platformatic`);
+  const { Producer, ProduceAcks, compatibilityPartitioner, stringSerializer } =
+    await import('@platformatic/kafka');
+  const producer = new Producer<string, Buffer, Buffer, Buffer>({
+    clientId: 'bench-sdk-platformatic',
+    bootstrapBrokers: kafkaBrokers,
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    compression: COMPRESSION,
+    partitioner: compatibilityPartitioner,
+    serializers: { key: stringSerializer },
+  });
+  closeOther = () => producer.close();
+  return {
+    send: async (messages, batch) => {
+      for (let i = 0; i < messages.length; i += batch) {
+        await producer.send({
+          messages: messages
+            .slice(i, i + batch)
+            .map((m) => ({ topic, key: m.key as string, value: m.value as Buffer })),
+        });
+      }
+      return messages.length;
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -325,11 +404,13 @@ async function main(): Promise<void> {
     };
 
     if (args.batches !== undefined) {
+      const sendOther = args.client === undefined ? undefined : await otherClient(args.client);
       await ratios(args.batches.split(',').map(Number), {
         preEncode,
         sendRaw: (m, b) => sendRaw(m, rawFast, b),
         sendSdk,
         encodeOnly,
+        ...(sendOther === undefined ? {} : { sendOther: sendOther.send }),
       });
       return;
     }
@@ -410,6 +491,7 @@ async function main(): Promise<void> {
     overhead(rawRow, 'raw kafkajs');
     overhead(fastRow, "raw kafkajs with the SDK partitioner (the SDK's own cost)");
   } finally {
+    await closeOther?.();
     await sdk.close();
     await raw.disconnect();
     await rawFast.disconnect();

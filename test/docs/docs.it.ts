@@ -171,6 +171,11 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
     'npm run bench:sdk -- --batches 1,100,1000 --requests 1000 --rounds 7',
     { timeoutMs: 20 * MINUTE, bench: true },
   ],
+  // docs/decisions/0011: the same with @platformatic/kafka's raw sends alongside.
+  [
+    'npm run bench:sdk -- --batches 1,100,1000 --requests 1000 --rounds 5 --client platformatic',
+    { timeoutMs: 25 * MINUTE, bench: true },
+  ],
   // The before/after table of docs/benchmarks.md: the same benchmarks with the options that table used.
   ['npx node bench/sdk/send.ts --events 100000 --rounds 3', { timeoutMs: 15 * MINUTE, bench: true }],
   [

@@ -462,7 +462,7 @@ async function main(): Promise<void> {
       perCore: median(ms.map(perCore)),
     });
     const rows = [
-      row('validate+encode only', results.encode),
+      row('check+encode only', results.encode),
       row('raw kafkajs, pre-encoded', results.raw),
       row('SDK sendBatch', results.sdk),
       row('raw kafkajs, pre-encoded, SDK partitioner', results.rawFast),

@@ -100,26 +100,29 @@ function dynamicBuckets(type: Type): readonly string[] {
 // Helpers the compiled code calls. Each returns the position after what it wrote; writes past the end of the
 // buffer are dropped (typed arrays ignore them, the others are guarded) and only the position advances.
 
-function writeAscii(b: Buffer, p: number, s: string, n: number): number {
-  // One test after the loop instead of one per character: any non-ASCII character sets a bit above 0x7f.
-  let seen = 0;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    seen |= c;
-    b[p + i] = c;
-  }
-  return seen < 0x80 ? p + n : -1;
-}
-
-/** avsc's Tap.writeString, byte for byte (it writes a lone surrogate as 3 bytes of its own code point). */
+/**
+ * avsc's Tap.writeString, byte for byte. The ASCII case is kept small so that it is inlined into the compiled
+ * writers; anything else goes to writeUtf8.
+ */
 function writeString(b: Buffer, p: number, s: string): number {
   const n = s.length;
   if (n < 64) {
-    // ASCII, the common case: the length is the character count, one varint byte.
+    // The length is the character count, one varint byte; any non-ASCII character sets a bit above 0x7f.
     b[p] = n << 1;
-    const end = writeAscii(b, p + 1, s, n);
-    if (end >= 0) return end;
+    let seen = 0;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      seen |= c;
+      b[p + 1 + i] = c;
+    }
+    if (seen < 0x80) return p + 1 + n;
   }
+  return writeUtf8(b, p, s);
+}
+
+/** avsc's Tap.writeString for any string (it writes a lone surrogate as 3 bytes of its own code point). */
+function writeUtf8(b: Buffer, p: number, s: string): number {
+  const n = s.length;
   const len = Buffer.byteLength(s);
   p = writeLongAt(b, p, len);
   if (p + len > b.length) return p + len;

@@ -171,6 +171,13 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
     'npm run bench:sdk -- --batches 1,100,1000 --requests 1000 --rounds 7',
     { timeoutMs: 20 * MINUTE, bench: true },
   ],
+  [
+    'npx node bench/sdk/pool.ts bench/results/sdk-ratio-*.json',
+    {
+      skip: 'pools result files of earlier benchmark runs; bench/results is git-ignored, so a checkout has none',
+    },
+  ],
+  ['npx node bench/sdk/pool.ts <result files>', { skip: 'synopsis of the command above' }],
   // docs/decisions/0011: the same with @platformatic/kafka's raw sends alongside.
   [
     'npm run bench:sdk -- --batches 1,100,1000 --requests 1000 --rounds 5 --client platformatic',

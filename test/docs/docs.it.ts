@@ -178,6 +178,7 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
     },
   ],
   ['npx node bench/sdk/pool.ts <result files>', { skip: 'synopsis of the command above' }],
+  ['npx node bench/sdk/pool.ts', { skip: 'named without its result files; run with them above' }],
   // docs/decisions/0011: the same with @platformatic/kafka's raw sends alongside.
   [
     'npm run bench:sdk -- --batches 1,100,1000 --requests 1000 --rounds 5 --client platformatic',

@@ -179,7 +179,24 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ],
   ['npx node bench/parquet/write.ts', { skip: 'what `npm run bench:parquet` runs' }],
   ['npx node bench/parquet/size.ts', { skip: 'what `npm run bench:parquet-size` runs' }],
-  ['npx node bench/sdk/send.ts', { skip: 'what `npm run bench:sdk` runs' }],
+  // docs/sdk.md and docs/benchmarks.md: the SDK's CPU per event over raw kafkajs at three batch sizes.
+  [
+    'npm run bench:sdk -- --batches 1,100,1000 --requests 1000 --rounds 7',
+    { timeoutMs: 20 * MINUTE, bench: true },
+  ],
+  [
+    'npx node bench/sdk/pool.ts bench/results/sdk-ratio-*.json',
+    {
+      skip: 'pools result files of earlier benchmark runs; bench/results is git-ignored, so a checkout has none',
+    },
+  ],
+  ['npx node bench/sdk/pool.ts <result files>', { skip: 'synopsis of the command above' }],
+  ['npx node bench/sdk/pool.ts', { skip: 'named without its result files; run with them above' }],
+  // docs/decisions/0011: the same with @platformatic/kafka's raw sends alongside.
+  [
+    'npm run bench:sdk -- --batches 1,100,1000 --requests 1000 --rounds 5 --client platformatic',
+    { timeoutMs: 25 * MINUTE, bench: true },
+  ],
   // The before/after table of docs/benchmarks.md: the same benchmarks with the options that table used.
   ['npx node bench/sdk/send.ts --events 100000 --rounds 3', { timeoutMs: 15 * MINUTE, bench: true }],
   [

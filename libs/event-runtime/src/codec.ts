@@ -7,6 +7,7 @@ import type { AvroSchemaJson, AvroTypeOptions } from './avro-type.ts';
 import { EventCodecError } from './errors.ts';
 import type { LongRepresentation } from './longs.ts';
 import { formatErrors, validateValue } from './validate.ts';
+import { checkedWriter } from './writer.ts';
 import type { ValidateOptions, ValidationResult } from './validate.ts';
 
 /** The const object generated for each event: metadata plus a typed codec over one avsc Type. */
@@ -45,6 +46,9 @@ export interface EventDefinition {
   longs: LongRepresentation;
 }
 
+/** Where `encode` writes before copying out the exact bytes; grows to the largest value seen. */
+let scratch = Buffer.allocUnsafe(4096);
+
 class Codec<Value, Input> implements EventCodec<Value, Input> {
   readonly subject: string;
   readonly topic: string | undefined;
@@ -79,6 +83,21 @@ class Codec<Value, Input> implements EventCodec<Value, Input> {
   }
 
   encode(value: Input): Buffer {
+    const write = checkedWriter(this.type);
+    if (write !== undefined) {
+      let end = -1;
+      try {
+        end = write(value, scratch, 0);
+        if (end > scratch.length) {
+          scratch = Buffer.allocUnsafe(2 * end);
+          end = write(value, scratch, 0);
+        }
+      } catch {
+        // a throwing getter, say: the validator below reports it as avsc would
+      }
+      if (end >= 0) return Buffer.from(scratch.subarray(0, end));
+    }
+    // Refused by the one-pass writer: avsc decides, and the validator names every bad path.
     if (!this.isValid(value)) {
       const { errors } = this.validate(value);
       throw new EventCodecError('INVALID_VALUE', `invalid ${this.subject} value: ${formatErrors(errors)}`, {

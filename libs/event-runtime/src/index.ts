@@ -21,3 +21,5 @@ export { readLongExact, writeLongExact } from './longs.ts';
 export type { LongRepresentation, Tap, ValueRepresentation } from './longs.ts';
 export { describeType, describeValue, validateValue } from './validate.ts';
 export type { ValidateOptions, ValidationError, ValidationResult } from './validate.ts';
+export { checkedWriter } from './writer.ts';
+export type { CheckedWriter } from './writer.ts';

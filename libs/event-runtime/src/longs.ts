@@ -85,26 +85,33 @@ const SAFE_MAX_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Writes a safe integer or a 64-bit bigint as a zigzag varint, exactly. */
 export function writeLongExact(tap: Tap, value: number | bigint): void {
-  const buf = tap.buf;
+  tap.pos = writeLongAt(tap.buf, tap.pos, value);
+}
+
+/**
+ * writeLongExact on a buffer and a position, returning the position after the varint: the compiled writers
+ * keep their position in a local instead of a tap object. Bytes past the end of `buf` are dropped.
+ */
+export function writeLongAt(buf: Uint8Array, pos: number, value: number | bigint): number {
   if (typeof value === 'number' && value >= -0x40000000 && value < 0x40000000) {
     let z = ((value << 1) ^ (value >> 31)) >>> 0;
     while (z > 0x7f) {
-      buf[tap.pos++] = (z & 0x7f) | 0x80;
+      buf[pos++] = (z & 0x7f) | 0x80;
       z >>>= 7;
     }
-    buf[tap.pos++] = z;
-    return;
+    buf[pos++] = z;
+    return pos;
   }
   const negative = value < 0;
   if (typeof value === 'bigint' && (value > SAFE_MAX_BIGINT || value < -SAFE_MAX_BIGINT - 1n)) {
     // u = 2m + sign, written 7 bits at a time.
     let u = negative ? ((-value - 1n) << 1n) | 1n : value << 1n;
     while (u > 0x7fn) {
-      buf[tap.pos++] = Number(u & 0x7fn) | 0x80;
+      buf[pos++] = Number(u & 0x7fn) | 0x80;
       u >>= 7n;
     }
-    buf[tap.pos++] = Number(u);
-    return;
+    buf[pos++] = Number(u);
+    return pos;
   }
   // m = magnitude without the sign bit, at most 2^53: exact in a double, so are m % 64 and m / 64.
   const n = Number(value);
@@ -112,15 +119,16 @@ export function writeLongExact(tap: Tap, value: number | bigint): void {
   const first = ((m % 64) << 1) | (negative ? 1 : 0);
   m = Math.floor(m / 64);
   if (m === 0) {
-    buf[tap.pos++] = first;
-    return;
+    buf[pos++] = first;
+    return pos;
   }
-  buf[tap.pos++] = first | 0x80;
+  buf[pos++] = first | 0x80;
   while (m > 0x7f) {
-    buf[tap.pos++] = (m % 128) | 0x80;
+    buf[pos++] = (m % 128) | 0x80;
     m = Math.floor(m / 128);
   }
-  buf[tap.pos++] = m;
+  buf[pos++] = m;
+  return pos;
 }
 
 type AvscType = new () => Type;
@@ -137,7 +145,7 @@ function invalidLong(value: unknown): EventCodecError {
   );
 }
 
-function isInt64(value: unknown): value is bigint {
+export function isInt64(value: unknown): value is bigint {
   return typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX;
 }
 

@@ -3,6 +3,8 @@
 // kafkajs producer, retrying retriable failures with jittered backoff.
 import { performance } from 'node:perf_hooks';
 import type { IHeaders, Message, Producer as KafkaProducer, TopicMessages } from 'kafkajs';
+import type { Type } from 'avsc';
+import { checkedWriter } from '@adlake/event-runtime';
 import type { EventCodec } from '@adlake/event-runtime';
 import { resolvePolicy, retry, RetryError } from '@adlake/retry';
 import type { RetryPolicy } from '@adlake/retry';
@@ -197,6 +199,7 @@ export function createProducer(options: CreateProducerOptions): Producer {
   const encoder = new WireEncoder();
 
   let connecting: Promise<void> | undefined;
+  let connected = false;
   let closed = false;
   let pending: Entry[] = [];
   let pendingCount = 0;
@@ -206,13 +209,18 @@ export function createProducer(options: CreateProducerOptions): Producer {
   let urgent = false;
 
   function connect(): Promise<void> {
-    connecting ??= kafkaProducer.connect().catch((error: unknown) => {
-      connecting = undefined;
-      throw new SdkError(SdkErrorCodes.SEND_FAILED, `cannot connect the producer: ${errorMessage(error)}`, {
-        retriable: isRetriable(error),
-        cause: error,
-      });
-    });
+    connecting ??= kafkaProducer.connect().then(
+      () => {
+        connected = true;
+      },
+      (error: unknown) => {
+        connecting = undefined;
+        throw new SdkError(SdkErrorCodes.SEND_FAILED, `cannot connect the producer: ${errorMessage(error)}`, {
+          retriable: isRetriable(error),
+          cause: error,
+        });
+      },
+    );
     return connecting;
   }
 
@@ -256,11 +264,109 @@ export function createProducer(options: CreateProducerOptions): Producer {
     }
   }
 
-  async function enqueue(
+  /**
+   * Frames the events into messages, in chunks of at most batchSize, after checking every one. Each event is
+   * checked and written in one pass by the class's compiled writer; only when the writer refuses one (or its
+   * key is not a string or Buffer) does `check` run the path-reporting validator over the call, which throws
+   * with today's messages, or, for the rare value only avsc accepts, the event is written by avsc instead.
+   */
+  function frame(
     eventClass: AnyEventClass,
     events: readonly unknown[],
     options: SendOptions | undefined,
-  ): Promise<void> {
+    schemaId: number,
+  ): Message[][] {
+    const write = checkedWriter(eventClass.type);
+    let type: Type | undefined;
+    if (write === undefined) {
+      check(eventClass, events, options);
+      type = encodingType(eventClass);
+    }
+    const headers = options?.headers;
+    const partition = options?.partition;
+    const timestamp = options?.timestamp === undefined ? undefined : String(+options.timestamp);
+    const chunks: Message[][] = [];
+    let checked = write === undefined;
+    for (let start = 0; start < events.length; start += config.batchSize) {
+      const end = Math.min(events.length, start + config.batchSize);
+      const messages: Message[] = new Array<Message>(end - start);
+      for (let i = start; i < end; i++) {
+        const event = events[i];
+        const key = keyOf(event, options);
+        let value = write === undefined ? undefined : encoder.encodeChecked(write, schemaId, event);
+        if (value === undefined || (key !== null && typeof key !== 'string' && !Buffer.isBuffer(key))) {
+          if (!checked) {
+            check(eventClass, events, options); // throws unless avsc accepts what the writer refused
+            checked = true;
+          }
+          value ??= encoder.encode((type ??= encodingType(eventClass)), schemaId, event);
+        }
+        const message: Message = { key: key ?? null, value };
+        if (headers !== undefined) message.headers = headers;
+        if (partition !== undefined) message.partition = partition;
+        if (timestamp !== undefined) message.timestamp = timestamp;
+        messages[i - start] = message;
+      }
+      chunks.push(messages);
+    }
+    return chunks;
+  }
+
+  function queue(
+    eventClass: AnyEventClass,
+    events: readonly unknown[],
+    options: SendOptions | undefined,
+    schemaId: number,
+  ): Promise<undefined> {
+    const chunks = frame(eventClass, events, options, schemaId);
+    const topic = options?.topic ?? eventClass.topic;
+    if (topic === undefined) {
+      throw new SdkError(
+        SdkErrorCodes.NO_TOPIC,
+        `${eventClass.subject} has no topic: pass { topic } to send()`,
+        {
+          context: { subject: eventClass.subject },
+        },
+      );
+    }
+    const waits: Promise<undefined>[] = [];
+    for (const messages of chunks) {
+      let bytes = 0;
+      for (const m of messages) bytes += (m.value as Buffer).length;
+      const { promise, resolve, reject } = Promise.withResolvers<undefined>();
+      pending.push({ topic, subject: eventClass.subject, messages, bytes, resolve, reject, promise });
+      pendingCount += messages.length;
+      pendingBytes += bytes;
+      waits.push(promise);
+    }
+    schedule();
+    return waits.length === 1 ? (waits[0] as Promise<undefined>) : Promise.all(waits).then(() => undefined);
+  }
+
+  /**
+   * A send once the class's id is known and the producer connected: no await before the events are queued,
+   * so a send costs no extra turns of the event loop.
+   */
+  function enqueue(
+    eventClass: AnyEventClass,
+    events: readonly unknown[],
+    options: SendOptions | undefined,
+  ): Promise<undefined> {
+    const schemaId = ids.get(eventClass);
+    if (closed || !connected || schemaId === undefined) return enqueueFirst(eventClass, events, options);
+    try {
+      return queue(eventClass, events, options, schemaId);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /** The first send of a class or before the connection: invalid events fail before the registry is asked. */
+  async function enqueueFirst(
+    eventClass: AnyEventClass,
+    events: readonly unknown[],
+    options: SendOptions | undefined,
+  ): Promise<undefined> {
     if (closed) throw new SdkError(SdkErrorCodes.CLIENT_CLOSED, 'the producer is closed');
     check(eventClass, events, options);
     const topic = options?.topic ?? eventClass.topic;
@@ -277,30 +383,7 @@ export function createProducer(options: CreateProducerOptions): Producer {
     if (connecting === undefined) await connect();
     else await connecting;
     if (closed) throw new SdkError(SdkErrorCodes.CLIENT_CLOSED, 'the producer is closed');
-
-    const type = encodingType(eventClass);
-    const waits: Promise<undefined>[] = [];
-    for (let start = 0; start < events.length; start += config.batchSize) {
-      const end = Math.min(events.length, start + config.batchSize);
-      const messages: Message[] = new Array<Message>(end - start);
-      let bytes = 0;
-      for (let i = start; i < end; i++) {
-        const value = encoder.encode(type, schemaId, events[i]);
-        bytes += value.length;
-        const message: Message = { key: keyOf(events[i], options) ?? null, value };
-        if (options?.headers !== undefined) message.headers = options.headers;
-        if (options?.partition !== undefined) message.partition = options.partition;
-        if (options?.timestamp !== undefined) message.timestamp = String(+options.timestamp);
-        messages[i - start] = message;
-      }
-      const { promise, resolve, reject } = Promise.withResolvers<undefined>();
-      pending.push({ topic, subject: eventClass.subject, messages, bytes, resolve, reject, promise });
-      pendingCount += messages.length;
-      pendingBytes += bytes;
-      waits.push(promise);
-    }
-    schedule();
-    return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
+    return queue(eventClass, events, options, schemaId);
   }
 
   function schedule(): void {

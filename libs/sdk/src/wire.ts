@@ -1,5 +1,6 @@
 // The Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian int, then the Avro body.
 import type { Type } from 'avsc';
+import type { CheckedWriter } from '@adlake/event-runtime';
 
 export const MAGIC_BYTE = 0;
 export const HEADER_SIZE = 5;
@@ -41,6 +42,30 @@ export class WireEncoder {
   constructor(arenaSize = 256 * 1024) {
     this.#arenaSize = arenaSize;
     this.#arena = Buffer.allocUnsafe(arenaSize);
+  }
+
+  /**
+   * Checks and writes in one pass with a compiled writer (see @adlake/event-runtime's `checkedWriter`); returns
+   * undefined, and hands out nothing, when the writer refuses the value.
+   */
+  encodeChecked(write: CheckedWriter, schemaId: number, value: unknown): Buffer | undefined {
+    const start = this.#pos;
+    let end: number;
+    try {
+      end = write(value, this.#arena, start + HEADER_SIZE);
+    } catch {
+      return undefined; // a throwing getter, say: the validator reports it as avsc would
+    }
+    if (end < 0) return undefined;
+    if (end > this.#arena.length) {
+      // Did not fit: a new arena of at least twice this record (the bytes written past `start` are dropped).
+      this.#arena = Buffer.allocUnsafe(Math.max(this.#arenaSize, 2 * (end - start)));
+      this.#pos = 0;
+      return this.encodeChecked(write, schemaId, value);
+    }
+    writeHeader(this.#arena, schemaId, start);
+    this.#pos = end;
+    return this.#arena.subarray(start, end);
   }
 
   /** The value must already be valid for `type`: avsc does not check while writing. */

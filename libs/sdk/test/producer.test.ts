@@ -132,6 +132,60 @@ test('an invalid event rejects the whole call before anything is sent, with fiel
   await producer.close();
 });
 
+test("once the class is known, each event is checked and written in one pass: the bytes are avsc's", async () => {
+  const { producer, batches, id } = setup({ lingerMs: 0 });
+  await producer.send(AdClick, click(0)); // resolves the id and connects: later sends take the one-pass path
+  const events = Array.from({ length: 50 }, (_, i) => ({
+    ...click(i),
+    ad_id: i * 2 ** 40 - 2 ** 52,
+    device: { device_type: 'TABLET' as const, os: `Ö ${i} 😀` },
+    click_url: 'https://example.com/'.padEnd(60 + i, 'x'),
+  }));
+  await producer.sendBatch(AdClick, events);
+  const messages = batches.at(-1)?.topicMessages?.[0]?.messages ?? [];
+  assert.equal(messages.length, events.length);
+  messages.forEach((m, i) => {
+    const header = Buffer.from([0, (id >>> 24) & 255, (id >>> 16) & 255, (id >>> 8) & 255, id & 255]);
+    assert.deepEqual(m.value, Buffer.concat([header, AdClick.type.toBuffer(events[i])]));
+  });
+  await producer.close();
+});
+
+test('once the class is known, an invalid event still rejects the whole call with every field path', async () => {
+  const { producer, batches } = setup({ lingerMs: 0 });
+  await producer.send(AdClick, click(0));
+  await assert.rejects(
+    producer.sendBatch(AdClick, [
+      click(1),
+      { ...click(2), ad_id: 1.5, device: null } as unknown as AdClickInput,
+      { ...click(3), event_id: 'not-a-uuid' },
+      { ...click(4), event_id: 7 } as unknown as AdClickInput,
+    ]),
+    (error: unknown) => {
+      assert.ok(error instanceof SdkError);
+      assert.equal(error.code, 'INVALID_EVENT');
+      assert.deepEqual(
+        error.errors.map((e) => `${e.index} ${e.path}`),
+        ['1 ad_id', '1 device', '2 event_id', '3 event_id'],
+      );
+      return true;
+    },
+  );
+  assert.equal(batches.length, 1, 'only the first send went out');
+  await producer.close();
+});
+
+test('a value avsc accepts only by coercion (an enum symbol as a String object) is still sent, as avsc writes it', async () => {
+  const { producer, batches } = setup({ lingerMs: 0 });
+  await producer.send(AdClick, click(0));
+  const event = { ...click(1), placement: new String('BANNER') } as unknown as AdClickInput;
+  assert.equal(AdClick.isValid(event), true);
+  await producer.send(AdClick, event);
+  const value = batches.at(-1)?.topicMessages?.[0]?.messages[0]?.value as Buffer;
+  assert.deepEqual(value.subarray(5), AdClick.type.toBuffer(event));
+  await producer.close();
+});
+
 test('a large sendBatch is split by batchSize', async () => {
   const { producer, batches } = setup({ batchSize: 4 });
   await producer.sendBatch(

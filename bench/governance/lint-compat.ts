@@ -503,6 +503,18 @@ function steps(ws: Workspace, options: Options): Step[] {
       expect: { tasks: 4, cacheHits: 0 },
     },
     {
+      name: 'nx affected, cold (CI), shared type',
+      what: `nx reset, ${common} touched; affected vs main = every project (the shared type's dependents), ${all} tasks`,
+      argv: affected,
+      runs: options.coldRuns,
+      before: (rep) => {
+        reset();
+        touchShared(rep);
+      },
+      after: () => restore(common),
+      expect: { tasks: all, cacheHits: 0 },
+    },
+    {
       name: 'avro-gov lint, whole tree',
       what: 'plain CLI, no Nx',
       argv: ['avro-gov', 'lint', '--schemas', 'schemas'],

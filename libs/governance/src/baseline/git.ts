@@ -22,6 +22,51 @@ export interface GitHistoryOptions {
   base?: string;
   /** Branch the default base is computed against (`main`, or `origin/main` when only that exists). */
   mainBranch?: string;
+  /** Answers to reuse across calls in one process (see GitReadCache). */
+  cache?: GitReadCache;
+}
+
+/**
+ * What git answers that cannot change while one process runs many checks of one repository: the top level of
+ * a directory, a base ref resolved to a commit, and blobs by full commit id and path (a commit's tree is
+ * immutable). The Nx batch executor shares one across its tasks, so a blob every task needs is read once.
+ * Not for a long-lived process: a branch moving under it would not be seen.
+ */
+export class GitReadCache {
+  readonly #tops = new Map<string, Promise<string>>();
+  readonly #bases = new Map<string, Promise<string>>();
+  readonly #blobs = new Map<string, string | undefined>();
+
+  /** The repository's top level for a directory inside it. */
+  top(cwd: string): Promise<string> {
+    return memo(this.#tops, resolve(cwd), () => topLevel(cwd));
+  }
+
+  /** The commit a base option resolves to (the merge base with main when none is given). */
+  base(cwd: string, options: GitHistoryOptions): Promise<string> {
+    const key = `${resolve(cwd)}\0${options.base ?? ''}\0${options.mainBranch ?? ''}`;
+    return memo(this.#bases, key, () => resolveBase(options));
+  }
+
+  /** Blob texts by top level, commit and path; undefined for a path absent at that commit. */
+  get blobs(): Map<string, string | undefined> {
+    return this.#blobs;
+  }
+}
+
+function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+    // A failure is not an answer worth keeping: the next caller asks git again and reports its own error.
+    value.catch(() => map.delete(key));
+  }
+  return value;
+}
+
+async function topLevel(cwd: string): Promise<string> {
+  return (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
 }
 
 /**
@@ -30,8 +75,8 @@ export interface GitHistoryOptions {
  * Renames are not followed: a renamed file starts a new history, as a new subject would.
  */
 export async function gitHistory(options: GitHistoryOptions): Promise<Map<string, HistoricVersion[]>> {
-  const top = (await git(options.cwd, ['rev-parse', '--show-toplevel'])).trim();
-  const base = await resolveBase(options);
+  const top = await (options.cache?.top(options.cwd) ?? topLevel(options.cwd));
+  const base = await (options.cache?.base(options.cwd, options) ?? resolveBase(options));
   const byRepoPath = new Map<string, string>();
   for (const file of options.files) {
     byRepoPath.set(relative(top, resolve(options.cwd, file)).split(sep).join('/'), file);
@@ -63,6 +108,8 @@ export async function gitHistory(options: GitHistoryOptions): Promise<Map<string
   const texts = await catFiles(
     top,
     wanted.map((w) => `${w.commit}:${w.repoPath}`),
+    false,
+    options.cache,
   );
   wanted.forEach((w, i) => {
     const versions = result.get(w.file) ?? [];
@@ -110,24 +157,52 @@ async function resolveBase(options: GitHistoryOptions): Promise<string> {
 export async function readFilesAt(
   cwd: string,
   wanted: readonly { commit: string; file: string }[],
+  cache?: GitReadCache,
 ): Promise<(string | undefined)[]> {
   if (wanted.length === 0) return [];
-  const top = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
+  const top = await (cache?.top(cwd) ?? topLevel(cwd));
   const specs = wanted.map((w) => `${w.commit}:${relative(top, resolve(cwd, w.file)).split(sep).join('/')}`);
-  return catFiles(top, specs, true);
+  return catFiles(top, specs, true, cache);
 }
 
-/** Reads many blobs through one `git cat-file --batch` process. */
-async function catFiles(cwd: string, specs: readonly string[]): Promise<string[]>;
+/**
+ * Reads many blobs through one `git cat-file --batch` process. Specs name full commit ids, so a cached
+ * answer (a text, or "missing" when tolerant) is the answer git would give again.
+ */
+async function catFiles(
+  cwd: string,
+  specs: readonly string[],
+  tolerant: false,
+  cache?: GitReadCache,
+): Promise<string[]>;
 async function catFiles(
   cwd: string,
   specs: readonly string[],
   tolerant: true,
+  cache?: GitReadCache,
 ): Promise<(string | undefined)[]>;
 async function catFiles(
   cwd: string,
   specs: readonly string[],
-  tolerant = false,
+  tolerant: boolean,
+  cache?: GitReadCache,
+): Promise<(string | undefined)[]> {
+  if (cache === undefined) return readBlobs(cwd, specs, tolerant);
+  const key = (spec: string): string => `${cwd}\0${spec}`;
+  const missing = [...new Set(specs.filter((spec) => !cache.blobs.has(key(spec))))];
+  const read = await readBlobs(cwd, missing, tolerant);
+  missing.forEach((spec, i) => cache.blobs.set(key(spec), read[i]));
+  return specs.map((spec) => {
+    const text = cache.blobs.get(key(spec));
+    if (text === undefined && !tolerant) throw new GovernanceError('GIT_ERROR', `git could not read ${spec}`);
+    return text;
+  });
+}
+
+async function readBlobs(
+  cwd: string,
+  specs: readonly string[],
+  tolerant: boolean,
 ): Promise<(string | undefined)[]> {
   if (specs.length === 0) return [];
   const out = await git(cwd, ['cat-file', '--batch'], `${specs.join('\n')}\n`, 'buffer');

@@ -1,6 +1,7 @@
 // Checks every schema of a workspace against its previous versions (git history, a directory snapshot or
 // the registry) at its configured level, and turns the engine's pointers into file:line:col findings.
 import { gitHistory, readFilesAt } from '../baseline/git.ts';
+import type { GitReadCache } from '../baseline/git.ts';
 import { checkCompatibility } from '../compat/check.ts';
 import type { CompatFinding, CompatWarningFinding, PreviousVersion } from '../compat/check.ts';
 import type { CompatibilityLevel } from '../compat/levels.ts';
@@ -39,6 +40,8 @@ export interface WorkspaceCompatOptions {
   level?: CompatibilityLevel;
   /** Only schemas under these display paths (or globs); see `selectDocs`. */
   paths?: readonly string[];
+  /** git answers shared by several checks in one process (the Nx batch executor's tasks). */
+  gitCache?: GitReadCache;
 }
 
 export type SchemaStatus = 'new' | 'compatible' | 'incompatible';
@@ -315,6 +318,7 @@ async function gitVersions(
     cwd: options.cwd,
     files: docs.map((d) => d.file),
     ...(options.base === undefined ? {} : { base: options.base }),
+    ...(options.gitCache === undefined ? {} : { cache: options.gitCache }),
   });
   // Named types of an old version are read as they were at that version's commit: each shared file once
   // per commit (one git call for all), parsed once per commit, whatever number of events use it.
@@ -327,6 +331,7 @@ async function gitVersions(
   const texts = await readFilesAt(
     options.cwd,
     pairs.map((p) => ({ commit: p.commit, file: p.dep.file })),
+    options.gitCache,
   );
   const lookupAt = new Map<string, LookupNamedType>();
   for (const commit of commits) {

@@ -1,0 +1,179 @@
+// Nx executor `@adlake/nx-avro:check`: the avro-lint and avro-compat targets. Nx runs all of a run's tasks of
+// this executor in one process (batch mode, `preferBatch`), which loads the schema workspace and config once,
+// lints the tree once and shares git reads between compat tasks; each task still prints, and Nx caches, exactly
+// what `avro-gov lint|compat <paths> --schemas <root>` prints for that task's paths.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import {
+  GitReadCache,
+  GovernanceError,
+  checkWorkspaceCompatibility,
+  compatOutput,
+  defaultConfig,
+  errorToFinding,
+  formatFindings,
+  lintOutput,
+  lintWorkspace,
+  loadConfig,
+  loadSchemaWorkspace,
+  matchesPathSpec,
+  toJsonObject,
+} from '@adlake/governance';
+import type { Finding, GovernanceConfig, LocatedError, RunOutput, SchemaWorkspace } from '@adlake/governance';
+import type { CheckExecutorOptions } from './schema.d.ts';
+
+export interface CheckResult {
+  success: boolean;
+  /** What the task printed, stdout lines then stderr lines: Nx shows it and replays it from the cache. */
+  terminalOutput: string;
+}
+
+/** One task (`nx run p:avro-lint --batch=false`, or Nx without batch support). */
+export default async function checkExecutor(
+  options: CheckExecutorOptions,
+  context: Pick<ExecutorContext, 'root'>,
+): Promise<{ success: boolean }> {
+  const result = await new CheckSession(context.root).run(options);
+  process.stdout.write(result.terminalOutput);
+  return { success: result.success };
+}
+
+/** Every task of a run in this one process; results are reported as each task finishes. */
+export async function* checkBatch(
+  taskGraph: TaskGraph,
+  inputs: Record<string, CheckExecutorOptions>,
+  _overrides: unknown,
+  context: Pick<ExecutorContext, 'root'>,
+): AsyncGenerator<{ task: string; result: CheckResult }> {
+  const session = new CheckSession(context.root);
+  for (const task of Object.keys(taskGraph.tasks)) {
+    const options = inputs[task];
+    if (options === undefined) continue;
+    yield { task, result: await session.run(options) };
+  }
+}
+
+interface Loaded {
+  workspace: SchemaWorkspace;
+  config: GovernanceConfig;
+}
+
+/**
+ * The state tasks of one run share. Each task's result depends only on its options and the files on disk,
+ * never on which other tasks ran before it in the session: the whole-tree lint is what `avro-gov lint` computes
+ * before filtering to its paths, and the git cache holds immutable answers.
+ */
+export class CheckSession {
+  readonly #root: string;
+  readonly #loaded = new Map<string, Promise<Loaded>>();
+  readonly #lint = new Map<string, Finding[]>();
+  readonly #git = new GitReadCache();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  async run(options: CheckExecutorOptions): Promise<CheckResult> {
+    const format = options.format ?? 'text';
+    try {
+      const specs = this.#select(options.paths);
+      const key = JSON.stringify([options.schemas ?? 'schemas', options.config ?? null]);
+      const { workspace, config } = await this.#load(key, options);
+      if (options.command === 'lint') {
+        let all = this.#lint.get(key);
+        if (all === undefined) {
+          all = lintWorkspace(workspace, config);
+          this.#lint.set(key, all);
+        }
+        const findings = all.filter(
+          (f) => specs.length === 0 || specs.some((s) => matchesPathSpec(f.file, s)),
+        );
+        const failed = findings.some((f) => f.severity === 'error');
+        return result(!failed, lintOutput(workspace, findings, format));
+      }
+      const compat = await checkWorkspaceCompatibility(workspace, config, {
+        against: ['git'],
+        cwd: this.#root,
+        paths: specs,
+        gitCache: this.#git,
+        ...(options.base === undefined ? {} : { base: options.base }),
+      });
+      const success = compat.inputErrors.length === 0 && compat.compatible;
+      return result(success, compatOutput(compat, format));
+    } catch (error) {
+      const known = libraryError(error);
+      if (known === undefined) throw error;
+      // As the CLI reports it: one finding in the format asked for, and the task fails.
+      const finding = errorToFinding(known);
+      const text =
+        format === 'json'
+          ? JSON.stringify(
+              options.command === 'lint'
+                ? [toJsonObject(finding)]
+                : { compatible: false, findings: [toJsonObject(finding)] },
+              null,
+              2,
+            )
+          : formatFindings([finding], format);
+      return result(false, { stdout: [text], stderr: [] });
+    }
+  }
+
+  /** Paths as the CLI takes them: relative to the workspace root; one that names a missing file is an error. */
+  #select(paths: readonly string[]): string[] {
+    return paths.map((p) => {
+      const absolute = path.resolve(this.#root, p);
+      if (!/[*?]/.test(p) && !existsSync(absolute)) {
+        throw new GovernanceError('FILE_NOT_FOUND', `path "${p}" does not exist`, { context: { file: p } });
+      }
+      return path.relative(this.#root, absolute).split(path.sep).join('/') || '.';
+    });
+  }
+
+  #load(key: string, options: CheckExecutorOptions): Promise<Loaded> {
+    let loaded = this.#loaded.get(key);
+    if (loaded === undefined) {
+      loaded = this.#read(options);
+      this.#loaded.set(key, loaded);
+    }
+    return loaded;
+  }
+
+  async #read(options: CheckExecutorOptions): Promise<Loaded> {
+    const schemas = options.schemas ?? 'schemas';
+    const dir = path.resolve(this.#root, schemas);
+    if (!existsSync(dir)) {
+      throw new GovernanceError('FILE_NOT_FOUND', `schema root "${schemas}" does not exist`, {
+        context: { file: schemas, configKey: '/options/schemas' },
+      });
+    }
+    const configFile = path.resolve(this.#root, options.config ?? path.join(schemas, 'avro-gov.json'));
+    let config: GovernanceConfig;
+    if (existsSync(configFile)) config = await loadConfig(configFile, { displayRoot: this.#root });
+    else if (options.config !== undefined) {
+      throw new GovernanceError('FILE_NOT_FOUND', `config file "${options.config}" does not exist`, {
+        context: { file: options.config, configKey: '/options/config' },
+      });
+    } else config = defaultConfig();
+    const workspace = await loadSchemaWorkspace({ dir, displayRoot: this.#root });
+    return { workspace, config };
+  }
+}
+
+function result(success: boolean, output: RunOutput): CheckResult {
+  const lines = [...output.stdout, ...output.stderr];
+  return { success, terminalOutput: lines.length === 0 ? '' : `${lines.join('\n')}\n` };
+}
+
+/** A failure one of our libraries describes (code, retriable, context), as opposed to a bug. */
+function libraryError(error: unknown): LocatedError | undefined {
+  const e = error as { code?: unknown; retriable?: unknown; context?: unknown } | null;
+  const ours =
+    error instanceof Error &&
+    typeof e?.code === 'string' &&
+    typeof e.retriable === 'boolean' &&
+    typeof e.context === 'object' &&
+    e.context !== null;
+  return ours ? (error as unknown as LocatedError) : undefined;
+}

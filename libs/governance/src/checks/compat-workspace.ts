@@ -111,16 +111,27 @@ function selectDocs(
   config: GovernanceConfig,
   options: WorkspaceCompatOptions,
 ): SchemaDoc[] {
-  const used = new Set<SchemaDoc>();
-  for (const doc of workspace.docs) for (const dep of workspace.dependenciesOf(doc)) used.add(dep);
-  const roots = workspace.docs.filter((doc) => bindingFor(doc, config).kind === 'event' || !used.has(doc));
+  const used = usedTypes(workspace);
+  const isRoot = (doc: SchemaDoc): boolean => bindingFor(doc, config).kind === 'event' || !used.has(doc);
   const specs = options.paths ?? [];
-  if (specs.length === 0) return roots;
-  const under = (doc: SchemaDoc): boolean => specs.some((spec) => matchesPathSpec(doc.file, spec));
-  return [
-    ...roots.filter(under),
-    ...workspace.docs.filter((doc) => used.has(doc) && !roots.includes(doc) && under(doc)),
-  ];
+  if (specs.length === 0) return workspace.docs.filter(isRoot);
+  // The paths first: matching a document against the config costs more, and a task selects few documents.
+  const under = workspace.docs.filter((doc) => specs.some((spec) => matchesPathSpec(doc.file, spec)));
+  return [...under.filter(isRoot), ...under.filter((doc) => !isRoot(doc))];
+}
+
+const usedTypesOf = new WeakMap<SchemaWorkspace, ReadonlySet<SchemaDoc>>();
+
+/** Documents some other document uses; a workspace never changes, so each is computed once. */
+function usedTypes(workspace: SchemaWorkspace): ReadonlySet<SchemaDoc> {
+  let used = usedTypesOf.get(workspace);
+  if (used === undefined) {
+    const set = new Set<SchemaDoc>();
+    for (const doc of workspace.docs) for (const dep of workspace.dependenciesOf(doc)) set.add(dep);
+    used = set;
+    usedTypesOf.set(workspace, used);
+  }
+  return used;
 }
 
 async function checkOne(

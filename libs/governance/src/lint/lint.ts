@@ -9,11 +9,12 @@ import { buildAvroTypes } from '../workspace/avro.ts';
 import type { GovernanceConfig } from '../workspace/config.ts';
 import { bindingFor, checkConfigAgainstWorkspace, defaultConfig } from '../workspace/config.ts';
 import { matchesPathSpec } from '../workspace/glob.ts';
-import type { SchemaWorkspace } from '../workspace/workspace.ts';
+import type { SchemaDoc, SchemaWorkspace } from '../workspace/workspace.ts';
 import { compareFindings } from '../diagnostics/sort.ts';
 import type { LintRuleId } from './catalog.ts';
 import { ruleInfo, selectRules } from './catalog.ts';
 import { DOC_RULES, collectNodes } from './rules.ts';
+import type { DocNodes } from './rules.ts';
 
 export interface LintOptions {
   /** A build result to reuse; by default avsc types are built here to catch what only avsc rejects. */
@@ -143,22 +144,16 @@ function lintWith(
     for (const problem of checkConfigAgainstWorkspace(config, workspace)) fromProblem(problem);
   }
 
-  for (const doc of workspace.docs) {
-    const nodes = collectNodes(doc);
-    const binding = bindingFor(doc, config);
-    for (const [id, check] of Object.entries(DOC_RULES)) {
-      if (!selected.has(id) || !check) continue;
-      check({
-        doc,
-        workspace,
-        binding,
-        nodes,
-        report: (pointer, message) => {
-          const at = doc.positions.positionOf(pointer);
-          raw.push({ ...finding(id, doc.file, at.line, at.column, pointer, message), relPath: doc.relPath });
-        },
-      });
+  if (validityOnly) {
+    // The same for every check of one workspace (its config is the default one); the Nx batch runs many.
+    let byRules = validityRuleFindings.get(workspace);
+    if (byRules === undefined) {
+      byRules = docRuleFindings(workspace, config, selected);
+      validityRuleFindings.set(workspace, byRules);
     }
+    raw.push(...byRules);
+  } else {
+    raw.push(...docRuleFindings(workspace, config, selected));
   }
 
   const kept = raw.filter((f) => {
@@ -175,6 +170,40 @@ function lintWith(
     out.push(plain);
   }
   return out.sort(compareFindings);
+}
+
+const validityRuleFindings = new WeakMap<SchemaWorkspace, readonly RawFinding[]>();
+const nodesOf = new WeakMap<SchemaDoc, DocNodes>();
+
+/** What the selected per-document rules report. A workspace and its documents never change after loading. */
+function docRuleFindings(
+  workspace: SchemaWorkspace,
+  config: GovernanceConfig,
+  selected: ReadonlySet<string>,
+): RawFinding[] {
+  const raw: RawFinding[] = [];
+  for (const doc of workspace.docs) {
+    let nodes = nodesOf.get(doc);
+    if (nodes === undefined) {
+      nodes = collectNodes(doc);
+      nodesOf.set(doc, nodes);
+    }
+    const binding = bindingFor(doc, config);
+    for (const [id, check] of Object.entries(DOC_RULES)) {
+      if (!selected.has(id) || !check) continue;
+      check({
+        doc,
+        workspace,
+        binding,
+        nodes,
+        report: (pointer, message) => {
+          const at = doc.positions.positionOf(pointer);
+          raw.push({ ...finding(id, doc.file, at.line, at.column, pointer, message), relPath: doc.relPath });
+        },
+      });
+    }
+  }
+  return raw;
 }
 
 function finding(

@@ -1,5 +1,6 @@
 // Previous versions of schema files from git history, read with two git processes however many files.
 import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { relative, resolve, sep } from 'node:path';
 import { GovernanceError } from '../errors.ts';
 
@@ -36,6 +37,7 @@ export class GitReadCache {
   readonly #tops = new Map<string, Promise<string>>();
   readonly #bases = new Map<string, Promise<string>>();
   readonly #blobs = new Map<string, string | undefined>();
+  readonly #readers = new Map<string, BlobReader>();
 
   /** The repository's top level for a directory inside it. */
   top(cwd: string): Promise<string> {
@@ -51,6 +53,121 @@ export class GitReadCache {
   /** Blob texts by top level, commit and path; undefined for a path absent at that commit. */
   get blobs(): Map<string, string | undefined> {
     return this.#blobs;
+  }
+
+  /** One `git cat-file --batch` per repository for the cache's life, instead of one per read. */
+  reader(top: string): BlobReader {
+    let reader = this.#readers.get(top);
+    if (reader === undefined) {
+      reader = new BlobReader(top);
+      this.#readers.set(top, reader);
+    }
+    return reader;
+  }
+
+  /** Ends the git processes the cache started; it can still be used, and starts them again. */
+  close(): void {
+    for (const reader of this.#readers.values()) reader.close();
+    this.#readers.clear();
+  }
+}
+
+/**
+ * A running `git cat-file --batch`: each request is a line of specs, each answer a header and the blob, in
+ * order. Starting git once matters in a process holding a large heap, where every spawn copies its mappings.
+ */
+class BlobReader {
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #waiting: {
+    spec: string;
+    resolve: (blob: Buffer | undefined) => void;
+    reject: (e: Error) => void;
+  }[] = [];
+  #buffer: Buffer = Buffer.alloc(0);
+  #failure: GovernanceError | undefined;
+
+  constructor(top: string) {
+    this.#child = spawn('git', ['cat-file', '--batch'], { cwd: top, stdio: ['pipe', 'pipe', 'pipe'] });
+    const errors: Buffer[] = [];
+    this.#child.stdout.on('data', (chunk: Buffer) => {
+      this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+      this.#answer();
+    });
+    this.#child.stderr.on('data', (c: Buffer) => errors.push(c));
+    this.#child.on('error', (cause) =>
+      this.#fail(new GovernanceError('GIT_ERROR', `cannot run git: ${cause.message}`, { cause })),
+    );
+    this.#child.on('close', (code) => {
+      const said = Buffer.concat(errors).toString('utf8').trim();
+      this.#fail(new GovernanceError('GIT_ERROR', said || `git cat-file exited with ${code}`));
+    });
+    this.#child.stdin.on('error', () => undefined);
+    this.#hold(false);
+  }
+
+  /** The blob each spec names, or undefined where git answers "missing". */
+  read(specs: readonly string[]): Promise<(Buffer | undefined)[]> {
+    if (specs.length === 0) return Promise.resolve([]);
+    const answers = specs.map(
+      (spec) =>
+        new Promise<Buffer | undefined>((resolve, reject) => {
+          if (this.#failure !== undefined) reject(this.#failure);
+          else {
+            this.#waiting.push({ spec, resolve, reject });
+            this.#hold(true);
+          }
+        }),
+    );
+    if (this.#failure === undefined) this.#child.stdin.write(`${specs.join('\n')}\n`);
+    return Promise.all(answers);
+  }
+
+  close(): void {
+    this.#child.stdin.end();
+  }
+
+  #answer(): void {
+    let at = 0;
+    while (this.#waiting.length > 0) {
+      const headerEnd = this.#buffer.indexOf(0x0a, at);
+      if (headerEnd < 0) break;
+      const header = this.#buffer.subarray(at, headerEnd).toString('utf8');
+      const next = this.#waiting[0];
+      if (next === undefined) break;
+      if (header.endsWith(' missing')) {
+        this.#waiting.shift();
+        next.resolve(undefined);
+        at = headerEnd + 1;
+        continue;
+      }
+      const size = Number(header.split(' ')[2]);
+      if (!Number.isFinite(size)) {
+        this.#waiting.shift();
+        next.reject(new GovernanceError('GIT_ERROR', `git could not read ${next.spec}`));
+        at = headerEnd + 1;
+        continue;
+      }
+      if (this.#buffer.length < headerEnd + 1 + size + 1) break;
+      this.#waiting.shift();
+      next.resolve(this.#buffer.subarray(headerEnd + 1, headerEnd + 1 + size));
+      at = headerEnd + 1 + size + 1;
+    }
+    this.#buffer = this.#buffer.subarray(at);
+    if (this.#waiting.length === 0) this.#hold(false);
+  }
+
+  /** Keeps the process alive while an answer is awaited, and only then: an idle reader never holds it open. */
+  #hold(on: boolean): void {
+    const { stdin, stdout, stderr } = this.#child;
+    for (const handle of [this.#child, stdin, stdout, stderr] as { ref?(): void; unref?(): void }[]) {
+      if (on) handle.ref?.();
+      else handle.unref?.();
+    }
+  }
+
+  #fail(error: GovernanceError): void {
+    this.#failure ??= error;
+    for (const w of this.#waiting.splice(0)) w.reject(this.#failure);
   }
 }
 
@@ -190,8 +307,8 @@ async function catFiles(
   if (cache === undefined) return readBlobs(cwd, specs, tolerant);
   const key = (spec: string): string => `${cwd}\0${spec}`;
   const missing = [...new Set(specs.filter((spec) => !cache.blobs.has(key(spec))))];
-  const read = await readBlobs(cwd, missing, tolerant);
-  missing.forEach((spec, i) => cache.blobs.set(key(spec), read[i]));
+  const read = await cache.reader(cwd).read(missing);
+  missing.forEach((spec, i) => cache.blobs.set(key(spec), read[i]?.toString('utf8')));
   return specs.map((spec) => {
     const text = cache.blobs.get(key(spec));
     if (text === undefined && !tolerant) throw new GovernanceError('GIT_ERROR', `git could not read ${spec}`);

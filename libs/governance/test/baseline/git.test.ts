@@ -149,3 +149,25 @@ test('a cached read of a path absent at a commit stays absent, and a bad base is
     );
   }
 });
+
+test('one cached reader serves many reads in order, and closing it lets the cache start another', async (t) => {
+  const r = repo();
+  t.after(() => rmSync(r.dir, { recursive: true, force: true }));
+  r.commit({ 'schemas/A.avsc': 'a1', 'schemas/B.avsc': 'b1'.repeat(100_000) }, 'one');
+  r.commit({ 'schemas/A.avsc': 'a2' }, 'two');
+  const cache = new GitReadCache();
+  t.after(() => cache.close());
+  const [one, two] = await Promise.all([
+    gitHistory({ cwd: r.dir, files: ['schemas/B.avsc'], cache }),
+    gitHistory({ cwd: r.dir, files: ['schemas/A.avsc'], cache }),
+  ]);
+  assert.equal(one.get('schemas/B.avsc')?.[0]?.text, 'b1'.repeat(100_000));
+  assert.deepEqual(
+    two.get('schemas/A.avsc')?.map((v) => v.text),
+    ['a1', 'a2'],
+  );
+  cache.close();
+  cache.blobs.clear();
+  const again = await gitHistory({ cwd: r.dir, files: ['schemas/A.avsc'], cache });
+  assert.deepEqual(again.get('schemas/A.avsc'), two.get('schemas/A.avsc'));
+});

@@ -34,7 +34,13 @@ export default async function checkExecutor(
   options: CheckExecutorOptions,
   context: Pick<ExecutorContext, 'root'>,
 ): Promise<{ success: boolean }> {
-  const result = await new CheckSession(context.root).run(options);
+  const session = new CheckSession(context.root);
+  let result: CheckResult;
+  try {
+    result = await session.run(options);
+  } finally {
+    session.close();
+  }
   process.stdout.write(result.terminalOutput);
   return { success: result.success };
 }
@@ -47,10 +53,14 @@ export async function* checkBatch(
   context: Pick<ExecutorContext, 'root'>,
 ): AsyncGenerator<{ task: string; result: CheckResult }> {
   const session = new CheckSession(context.root);
-  for (const task of Object.keys(taskGraph.tasks)) {
-    const options = inputs[task];
-    if (options === undefined) continue;
-    yield { task, result: await session.run(options) };
+  try {
+    for (const task of Object.keys(taskGraph.tasks)) {
+      const options = inputs[task];
+      if (options === undefined) continue;
+      yield { task, result: await session.run(options) };
+    }
+  } finally {
+    session.close();
   }
 }
 
@@ -72,6 +82,11 @@ export class CheckSession {
 
   constructor(root: string) {
     this.#root = root;
+  }
+
+  /** Ends the git processes the session keeps; call when its last task is done. */
+  close(): void {
+    this.#git.close();
   }
 
   async run(options: CheckExecutorOptions): Promise<CheckResult> {

@@ -32,7 +32,9 @@ export const lintCommand: Command = {
     const format = parseFormat(values.format);
     const { cwd, workspace, config } = await loadContext(values);
     const specs = selectPaths(cwd, positionals);
-    const findings = lintWorkspace(workspace, config).filter((f) => underAny(f.file, specs));
+    const findings = lintWorkspace(workspace, config, {
+      ...(specs.length === 0 ? {} : { select: (file: string) => underAny(file, specs) }),
+    }).filter((f) => underAny(f.file, specs));
     const output = lintOutput(workspace, findings, format);
     for (const line of output.stdout) console.log(line);
     for (const line of output.stderr) console.error(line);

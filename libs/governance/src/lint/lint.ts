@@ -19,6 +19,12 @@ import type { DocNodes } from './rules.ts';
 export interface LintOptions {
   /** A build result to reuse; by default avsc types are built here to catch what only avsc rejects. */
   avro?: AvroBuildResult;
+  /**
+   * Only these files' findings are wanted: the per-file rules and avsc builds skip other documents (what they
+   * depend on is still built). The findings of a selected file are those a whole-tree lint gives for it;
+   * workspace-wide findings (problems while loading, the config's) are all returned, for the caller to filter.
+   */
+  select?: (file: string) => boolean;
 }
 
 /**
@@ -129,8 +135,10 @@ function lintWith(
 
   /** Where avsc rejected a value that a dedicated rule reports: file, rule and pointer. */
   const avscRejections = new Set<string>();
+  const only =
+    options.select === undefined ? undefined : workspace.docs.filter((d) => options.select?.(d.file));
   if (selected.has('FILE_PARSES_AVRO')) {
-    const avro = options.avro ?? buildAvroTypes(workspace);
+    const avro = options.avro ?? buildAvroTypes(workspace, only === undefined ? {} : { only });
     for (const problem of avro.problems) {
       const rule = supersedingRule(problem.message);
       fromProblem(problem, rule);
@@ -153,7 +161,7 @@ function lintWith(
     }
     raw.push(...byRules);
   } else {
-    raw.push(...docRuleFindings(workspace, config, selected));
+    raw.push(...docRuleFindings(workspace, config, selected, only));
   }
 
   const kept = raw.filter((f) => {
@@ -180,9 +188,10 @@ function docRuleFindings(
   workspace: SchemaWorkspace,
   config: GovernanceConfig,
   selected: ReadonlySet<string>,
+  docs: readonly SchemaDoc[] = workspace.docs,
 ): RawFinding[] {
   const raw: RawFinding[] = [];
-  for (const doc of workspace.docs) {
+  for (const doc of docs) {
     let nodes = nodesOf.get(doc);
     if (nodes === undefined) {
       nodes = collectNodes(doc);

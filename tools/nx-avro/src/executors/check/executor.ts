@@ -20,7 +20,7 @@ import {
   matchesPathSpec,
   toJsonObject,
 } from '@adlake/governance';
-import type { Finding, GovernanceConfig, LocatedError, RunOutput, SchemaWorkspace } from '@adlake/governance';
+import type { GovernanceConfig, LocatedError, RunOutput, SchemaWorkspace } from '@adlake/governance';
 import type { CheckExecutorOptions } from './schema.d.ts';
 
 export interface CheckResult {
@@ -54,14 +54,25 @@ export async function* checkBatch(
 ): AsyncGenerator<{ task: string; result: CheckResult }> {
   const session = new CheckSession(context.root);
   try {
-    for (const task of Object.keys(taskGraph.tasks)) {
-      const options = inputs[task];
-      if (options === undefined) continue;
-      yield { task, result: await session.run(options) };
+    const tasks = Object.keys(taskGraph.tasks).filter((task) => inputs[task] !== undefined);
+    // Every task starts at once, compat first: a compat task spends much of its time waiting for git, which
+    // then works on another core while lint tasks compute. Results are still reported in task order.
+    const order = [...tasks].sort((a, b) => rank(inputs[a]) - rank(inputs[b]));
+    const running = new Map<string, Promise<CheckResult>>();
+    for (const task of order) {
+      const promise = session.run(inputs[task] as CheckExecutorOptions);
+      // Awaited below in task order; until then a failure must not count as unhandled.
+      promise.catch(() => undefined);
+      running.set(task, promise);
     }
+    for (const task of tasks) yield { task, result: await (running.get(task) as Promise<CheckResult>) };
   } finally {
     session.close();
   }
+}
+
+function rank(options: CheckExecutorOptions | undefined): number {
+  return options?.command === 'compat' ? 0 : 1;
 }
 
 interface Loaded {
@@ -71,13 +82,12 @@ interface Loaded {
 
 /**
  * The state tasks of one run share. Each task's result depends only on its options and the files on disk,
- * never on which other tasks ran before it in the session: the whole-tree lint is what `avro-gov lint` computes
- * before filtering to its paths, and the git cache holds immutable answers.
+ * never on which other tasks ran before it in the session: a schema's avsc build depends only on the schemas
+ * it uses, and the git cache holds immutable answers.
  */
 export class CheckSession {
   readonly #root: string;
   readonly #loaded = new Map<string, Promise<Loaded>>();
-  readonly #lint = new Map<string, Finding[]>();
   readonly #git = new GitReadCache();
 
   constructor(root: string) {
@@ -96,14 +106,11 @@ export class CheckSession {
       const key = JSON.stringify([options.schemas ?? 'schemas', options.config ?? null]);
       const { workspace, config } = await this.#load(key, options);
       if (options.command === 'lint') {
-        let all = this.#lint.get(key);
-        if (all === undefined) {
-          all = lintWorkspace(workspace, config);
-          this.#lint.set(key, all);
-        }
-        const findings = all.filter(
-          (f) => specs.length === 0 || specs.some((s) => matchesPathSpec(f.file, s)),
-        );
+        // What `avro-gov lint <paths>` computes: every schema is built once per session whichever task needs
+        // it first, so the tasks of a run together lint the tree once.
+        const under = (file: string): boolean =>
+          specs.length === 0 || specs.some((s) => matchesPathSpec(file, s));
+        const findings = lintWorkspace(workspace, config, { select: under }).filter((f) => under(f.file));
         const failed = findings.some((f) => f.severity === 'error');
         return result(!failed, lintOutput(workspace, findings, format));
       }

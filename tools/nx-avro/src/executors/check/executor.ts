@@ -1,7 +1,7 @@
 // Nx executor `@adlake/nx-avro:check`: the avro-lint and avro-compat targets. Nx runs all of a run's tasks of
 // this executor in one process (batch mode, `preferBatch`), which loads the schema workspace and config once,
-// lints the tree once and shares git reads between compat tasks; each task still prints, and Nx caches, exactly
-// what `avro-gov lint|compat <paths> --schemas <root>` prints for that task's paths.
+// builds each schema's avsc type once and shares git reads between compat tasks; each task still prints, and Nx
+// caches, exactly what `avro-gov lint|compat <paths> --schemas <root>` prints for that task's paths.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
@@ -45,7 +45,7 @@ export default async function checkExecutor(
   return { success: result.success };
 }
 
-/** Every task of a run in this one process; results are reported as each task finishes. */
+/** Every task of a run in this one process; each result is reported as soon as it and those before it are done. */
 export async function* checkBatch(
   taskGraph: TaskGraph,
   inputs: Record<string, CheckExecutorOptions>,

@@ -171,7 +171,10 @@ function nxCounts(output: string): { tasks: number; cacheHits: number } | undefi
   if (summary) return { tasks: Number(summary[2]), cacheHits: Number(summary[1]) };
   const hits = /cache instead of running the command for (\d+) out of (\d+) tasks/.exec(output);
   if (hits) return { tasks: Number(hits[2]), cacheHits: Number(hits[1]) };
-  return undefined;
+  // With no cache hit at all, Nx prints no cache summary: count its one status line per task instead.
+  const lines = [...output.matchAll(/^\s*[✔✖]\s+nx run (\S+)(.*)$/gm)];
+  if (lines.length === 0) return undefined;
+  return { tasks: lines.length, cacheHits: lines.filter((m) => (m[2] ?? '').includes('cache')).length };
 }
 
 // --- the workspace ------------------------------------------------------------------------------------------
@@ -501,6 +504,18 @@ function steps(ws: Workspace, options: Options): Step[] {
       },
       after: () => restore(ws.touchEvent),
       expect: { tasks: 4, cacheHits: 0 },
+    },
+    {
+      name: 'nx affected, cold (CI), shared type',
+      what: `nx reset, ${common} touched; affected vs main = every project (the shared type's dependents), ${all} tasks`,
+      argv: affected,
+      runs: options.coldRuns,
+      before: (rep) => {
+        reset();
+        touchShared(rep);
+      },
+      after: () => restore(common),
+      expect: { tasks: all, cacheHits: 0 },
     },
     {
       name: 'avro-gov lint, whole tree',

@@ -211,6 +211,10 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
     'npx node bench/governance/lint-compat.ts --runs 3 --cold-runs 2',
     { timeoutMs: 30 * MINUTE, bench: true },
   ],
+  [
+    'npx node bench/governance/lint-compat.ts --runs 3 --cold-runs 3',
+    { timeoutMs: 30 * MINUTE, bench: true },
+  ],
   ['npx node --test libs/event-runtime/test/longs.test.ts', {}],
   ['npx node tools/dev/src/cli-corpus.ts --out /tmp/after', {}],
   [

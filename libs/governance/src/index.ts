@@ -7,3 +7,4 @@ export * from './compat/index.ts';
 export * from './baseline/git.ts';
 export * from './checks/compat-workspace.ts';
 export * from './checks/compat-files.ts';
+export * from './checks/report.ts';

@@ -53,6 +53,13 @@ export function namespaceProjects(files: readonly string[], options: NxAvroOptio
         executor: 'nx:run-commands',
         options: { command: `avro-gov ${args} --schemas ${schemasDir}`, cwd: '{workspaceRoot}' },
       });
+      // The PR check's targets run in one process per run (see executors/check), not one CLI per task.
+      const check = (
+        command: 'lint' | 'compat',
+      ): { executor: string; options: { command: string; paths: string[]; schemas: string } } => ({
+        executor: '@adlake/nx-avro:check',
+        options: { command, paths: [own], schemas: schemasDir },
+      });
       // `production` of a schema project is its own .avsc files (a nested namespace owns its files); of a
       // dependency, the schemas it defines or, for the governance core, the rules that judge them.
       const external = options.externalDependencies ?? [];
@@ -70,9 +77,9 @@ export function namespaceProjects(files: readonly string[], options: NxAvroOptio
         // The core's rules decide the results, so a change to the core re-checks every namespace.
         implicitDependencies: options.coreProjects ?? [],
         targets: {
-          'avro-lint': { ...cli(`lint '${own}'`), cache: true, inputs, outputs: [] },
+          'avro-lint': { ...check('lint'), cache: true, inputs, outputs: [] },
           'avro-compat': {
-            ...cli(`compat '${own}'`),
+            ...check('compat'),
             cache: true,
             // The verdict depends on the history it is compared with, so the base commit is an input.
             inputs: [...inputs, { runtime: 'git merge-base HEAD main 2>/dev/null || git rev-parse HEAD' }],

@@ -10,10 +10,27 @@ const executors = JSON.parse(readFileSync(`${root}executors.json`, 'utf8')) as {
   executors: Record<string, { implementation: string; schema: string; description: string }>;
 };
 
-test('package.json points Nx at executors.json, which registers register and publish', () => {
+test('package.json points Nx at executors.json, which registers check, register and publish', () => {
   const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { executors?: string };
   assert.equal(pkg.executors, './executors.json');
-  assert.deepEqual(Object.keys(executors.executors).sort(), ['publish', 'register']);
+  assert.deepEqual(Object.keys(executors.executors).sort(), ['check', 'publish', 'register']);
+});
+
+test('check runs in batch mode by default: Nx 23 finds its batch implementation and preferBatch', () => {
+  // Without preferBatch, Nx batches only under --batch or NX_BATCH_MODE=true, and every task of a PR check
+  // would load the whole schema workspace in a process of its own.
+  const require = createRequire(import.meta.url);
+  const { getExecutorInformation } = require('nx/src/command-line/run/executor-utils') as {
+    getExecutorInformation: (
+      pkg: string,
+      executor: string,
+      root: string,
+      projects: Record<string, unknown>,
+    ) => { batchImplementationFactory: (() => unknown) | null; preferBatch?: boolean };
+  };
+  const info = getExecutorInformation('@adlake/nx-avro', 'check', workspaceRoot, {});
+  assert.equal(info.preferBatch, true);
+  assert.equal(typeof info.batchImplementationFactory?.(), 'function');
 });
 
 for (const [name, entry] of Object.entries(executors.executors)) {

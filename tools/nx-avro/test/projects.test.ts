@@ -28,13 +28,23 @@ test('one project per namespace directory, outside schemas ignored, nested names
   );
 });
 
-test('targets run the CLI on the directory own files only, and cache what is safe to cache', () => {
+test('targets check the directory own files only, and cache what is safe to cache', () => {
   const [ads] = namespaceProjects(files, { schemasDir: 'schemas', generatedDir: 'out' });
   assert.ok(ads);
   const targets = ads.config.targets ?? {};
+  for (const command of ['lint', 'compat']) {
+    const target = targets[`avro-${command}`];
+    assert.equal(target?.executor, '@adlake/nx-avro:check');
+    assert.deepEqual(target?.options, {
+      command,
+      paths: ['schemas/com/acme/ads/*.avsc'],
+      schemas: 'schemas',
+    });
+    assert.equal(target?.cache, true);
+  }
   assert.equal(
-    targets['avro-lint']?.options.command,
-    "avro-gov lint 'schemas/com/acme/ads/*.avsc' --schemas schemas",
+    targets['avro-compat-registry']?.options.command,
+    "avro-gov compat 'schemas/com/acme/ads/*.avsc' --against registry --schemas schemas",
   );
   assert.equal(targets['avro-compat']?.cache, true);
   assert.ok(

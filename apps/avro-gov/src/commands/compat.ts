@@ -3,6 +3,7 @@ import {
   BASELINES,
   checkSchemaFiles,
   checkWorkspaceCompatibility,
+  compatOutput,
   formatFindings,
   parseCompatibilityLevel,
   sortFindings,
@@ -115,30 +116,9 @@ export function registryClientFromEnv(url: string): SchemaRegistryClient {
 }
 
 function printWorkspaceResult(result: WorkspaceCompatResult, format: OutputFormat): void {
-  const findings = [...result.inputErrors, ...result.findings];
-  if (format === 'json') {
-    console.log(
-      JSON.stringify(
-        { compatible: result.compatible, reports: result.reports, findings: findingsJson(findings) },
-        null,
-        2,
-      ),
-    );
-    return;
-  }
-  const output = formatFindings(findings, format);
-  if (output.length > 0) console.log(output);
-  for (const r of result.reports) {
-    const what =
-      r.status === 'new'
-        ? 'new (nothing to check against)'
-        : `${r.status} with ${r.versions.length} version(s)`;
-    const registry =
-      r.registry === undefined
-        ? ''
-        : `; registry at ${r.registry.level} says ${r.registry.compatible ? 'compatible' : 'incompatible'}`;
-    console.error(`${r.file}: ${r.subject ?? r.fullname} ${r.level} vs ${r.baseline}: ${what}${registry}`);
-  }
+  const output = compatOutput(result, format);
+  for (const line of output.stdout) console.log(line);
+  for (const line of output.stderr) console.error(line);
 }
 
 async function singleFiles(

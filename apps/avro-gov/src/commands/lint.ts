@@ -1,5 +1,5 @@
 // avro-gov lint: every lint rule over the workspace, reported in the Buf style.
-import { formatFindings, lintWorkspace } from '@adlake/governance';
+import { lintOutput, lintWorkspace } from '@adlake/governance';
 import { EXIT, parseCommandLine, parseFormat } from '../args.ts';
 import type { Command } from '../args.ts';
 import { loadContext, WORKSPACE_HELP, WORKSPACE_OPTIONS } from '../context.ts';
@@ -32,14 +32,12 @@ export const lintCommand: Command = {
     const format = parseFormat(values.format);
     const { cwd, workspace, config } = await loadContext(values);
     const specs = selectPaths(cwd, positionals);
-    const findings = lintWorkspace(workspace, config).filter((f) => underAny(f.file, specs));
-    const output = formatFindings(findings, format);
-    if (output.length > 0) console.log(output);
-    if (format === 'text') {
-      console.error(
-        `${workspace.docs.length + workspace.unparsed.length} schema files, ${findings.length} findings`,
-      );
-    }
+    const findings = lintWorkspace(workspace, config, {
+      ...(specs.length === 0 ? {} : { select: (file: string) => underAny(file, specs) }),
+    }).filter((f) => underAny(f.file, specs));
+    const output = lintOutput(workspace, findings, format);
+    for (const line of output.stdout) console.log(line);
+    for (const line of output.stderr) console.error(line);
     if (findings.some(isInputFinding)) return EXIT.usage;
     return findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
   },

@@ -1,6 +1,7 @@
 // Checks every schema of a workspace against its previous versions (git history, a directory snapshot or
 // the registry) at its configured level, and turns the engine's pointers into file:line:col findings.
 import { gitHistory, readFilesAt } from '../baseline/git.ts';
+import type { GitReadCache } from '../baseline/git.ts';
 import { checkCompatibility } from '../compat/check.ts';
 import type { CompatFinding, CompatWarningFinding, PreviousVersion } from '../compat/check.ts';
 import type { CompatibilityLevel } from '../compat/levels.ts';
@@ -39,6 +40,8 @@ export interface WorkspaceCompatOptions {
   level?: CompatibilityLevel;
   /** Only schemas under these display paths (or globs); see `selectDocs`. */
   paths?: readonly string[];
+  /** git answers shared by several checks in one process (the Nx batch executor's tasks). */
+  gitCache?: GitReadCache;
 }
 
 export type SchemaStatus = 'new' | 'compatible' | 'incompatible';
@@ -108,16 +111,27 @@ function selectDocs(
   config: GovernanceConfig,
   options: WorkspaceCompatOptions,
 ): SchemaDoc[] {
-  const used = new Set<SchemaDoc>();
-  for (const doc of workspace.docs) for (const dep of workspace.dependenciesOf(doc)) used.add(dep);
-  const roots = workspace.docs.filter((doc) => bindingFor(doc, config).kind === 'event' || !used.has(doc));
+  const used = usedTypes(workspace);
+  const isRoot = (doc: SchemaDoc): boolean => bindingFor(doc, config).kind === 'event' || !used.has(doc);
   const specs = options.paths ?? [];
-  if (specs.length === 0) return roots;
-  const under = (doc: SchemaDoc): boolean => specs.some((spec) => matchesPathSpec(doc.file, spec));
-  return [
-    ...roots.filter(under),
-    ...workspace.docs.filter((doc) => used.has(doc) && !roots.includes(doc) && under(doc)),
-  ];
+  if (specs.length === 0) return workspace.docs.filter(isRoot);
+  // The paths first: matching a document against the config costs more, and a task selects few documents.
+  const under = workspace.docs.filter((doc) => specs.some((spec) => matchesPathSpec(doc.file, spec)));
+  return [...under.filter(isRoot), ...under.filter((doc) => !isRoot(doc))];
+}
+
+const usedTypesOf = new WeakMap<SchemaWorkspace, ReadonlySet<SchemaDoc>>();
+
+/** Documents some other document uses; a workspace never changes, so each is computed once. */
+function usedTypes(workspace: SchemaWorkspace): ReadonlySet<SchemaDoc> {
+  let used = usedTypesOf.get(workspace);
+  if (used === undefined) {
+    const set = new Set<SchemaDoc>();
+    for (const doc of workspace.docs) for (const dep of workspace.dependenciesOf(doc)) set.add(dep);
+    used = set;
+    usedTypesOf.set(workspace, used);
+  }
+  return used;
 }
 
 async function checkOne(
@@ -315,6 +329,7 @@ async function gitVersions(
     cwd: options.cwd,
     files: docs.map((d) => d.file),
     ...(options.base === undefined ? {} : { base: options.base }),
+    ...(options.gitCache === undefined ? {} : { cache: options.gitCache }),
   });
   // Named types of an old version are read as they were at that version's commit: each shared file once
   // per commit (one git call for all), parsed once per commit, whatever number of events use it.
@@ -327,6 +342,7 @@ async function gitVersions(
   const texts = await readFilesAt(
     options.cwd,
     pairs.map((p) => ({ commit: p.commit, file: p.dep.file })),
+    options.gitCache,
   );
   const lookupAt = new Map<string, LookupNamedType>();
   for (const commit of commits) {

@@ -9,15 +9,22 @@ import { buildAvroTypes } from '../workspace/avro.ts';
 import type { GovernanceConfig } from '../workspace/config.ts';
 import { bindingFor, checkConfigAgainstWorkspace, defaultConfig } from '../workspace/config.ts';
 import { matchesPathSpec } from '../workspace/glob.ts';
-import type { SchemaWorkspace } from '../workspace/workspace.ts';
+import type { SchemaDoc, SchemaWorkspace } from '../workspace/workspace.ts';
 import { compareFindings } from '../diagnostics/sort.ts';
 import type { LintRuleId } from './catalog.ts';
 import { ruleInfo, selectRules } from './catalog.ts';
 import { DOC_RULES, collectNodes } from './rules.ts';
+import type { DocNodes } from './rules.ts';
 
 export interface LintOptions {
   /** A build result to reuse; by default avsc types are built here to catch what only avsc rejects. */
   avro?: AvroBuildResult;
+  /**
+   * Only these files' findings are wanted: the per-file rules and avsc builds skip other documents (what they
+   * depend on is still built). The findings of a selected file are those a whole-tree lint gives for it;
+   * workspace-wide findings (problems while loading, the config's) are all returned, for the caller to filter.
+   */
+  select?: (file: string) => boolean;
 }
 
 /**
@@ -128,8 +135,10 @@ function lintWith(
 
   /** Where avsc rejected a value that a dedicated rule reports: file, rule and pointer. */
   const avscRejections = new Set<string>();
+  const only =
+    options.select === undefined ? undefined : workspace.docs.filter((d) => options.select?.(d.file));
   if (selected.has('FILE_PARSES_AVRO')) {
-    const avro = options.avro ?? buildAvroTypes(workspace);
+    const avro = options.avro ?? buildAvroTypes(workspace, only === undefined ? {} : { only });
     for (const problem of avro.problems) {
       const rule = supersedingRule(problem.message);
       fromProblem(problem, rule);
@@ -143,22 +152,16 @@ function lintWith(
     for (const problem of checkConfigAgainstWorkspace(config, workspace)) fromProblem(problem);
   }
 
-  for (const doc of workspace.docs) {
-    const nodes = collectNodes(doc);
-    const binding = bindingFor(doc, config);
-    for (const [id, check] of Object.entries(DOC_RULES)) {
-      if (!selected.has(id) || !check) continue;
-      check({
-        doc,
-        workspace,
-        binding,
-        nodes,
-        report: (pointer, message) => {
-          const at = doc.positions.positionOf(pointer);
-          raw.push({ ...finding(id, doc.file, at.line, at.column, pointer, message), relPath: doc.relPath });
-        },
-      });
+  if (validityOnly) {
+    // The same for every check of one workspace (its config is the default one); the Nx batch runs many.
+    let byRules = validityRuleFindings.get(workspace);
+    if (byRules === undefined) {
+      byRules = docRuleFindings(workspace, config, selected);
+      validityRuleFindings.set(workspace, byRules);
     }
+    raw.push(...byRules);
+  } else {
+    raw.push(...docRuleFindings(workspace, config, selected, only));
   }
 
   const kept = raw.filter((f) => {
@@ -175,6 +178,41 @@ function lintWith(
     out.push(plain);
   }
   return out.sort(compareFindings);
+}
+
+const validityRuleFindings = new WeakMap<SchemaWorkspace, readonly RawFinding[]>();
+const nodesOf = new WeakMap<SchemaDoc, DocNodes>();
+
+/** What the selected per-document rules report. A workspace and its documents never change after loading. */
+function docRuleFindings(
+  workspace: SchemaWorkspace,
+  config: GovernanceConfig,
+  selected: ReadonlySet<string>,
+  docs: readonly SchemaDoc[] = workspace.docs,
+): RawFinding[] {
+  const raw: RawFinding[] = [];
+  for (const doc of docs) {
+    let nodes = nodesOf.get(doc);
+    if (nodes === undefined) {
+      nodes = collectNodes(doc);
+      nodesOf.set(doc, nodes);
+    }
+    const binding = bindingFor(doc, config);
+    for (const [id, check] of Object.entries(DOC_RULES)) {
+      if (!selected.has(id) || !check) continue;
+      check({
+        doc,
+        workspace,
+        binding,
+        nodes,
+        report: (pointer, message) => {
+          const at = doc.positions.positionOf(pointer);
+          raw.push({ ...finding(id, doc.file, at.line, at.column, pointer, message), relPath: doc.relPath });
+        },
+      });
+    }
+  }
+  return raw;
 }
 
 function finding(

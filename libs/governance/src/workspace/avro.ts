@@ -44,11 +44,35 @@ export function buildAvroTypes(
   );
 }
 
+/** One document's build: its Type and the names it registered, or why it has none. */
+interface DocBuild {
+  type?: Type;
+  /** The names this document's build added (its own named types, and primitives avsc registered). */
+  registered: Record<string, Type>;
+  problem?: GovernanceError;
+  /** Not attempted: the document or a dependency has a workspace problem, or a dependency failed. */
+  skipped: boolean;
+}
+
+/**
+ * Builds with avsc's defaults, per workspace and document. A document builds over the names of its own
+ * closure only, so its outcome does not depend on which other documents a caller builds (lint builds all,
+ * a compat check only what it checks), and one process checking many selections builds each document once.
+ */
+const defaultBuilds = new WeakMap<SchemaWorkspace, Map<SchemaDoc, DocBuild>>();
+
 function buildInOrder(
   workspace: SchemaWorkspace,
   order: readonly SchemaDoc[],
   options: BuildAvroTypesOptions,
 ): AvroBuildResult {
+  const defaults =
+    options.logicalTypes === undefined && options.wrapUnions === undefined && options.registry === undefined;
+  let builds = defaults ? defaultBuilds.get(workspace) : undefined;
+  if (builds === undefined) {
+    builds = new Map();
+    if (defaults) defaultBuilds.set(workspace, builds);
+  }
   const registry: Record<string, Type> = Object.assign(
     Object.create(null) as Record<string, Type>,
     options.registry ?? {},
@@ -56,19 +80,43 @@ function buildInOrder(
   const types = new Map<string, Type>();
   const problems: GovernanceError[] = [];
   const skipped: string[] = [];
-  const broken = new Set<SchemaDoc>();
-
   for (const doc of order) {
-    const blocked =
-      workspace.problemsFor(doc.file).length > 0 ||
-      workspace.dependenciesOf(doc).some((dep) => broken.has(dep));
-    if (blocked) {
-      broken.add(doc);
-      skipped.push(doc.file);
-      continue;
+    const build = buildOne(workspace, doc, options, builds);
+    if (build.skipped) skipped.push(doc.file);
+    if (build.problem !== undefined) problems.push(build.problem);
+    if (build.type !== undefined) types.set(doc.file, build.type);
+    Object.assign(registry, build.registered);
+  }
+  return { types, registry, problems, skipped };
+}
+
+/** Builds `doc` after its dependencies (already built ones come from `builds`). */
+function buildOne(
+  workspace: SchemaWorkspace,
+  doc: SchemaDoc,
+  options: BuildAvroTypesOptions,
+  builds: Map<SchemaDoc, DocBuild>,
+): DocBuild {
+  const known = builds.get(doc);
+  if (known !== undefined) return known;
+  // A file in a reference cycle has a workspace problem, so the recursion stops before going round it.
+  const blocked =
+    workspace.problemsFor(doc.file).length > 0 ||
+    workspace.dependenciesOf(doc).some((dep) => {
+      const build = buildOne(workspace, dep, options, builds);
+      return build.skipped || build.problem !== undefined;
+    });
+  let build: DocBuild;
+  if (blocked) {
+    build = { registered: {}, skipped: true };
+  } else {
+    // The names of the closure, layered under a scratch registry: a failed build must not leave
+    // half-registered names, and what the document adds is what it registered.
+    const names = Object.assign(Object.create(null) as Record<string, Type>, options.registry ?? {});
+    for (const dep of workspace.closureOf(doc)) {
+      if (dep !== doc) Object.assign(names, builds.get(dep)?.registered);
     }
-    // A scratch registry layered on the shared one: a failed build must not leave half-registered names.
-    const scratch = Object.create(registry) as Record<string, Type>;
+    const scratch = Object.create(names) as Record<string, Type>;
     const pointers = objectPointers(doc.json);
     let last: string | undefined;
     try {
@@ -81,20 +129,25 @@ function buildInOrder(
           return undefined;
         },
       });
-      for (const key of Object.keys(scratch)) registry[key] = scratch[key] as Type;
-      types.set(doc.file, type);
+      const registered: Record<string, Type> = {};
+      for (const key of Object.keys(scratch)) registered[key] = scratch[key] as Type;
+      build = { type, registered, skipped: false };
     } catch (error) {
-      broken.add(doc);
       const message = error instanceof Error ? error.message : String(error);
       const pointer = locateAvscError(doc, message, last);
       // avsc quotes the whole field list for a duplicate field; the name is what a reader needs.
       const said = message.startsWith('duplicate field name: ')
         ? `duplicate field name: ${JSON.stringify(getAtPointer(doc.json, pointer))}`
         : message;
-      problems.push(problemAt(doc, 'AVRO_INVALID', pointer, `Invalid Avro schema: ${said}`));
+      build = {
+        registered: {},
+        skipped: false,
+        problem: problemAt(doc, 'AVRO_INVALID', pointer, `Invalid Avro schema: ${said}`),
+      };
     }
   }
-  return { types, registry, problems, skipped };
+  builds.set(doc, build);
+  return build;
 }
 
 /** The Type of one document, building its dependencies first; throws AVRO_INVALID (or the workspace problem). */

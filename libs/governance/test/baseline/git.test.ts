@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gitHistory } from '../../src/baseline/git.ts';
+import { GitReadCache, gitHistory, readFilesAt } from '../../src/baseline/git.ts';
 import { GovernanceError } from '../../src/errors.ts';
 
 function repo(): { dir: string; commit: (files: Record<string, string | null>, message: string) => string } {
@@ -111,4 +111,63 @@ test('outside a git repository the error says so instead of crashing', async (t)
       error.code === 'GIT_ERROR' &&
       /not a git repository/i.test(error.message),
   );
+});
+
+test('a shared read cache gives the same histories as reading without it, and reads a blob once', async (t) => {
+  const r = repo();
+  t.after(() => rmSync(r.dir, { recursive: true, force: true }));
+  r.commit({ 'schemas/A.avsc': 'a1', 'schemas/B.avsc': 'b1' }, 'one');
+  r.commit({ 'schemas/A.avsc': 'a2' }, 'two');
+  const files = ['schemas/A.avsc', 'schemas/B.avsc'];
+  const cache = new GitReadCache();
+  const plain = await gitHistory({ cwd: r.dir, files });
+  const first = await gitHistory({ cwd: r.dir, files, cache });
+  const blobs = cache.blobs.size;
+  const again = await gitHistory({ cwd: r.dir, files: ['schemas/A.avsc'], cache });
+  assert.deepEqual(first, plain);
+  assert.deepEqual(again.get('schemas/A.avsc'), plain.get('schemas/A.avsc'));
+  assert.equal(blobs, 3);
+  assert.equal(cache.blobs.size, blobs, 'the second history read no blob again');
+});
+
+test('a cached read of a path absent at a commit stays absent, and a bad base is still an error', async (t) => {
+  const r = repo();
+  t.after(() => rmSync(r.dir, { recursive: true, force: true }));
+  r.commit({ 'schemas/A.avsc': 'a1' }, 'one');
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: r.dir, encoding: 'utf8' }).trim();
+  const cache = new GitReadCache();
+  const wanted = [
+    { commit: head, file: 'schemas/A.avsc' },
+    { commit: head, file: 'schemas/Later.avsc' },
+  ];
+  assert.deepEqual(await readFilesAt(r.dir, wanted, cache), ['a1', undefined]);
+  assert.deepEqual(await readFilesAt(r.dir, wanted, cache), ['a1', undefined]);
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(
+      gitHistory({ cwd: r.dir, files: ['schemas/A.avsc'], base: 'no-such-ref', cache }),
+      (e: unknown) => e instanceof GovernanceError && e.code === 'GIT_ERROR',
+    );
+  }
+});
+
+test('one cached reader serves many reads in order, and closing it lets the cache start another', async (t) => {
+  const r = repo();
+  t.after(() => rmSync(r.dir, { recursive: true, force: true }));
+  r.commit({ 'schemas/A.avsc': 'a1', 'schemas/B.avsc': 'b1'.repeat(100_000) }, 'one');
+  r.commit({ 'schemas/A.avsc': 'a2' }, 'two');
+  const cache = new GitReadCache();
+  t.after(() => cache.close());
+  const [one, two] = await Promise.all([
+    gitHistory({ cwd: r.dir, files: ['schemas/B.avsc'], cache }),
+    gitHistory({ cwd: r.dir, files: ['schemas/A.avsc'], cache }),
+  ]);
+  assert.equal(one.get('schemas/B.avsc')?.[0]?.text, 'b1'.repeat(100_000));
+  assert.deepEqual(
+    two.get('schemas/A.avsc')?.map((v) => v.text),
+    ['a1', 'a2'],
+  );
+  cache.close();
+  cache.blobs.clear();
+  const again = await gitHistory({ cwd: r.dir, files: ['schemas/A.avsc'], cache });
+  assert.deepEqual(again.get('schemas/A.avsc'), two.get('schemas/A.avsc'));
 });

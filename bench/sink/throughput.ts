@@ -4,7 +4,10 @@
 // the ledger says everything is committed. A second sink on an empty topic measures the start-up CPU,
 // reported separately so the steady-state figure is visible too.
 //
-//   node bench/sink/throughput.ts [--events 300000] [--storage webhdfs|local]
+//   node bench/sink/throughput.ts [--events 300000] [--storage webhdfs|local] [--profile DIR]
+//
+// --profile writes a V8 CPU profile of the measured sink process into DIR (open it in Chrome DevTools or
+// summarise it with bench/sink/profile-summary.ts); profiling itself costs CPU, so its figures are not results.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '300000' },
     storage: { type: 'string', default: 'webhdfs' },
     partitions: { type: 'string', default: '3' },
+    profile: { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -132,7 +136,12 @@ async function main(): Promise<void> {
 
   const root = `/data/lake/bench/${run}`;
   const started = performance.now();
-  const sink = startSink('run', env(root, `${run}-sink`, Object.values(topics)));
+  const sink = startSink('run', {
+    ...env(root, `${run}-sink`, Object.values(topics)),
+    ...(values.profile === undefined
+      ? {}
+      : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values.profile} --cpu-prof-interval=500` }),
+  });
   await waitCommitted(sink, root, targets);
   const wall = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(sink.child.pid ?? 0);

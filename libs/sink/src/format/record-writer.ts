@@ -4,6 +4,7 @@
 import { createParquetWriter, isParquetError, WRITER_DEFAULTS as PARQUET_DEFAULTS } from '@adlake/parquet';
 import type { Compression, ParquetError, ParquetSchema, ParquetWriter } from '@adlake/parquet';
 import { SinkError } from '../errors.ts';
+import { EncodedRecord } from './avro-direct.ts';
 import { planSchema, sinkSchemaError, specOf } from './schema.ts';
 import type { TimestampStorage, ValueRepresentation } from './schema.ts';
 
@@ -112,6 +113,7 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
     throw toSinkError(error);
   }
   const { writer, row } = opened;
+  const columns = writer.schema.columns.length;
   let closed = false;
   return {
     schema: writer.schema,
@@ -122,6 +124,27 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
       return writer.estimatedBytes;
     },
     append(value: unknown, lin?: Lineage): void {
+      if (value instanceof EncodedRecord) {
+        const encoded = value;
+        const reader = encoded.reader;
+        if (
+          row !== undefined &&
+          lin !== undefined &&
+          !closed &&
+          reader.schema === options.avroSchema &&
+          reader.columns === columns
+        ) {
+          try {
+            writer.appendColumns((leaves) =>
+              reader.store(leaves, encoded.bytes, encoded.start, encoded.bytes.length, lin),
+            );
+            return;
+          } catch {
+            // The row path below stores the record, or says what is wrong with it, as it always has.
+          }
+        }
+        value = encoded.decode();
+      }
       try {
         // Without lineage, after finish() or for a value that is no record, the library has the answer.
         if (

@@ -19,13 +19,11 @@ interface Cursor {
 }
 
 type Check = (c: Cursor) => void;
-type Store = (c: Cursor, leaves: readonly LeafAppender[], rep: number) => void;
 
 interface Compiled {
   check: Check;
-  store: Store;
-  /** Leaf column indexes under this node, in file order. */
-  leaves: number[];
+  /** How many leaf columns the node fills. */
+  leaves: number;
 }
 
 /** Thrown by a walk that cannot vouch for a body; preallocated, it carries no stack worth building. */
@@ -133,10 +131,6 @@ function isAscii(buf: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-interface Walk {
-  next: number;
-}
-
 /** The node a union of one non-null branch stands for, and the branch index of null (-1 without one). */
 function nullable(node: Extract<AvroNode, { kind: 'union' }>): { inner: AvroNode; nullIndex: number } {
   const nonNull = node.branches.filter((b) => !(b.kind === 'primitive' && b.type === 'null'));
@@ -147,100 +141,57 @@ function nullable(node: Extract<AvroNode, { kind: 'union' }>): { inner: AvroNode
   };
 }
 
-/** The writer's `compile`: an optional node stores its levels at `defAbove` when null. */
-function compile(node: AvroNode, defAbove: number, rep: number, w: Walk): Compiled {
-  if (node.kind !== 'union') return compileInner(node, defAbove, rep, w);
+/** The check of a node: it advances over a value and declines what the row path might read differently. */
+function compile(node: AvroNode): Compiled {
+  if (node.kind !== 'union') return compileInner(node);
   const { inner, nullIndex } = nullable(node);
   const branches = node.branches.length;
-  if (nullIndex < 0) {
-    const only = compileInner(inner, defAbove, rep, w);
-    return {
-      leaves: only.leaves,
-      check: (c) => {
-        if (readInt(c) !== 0) throw DECLINE;
-        only.check(c);
-      },
-      store: (c, leaves, rp) => {
-        readInt(c);
-        only.store(c, leaves, rp);
-      },
-    };
-  }
-  const present = compileInner(inner, defAbove + 1, rep, w);
-  const under = present.leaves;
+  const present = compileInner(inner);
   return {
-    leaves: under,
+    leaves: present.leaves,
     check: (c) => {
       const index = readInt(c);
       if (index < 0 || index >= branches) throw DECLINE;
       if (index !== nullIndex) present.check(c);
     },
-    store: (c, leaves, rp) => {
-      if (readInt(c) === nullIndex) {
-        for (let i = 0; i < under.length; i++)
-          (leaves[under[i] as number] as LeafAppender).level(defAbove, rp);
-      } else present.store(c, leaves, rp);
-    },
   };
 }
 
-function compileInner(node: AvroNode, def: number, rep: number, w: Walk): Compiled {
+function compileInner(node: AvroNode): Compiled {
   switch (node.kind) {
     case 'primitive':
     case 'enum':
     case 'fixed':
-      return leaf(node, def, w.next++);
+      return { leaves: 1, check: reader(node).check };
     case 'record': {
       const fields = node.fields.map((f) => {
         if (f.name === '__proto__') throw new Unsupported('a field named __proto__');
-        return compile(f.type, def, rep, w);
+        return compile(f.type);
       });
       const checks = fields.map((f) => f.check);
-      const stores = fields.map((f) => f.store);
       const n = fields.length;
       return {
-        leaves: fields.flatMap((f) => f.leaves),
+        leaves: fields.reduce((sum, f) => sum + f.leaves, 0),
         check: (c) => {
           for (let i = 0; i < n; i++) (checks[i] as Check)(c);
-        },
-        store: (c, leaves, rp) => {
-          for (let i = 0; i < n; i++) (stores[i] as Store)(c, leaves, rp);
         },
       };
     }
     case 'array': {
-      const r = rep + 1;
-      const item = compile(node.items, def + 1, r, w);
-      const under = item.leaves;
+      const item = compile(node.items);
       return {
-        leaves: under,
+        leaves: item.leaves,
         check: (c) => {
           for (let n = readBlock(c); n !== 0; n = readBlock(c)) for (; n > 0; n--) item.check(c);
-        },
-        store: (c, leaves, rp) => {
-          let cur = rp;
-          for (let n = readBlock(c); n !== 0; n = readBlock(c)) {
-            for (; n > 0; n--) {
-              item.store(c, leaves, cur);
-              cur = r;
-            }
-          }
-          if (cur === rp)
-            for (let i = 0; i < under.length; i++)
-              (leaves[under[i] as number] as LeafAppender).level(def, rp);
         },
       };
     }
     case 'map': {
-      const r = rep + 1;
-      const key = w.next++;
-      const value = compile(node.values, def + 1, r, w);
-      const under = [key, ...value.leaves];
-      const keyDef = def + 1;
+      const value = compile(node.values);
       const starts: number[] = [];
       const ends: number[] = [];
       return {
-        leaves: under,
+        leaves: 1 + value.leaves,
         check: (c) => {
           let seen = 0;
           for (let n = readBlock(c); n !== 0; n = readBlock(c)) {
@@ -263,23 +214,6 @@ function compileInner(node: AvroNode, def: number, rep: number, w: Walk): Compil
             }
           }
         },
-        store: (c, leaves, rp) => {
-          const k = leaves[key] as LeafAppender;
-          let cur = rp;
-          for (let n = readBlock(c); n !== 0; n = readBlock(c)) {
-            for (; n > 0; n--) {
-              const len = readLength(c);
-              k.byteArray(c.buf, c.pos, c.pos + len);
-              k.level(keyDef, cur);
-              c.pos += len;
-              value.store(c, leaves, cur);
-              cur = r;
-            }
-          }
-          if (cur === rp)
-            for (let i = 0; i < under.length; i++)
-              (leaves[under[i] as number] as LeafAppender).level(def, rp);
-        },
       };
     }
     case 'union':
@@ -297,51 +231,6 @@ function sameBytes(buf: Buffer, a: number, aEnd: number, b: number, bEnd: number
   if (aEnd - a !== bEnd - b) return false;
   for (let i = 0; i < aEnd - a; i++) if (buf[a + i] !== buf[b + i]) return false;
   return true;
-}
-
-/** A leaf: what the check skips and the store reads, as the lossless decoder reads it. */
-function leaf(
-  node: Extract<AvroNode, { kind: 'primitive' | 'enum' | 'fixed' }>,
-  def: number,
-  index: number,
-): Compiled {
-  const hasDef = def > 0;
-  const leaves = [index];
-  const read = reader(node);
-  if (
-    node.kind === 'primitive' &&
-    (node.type === 'string' || (node.type === 'bytes' && node.logical === undefined))
-  ) {
-    const text = node.type === 'string';
-    return {
-      leaves,
-      check: read.check,
-      store: (c, all, rp) => {
-        const l = all[index] as LeafAppender;
-        const len = readLength(c);
-        const start = c.pos;
-        c.pos = start + len;
-        // Non-ASCII text goes through a string as the row path's does, so invalid UTF-8 is replaced alike.
-        if (!text || isAscii(c.buf, start, start + len)) l.byteArray(c.buf, start, start + len);
-        else l.value(c.buf.toString('utf8', start, start + len));
-        if (hasDef) l.level(def, rp);
-      },
-    };
-  }
-  const value = read.value;
-  return {
-    leaves,
-    check: read.check,
-    store: hasDef
-      ? (c, all, rp) => {
-          const l = all[index] as LeafAppender;
-          l.value(value(c));
-          l.level(def, rp);
-        }
-      : (c, all) => {
-          (all[index] as LeafAppender).value(value(c));
-        },
-  };
 }
 
 function reader(node: Extract<AvroNode, { kind: 'primitive' | 'enum' | 'fixed' }>): {
@@ -430,19 +319,18 @@ function reader(node: Extract<AvroNode, { kind: 'primitive' | 'enum' | 'fixed' }
  * The check of a record whose field at `path` holds the partition timestamp: it keeps that field's value
  * (what the row path's partitioner would read from the decoded record) in `cursor.time`.
  */
-function withTime(node: AvroNode, compiled: Compiled, path: readonly string[], w: Walk): Check {
+function withTime(node: AvroNode, compiled: Compiled, path: readonly string[]): Check {
   if (node.kind !== 'record' || path.length === 0) return compiled.check;
   const at = node.fields.findIndex((f) => f.name === path[0]);
   // No such field: the row path reads undefined, as the cursor holds.
   if (at < 0) return compiled.check;
   const checks: Check[] = [];
-  const probe = { next: w.next };
   node.fields.forEach((f, i) => {
-    const field = compile(f.type, 0, 0, probe);
+    const field = compile(f.type);
     if (i !== at) checks.push(field.check);
     else if (path.length > 1) {
       if (f.type.kind !== 'record') throw new Unsupported('a timestamp path through a non-record');
-      checks.push(withTime(f.type, field, path.slice(1), probe));
+      checks.push(withTime(f.type, field, path.slice(1)));
     } else checks.push(timeCheck(f.type, field.check));
   });
   const n = checks.length;
@@ -484,6 +372,158 @@ function timeCheck(type: AvroNode, check: Check): Check {
   return check;
 }
 
+/**
+ * The store walk of a record as one generated function: each leaf's read and column calls inline, so every
+ * call site sees one column and one type (closures shared by all leaves of a kind would not). It follows
+ * the same rules as `compile` above (the checks stay closures): same leaf order, levels and values.
+ */
+function generateStore(root: Extract<AvroNode, { kind: 'record' }>): {
+  store: (c: Cursor, leaves: readonly LeafAppender[]) => void;
+  leaves: number;
+} {
+  const symbols: (readonly string[])[] = [];
+  let leafCount = 0;
+  let loops = 0;
+
+  /** Code that stores the levels of a null or empty node: every leaf under it at `def`, `rep`. */
+  const levels = (under: number[], def: number, rep: string): string =>
+    under.map((i) => `L${i}.level(${def}, ${rep});`).join('\n');
+
+  /** How many leaf columns a node takes, without generating anything. */
+  function count(node: AvroNode): number {
+    switch (node.kind) {
+      case 'record':
+        return node.fields.reduce((n, f) => n + count(f.type), 0);
+      case 'array':
+        return count(node.items);
+      case 'map':
+        return 1 + count(node.values);
+      case 'union':
+        return count(nullable(node).inner);
+      default:
+        return 1;
+    }
+  }
+  const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
+
+  /**
+   * `repLevel` is the node's maximum repetition level (what `compile` calls rep); `rep` is the expression
+   * holding the repetition level of the current slot at run time.
+   */
+  function gen(node: AvroNode, defAbove: number, repLevel: number, rep: string): string {
+    if (node.kind !== 'union') return inner(node, defAbove, repLevel, rep);
+    const { inner: present, nullIndex } = nullable(node);
+    if (nullIndex < 0) return `readInt(c);\n${inner(present, defAbove, repLevel, rep)}`;
+    const under = range(leafCount, count(present));
+    return `if (readInt(c) === ${nullIndex}) {\n${levels(under, defAbove, rep)}\n} else {\n${inner(present, defAbove + 1, repLevel, rep)}\n}`;
+  }
+
+  function inner(node: AvroNode, def: number, repLevel: number, rep: string): string {
+    switch (node.kind) {
+      case 'record':
+        return node.fields.map((f) => gen(f.type, def, repLevel, rep)).join('\n');
+      case 'array': {
+        const under = range(leafCount, count(node.items));
+        const k = loops++;
+        const item = gen(node.items, def + 1, repLevel + 1, `cur${k}`);
+        return [
+          `{ let cur${k} = ${rep};`,
+          `for (let n${k} = readBlock(c); n${k} !== 0; n${k} = readBlock(c)) {`,
+          `for (; n${k} > 0; n${k}--) {`,
+          item,
+          `cur${k} = ${repLevel + 1};`,
+          `} }`,
+          `if (cur${k} === ${rep}) {`,
+          levels(under, def, rep),
+          `} }`,
+        ].join('\n');
+      }
+      case 'map': {
+        const key = leafCount++;
+        const under = [key, ...range(leafCount, count(node.values))];
+        const k = loops++;
+        const value = gen(node.values, def + 1, repLevel + 1, `cur${k}`);
+        return [
+          `{ let cur${k} = ${rep};`,
+          `for (let n${k} = readBlock(c); n${k} !== 0; n${k} = readBlock(c)) {`,
+          `for (; n${k} > 0; n${k}--) {`,
+          `n = readLength(c);`,
+          `L${key}.byteArray(c.buf, c.pos, c.pos + n);`,
+          `L${key}.level(${def + 1}, cur${k});`,
+          `c.pos += n;`,
+          value,
+          `cur${k} = ${repLevel + 1};`,
+          `} }`,
+          `if (cur${k} === ${rep}) {`,
+          levels(under, def, rep),
+          `} }`,
+        ].join('\n');
+      }
+      case 'union':
+        throw new Unsupported('a union inside a union');
+      default: {
+        const i = leafCount++;
+        const L = `L${i}`;
+        const level = def > 0 ? `\n${L}.level(${def}, ${rep});` : '';
+        return `${leafValue(node, L)}${level}`;
+      }
+    }
+  }
+
+  function leafValue(node: Extract<AvroNode, { kind: 'primitive' | 'enum' | 'fixed' }>, L: string): string {
+    switch (node.kind) {
+      case 'enum':
+        symbols.push(node.symbols);
+        return `${L}.value(S${symbols.length - 1}[readInt(c)]);`;
+      case 'fixed':
+        return `${L}.value(c.buf.subarray(c.pos, (c.pos += ${node.size})));`;
+      case 'primitive':
+        switch (node.type) {
+          case 'boolean':
+            return `${L}.value(c.buf[c.pos++] !== 0);`;
+          case 'int':
+            return `${L}.value(readInt(c));`;
+          case 'long':
+            return `${L}.value(readLong(c));`;
+          case 'float':
+            return `${L}.value(c.buf.readFloatLE((c.pos += 4) - 4));`;
+          case 'double':
+            return `${L}.value(c.buf.readDoubleLE((c.pos += 8) - 8));`;
+          case 'string':
+            // Non-ASCII text goes through a string as the row path's does, so invalid UTF-8 is replaced alike.
+            return [
+              `n = readLength(c); s = c.pos; c.pos = s + n;`,
+              `if (isAscii(c.buf, s, s + n)) ${L}.byteArray(c.buf, s, s + n);`,
+              `else ${L}.value(c.buf.toString('utf8', s, s + n));`,
+            ].join('\n');
+          case 'bytes':
+            if (node.logical !== undefined)
+              // Decimals in bytes: the writer's own conversion checks that they fit.
+              return `n = readLength(c); ${L}.value(c.buf.subarray(c.pos, (c.pos += n)));`;
+            return `n = readLength(c); ${L}.byteArray(c.buf, c.pos, c.pos + n); c.pos += n;`;
+          case 'null':
+            throw new Unsupported('a null outside a union');
+        }
+    }
+  }
+
+  const body = inner(root, 0, 0, '0');
+  const leafDecls = range(0, leafCount)
+    .map((i) => `const L${i} = leaves[${i}];`)
+    .join('\n');
+  const source = `return function store(c, leaves) {\n${leafDecls}\nlet n = 0, s = 0;\n${body}\n};`;
+  const make = new Function(
+    'readInt',
+    'readLong',
+    'readLength',
+    'readBlock',
+    'isAscii',
+    ...symbols.map((_, i) => `S${i}`),
+    source,
+  ) as (...args: unknown[]) => (c: Cursor, leaves: readonly LeafAppender[]) => void;
+  return { store: make(readInt, readLong, readLength, readBlock, isAscii, ...symbols), leaves: leafCount };
+}
+
 export interface DirectReader {
   /** The reader schema (as given) this reader was compiled from: a writer takes its records only if it is its own. */
   readonly schema: unknown;
@@ -508,24 +548,31 @@ export interface DirectReader {
 export function compileDirectReader(avroSchema: unknown, timestampField: string): DirectReader | undefined {
   let root: AvroNode;
   let body: Compiled;
+  let generated: ReturnType<typeof generateStore>;
   let check: Check;
   try {
     root = resolveAvroSchema(avroSchema);
     if (root.kind !== 'record') return undefined;
-    const w = { next: 0 };
-    body = compileInner(root, 0, 0, w);
-    check = withTime(root, body, timestampField.split('.'), { next: 0 });
+    body = compileInner(root);
+    generated = generateStore(root);
+    check = withTime(root, body, timestampField.split('.'));
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
-  const [topicLeaf, partitionLeaf, offsetLeaf, timestampLeaf] = [0, 1, 2, 3].map(
-    (i) => body.leaves.length + i,
-  ) as [number, number, number, number];
+  const [topicLeaf, partitionLeaf, offsetLeaf, timestampLeaf] = [0, 1, 2, 3].map((i) => body.leaves + i) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const cursor: Cursor = { buf: Buffer.alloc(0), pos: 0, end: 0, time: undefined };
+  const store = generated.store;
+  if (generated.leaves !== body.leaves) throw new Error('direct reader: generated leaves disagree');
+  const storeCursor: Cursor = { buf: cursor.buf, pos: 0, end: 0, time: undefined };
   return {
     schema: avroSchema,
-    columns: body.leaves.length + 4,
+    columns: body.leaves + 4,
     get time() {
       return cursor.time;
     },
@@ -543,8 +590,11 @@ export function compileDirectReader(avroSchema: unknown, timestampField: string)
       return cursor.pos === end;
     },
     store(leaves, buf, start, end, lineage) {
-      const c: Cursor = { buf, pos: start, end, time: undefined };
-      body.store(c, leaves, 0);
+      const c = storeCursor;
+      c.buf = buf;
+      c.pos = start;
+      c.end = end;
+      store(c, leaves);
       // The row path's lineage columns, from the same values (rowBuilder in record-writer.ts).
       (leaves[topicLeaf] as LeafAppender).value(lineage.topic);
       (leaves[partitionLeaf] as LeafAppender).value(lineage.partition);

@@ -2,7 +2,7 @@
 // @adlake/parquet over the spec the Avro mapping derives. Errors leave here as SinkErrors with the codes the
 // sink has always used, so callers cannot tell the writer moved.
 import { createParquetWriter, isParquetError, WRITER_DEFAULTS as PARQUET_DEFAULTS } from '@adlake/parquet';
-import type { Compression, ParquetError, ParquetSchema, ParquetWriter } from '@adlake/parquet';
+import type { Compression, LeafAppender, ParquetError, ParquetSchema, ParquetWriter } from '@adlake/parquet';
 import { SinkError } from '../errors.ts';
 import { EncodedRecord } from './avro-direct.ts';
 import { planSchema, sinkSchemaError, specOf } from './schema.ts';
@@ -115,6 +115,13 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
   const { writer, row } = opened;
   const columns = writer.schema.columns.length;
   let closed = false;
+  // The record appendColumns is filling, so that one fill function serves every record.
+  let pending: EncodedRecord | undefined;
+  let pendingLineage: Lineage | undefined;
+  const fillFromPending = (leaves: readonly LeafAppender[]): void => {
+    const e = pending as EncodedRecord;
+    e.reader.store(leaves, e.bytes, e.start, e.bytes.length, pendingLineage as Lineage);
+  };
   return {
     schema: writer.schema,
     get rows() {
@@ -135,9 +142,9 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
           reader.columns === columns
         ) {
           try {
-            writer.appendColumns((leaves) =>
-              reader.store(leaves, encoded.bytes, encoded.start, encoded.bytes.length, lin),
-            );
+            pending = encoded;
+            pendingLineage = lin;
+            writer.appendColumns(fillFromPending);
             return;
           } catch {
             // The row path below stores the record, or says what is wrong with it, as it always has.

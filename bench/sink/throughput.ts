@@ -4,8 +4,11 @@
 // the ledger says everything is committed. A second sink on an empty topic measures the start-up CPU,
 // reported separately so the steady-state figure is visible too.
 //
-//   node bench/sink/throughput.ts [--events 300000] [--storage webhdfs|local]
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+//   node bench/sink/throughput.ts [--events 300000] [--storage webhdfs|local] [--profile DIR]
+//
+// --profile writes a V8 CPU profile of the measured sink process into DIR (open it in Chrome DevTools or
+// summarise it with bench/sink/profile-summary.ts); profiling itself costs CPU, so its figures are not results.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
 import { createProducer, ignoreKafkajsTimerWarning, registerCompressionCodecs } from '@adlake/sdk';
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '300000' },
     storage: { type: 'string', default: 'webhdfs' },
     partitions: { type: 'string', default: '3' },
+    profile: { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -47,6 +51,35 @@ function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   // utime and stime are fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the command name).
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/**
+ * CPU seconds per kind of thread of a process (/proc/<pid>/task/*): the main JavaScript thread, V8's
+ * workers (concurrent GC and compilation) and libuv's pool (async zlib, fs), so a change can be placed.
+ */
+function cpuByThread(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let comm: string;
+    let stat: string;
+    try {
+      comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const fields = stat.split(') ')[1]?.split(' ') ?? [];
+    const kind =
+      Number(tid) === pid
+        ? 'main'
+        : comm.startsWith('V8')
+          ? 'v8'
+          : comm.startsWith('libuv')
+            ? 'libuv'
+            : 'other';
+    out[kind] = (out[kind] ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  }
+  return out;
 }
 
 function env(root: string, group: string, list: string[]): Record<string, string> {
@@ -132,10 +165,16 @@ async function main(): Promise<void> {
 
   const root = `/data/lake/bench/${run}`;
   const started = performance.now();
-  const sink = startSink('run', env(root, `${run}-sink`, Object.values(topics)));
+  const sink = startSink('run', {
+    ...env(root, `${run}-sink`, Object.values(topics)),
+    ...(values.profile === undefined
+      ? {}
+      : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values.profile} --cpu-prof-interval=500` }),
+  });
   await waitCommitted(sink, root, targets);
   const wall = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(sink.child.pid ?? 0);
+  const threads = cpuByThread(sink.child.pid ?? 0);
   sink.child.kill('SIGTERM');
   await sink.exited;
 
@@ -149,6 +188,10 @@ async function main(): Promise<void> {
     eventsPerCpuSecond: Math.round(EVENTS / cpu),
     eventsPerCpuSecondExcludingStartup: Math.round(EVENTS / Math.max(0.001, cpu - startupCpu)),
     eventsPerWallSecond: Math.round(EVENTS / wall),
+    mainThreadCpuSeconds: round(threads['main'] ?? 0),
+    v8WorkerCpuSeconds: round(threads['v8'] ?? 0),
+    libuvCpuSeconds: round(threads['libuv'] ?? 0),
+    otherThreadsCpuSeconds: round(threads['other'] ?? 0),
   };
   console.table(result);
   mkdirSync('bench/results', { recursive: true });

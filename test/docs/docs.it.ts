@@ -162,6 +162,12 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
     { skip: 'refuses to run while the stack the tests use is up; local-stack.md shows it on spare ports' },
   ],
   ['npx node bench/sink/throughput.ts --events 300000', { skip: 'what `npm run bench:sink` runs' }],
+  // The 800,000-event table of docs/benchmarks.md.
+  ['npx node bench/sink/throughput.ts --events 800000', { timeoutMs: 20 * MINUTE, bench: true }],
+  [
+    'npx node bench/sink/profile-summary.ts DIR/<file>.cpuprofile',
+    { skip: 'synopsis: it reads the profile a `bench:sink --profile DIR` run wrote' },
+  ],
   ['npm run bench:dr', { timeoutMs: 15 * MINUTE, bench: true }],
   ['node bench/dr/maintenance.ts', { skip: 'what `npm run bench:dr` runs' }],
   ['npm run bench:latency', { timeoutMs: 15 * MINUTE, bench: true }],

@@ -26,7 +26,7 @@ export function jsonLogger(
 
 /**
  * Routes process warnings into the structured log (kafkajs's known-harmless timer warning is dropped before
- * it is raised: `ignoreKafkajsTimerWarning` in main.ts).
+ * it is raised: `ignoreKafkajsTimerWarning` in cli.ts).
  */
 export function logProcessWarnings(log: Logger): void {
   process.removeAllListeners('warning');

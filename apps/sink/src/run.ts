@@ -21,6 +21,8 @@ import type { Consumer, Producer } from 'kafkajs';
 import type { Logger } from './log.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { serveMetrics } from './metrics.ts';
+import { placeRecord, recordDecoder } from './records.ts';
+import type { RecordDecode } from './records.ts';
 import {
   buildKafka,
   buildRegistry,
@@ -66,14 +68,14 @@ export async function runSink(
     timestampField: settings['partition.timestampField'],
     timezone: settings['partition.timezone'],
   });
+  const decodes = new Map<string, RecordDecode>();
   for (const topic of topics) {
     const readerClass = classes.get(topic);
-    if (readerClass !== undefined)
-      // Lossless: every valid value reaches Parquet unchanged, whatever long representation the classes use.
-      decoders.set(
-        topic,
-        createWireDecoder({ registry, readerClass: readerClass as never, values: 'lossless' }),
-      );
+    if (readerClass === undefined) continue;
+    // Lossless: every valid value reaches Parquet unchanged, whatever long representation the classes use.
+    const decoder = createWireDecoder({ registry, readerClass: readerClass as never, values: 'lossless' });
+    decoders.set(topic, decoder);
+    decodes.set(topic, recordDecoder(decoder, readerClass.schema, settings['partition.timestampField']));
   }
 
   const admin = kafka.admin();
@@ -117,10 +119,10 @@ export async function runSink(
     root,
     writerId,
     decode: (topic, value) => {
-      const decoder = decoders.get(topic);
-      return decoder === undefined
+      const decode = decodes.get(topic);
+      return decode === undefined
         ? { ok: false, code: 'NO_READER_CLASS', reason: `no event class for topic ${topic}` }
-        : decoder.decodeSync(value);
+        : decode(value);
     },
     deadLetter: async (letters) => {
       for (const l of letters) {
@@ -140,7 +142,7 @@ export async function runSink(
         );
       }
     },
-    place: (_topic, value, ts) => partitioner.place(value, ts),
+    place: (_topic, value, ts) => placeRecord(partitioner, value, ts),
     newWriter: (topic) => {
       const c = classes.get(topic);
       return createParquetFileWriter({

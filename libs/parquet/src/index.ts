@@ -30,7 +30,7 @@ export { parquetSchema } from './plan.ts';
 export { COMPRESSIONS } from './compression.ts';
 export type { Compression } from './compression.ts';
 export { createParquetWriter, WRITER_DEFAULTS } from './writer.ts';
-export type { ParquetWriter, ParquetWriterOptions } from './writer.ts';
+export type { LeafAppender, ParquetWriter, ParquetWriterOptions } from './writer.ts';
 export { footerOf, readFooter } from './footer.ts';
 export type {
   FooterColumn,

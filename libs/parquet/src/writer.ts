@@ -39,8 +39,30 @@ export interface ParquetWriter {
    * it throws ParquetError VALUE_INVALID (with `context.path`) and the file is left exactly as before the call.
    */
   append(row: unknown): void;
+  /**
+   * Appends one row by filling the leaf columns directly, for a caller that decodes its own format straight
+   * into them instead of building a row object. `fill` must store exactly what `append` would store for the
+   * row (each leaf's values and levels, as the plan's shape dictates). When it throws, the file is left
+   * exactly as before the call and the error is rethrown as it is.
+   */
+  appendColumns(fill: (leaves: readonly LeafAppender[]) => void): void;
   /** The complete Parquet file. The writer cannot be used afterwards. */
   finish(): Uint8Array;
+}
+
+/** One leaf column as `appendColumns` hands it out, in the schema's column order. */
+export interface LeafAppender {
+  /** Whether the column stores definition levels (it or an ancestor is optional or repeated). */
+  readonly hasDef: boolean;
+  /** Stores one present value with the checks and conversions `append` applies to it. */
+  value(v: unknown): void;
+  /** Stores one definition level and repetition level. */
+  level(def: number, rep: number): void;
+  /**
+   * Stores buf[start, end) as one BYTE_ARRAY value: raw bytes, or text whose UTF-8 encoding is exactly
+   * these bytes. The same as `value` with that Buffer or string, without building it.
+   */
+  byteArray(buf: Uint8Array, start: number, end: number): void;
 }
 
 export const WRITER_DEFAULTS = {
@@ -258,6 +280,22 @@ function pushBinary(c: Column, v: Uint8Array): void {
   const p = c.bytesLen;
   c.bytes.writeUInt32LE(n, p);
   c.bytes.set(v, p + 4);
+  c.bytesLen = p + 4 + n;
+  c.nValues++;
+}
+
+function pushBinaryRange(c: Column, buf: Uint8Array, start: number, end: number): void {
+  const n = end - start;
+  ensureBytes(c, 4 + n);
+  const p = c.bytesLen;
+  const b = c.bytes;
+  b[p] = n & 0xff;
+  b[p + 1] = (n >>> 8) & 0xff;
+  b[p + 2] = (n >>> 16) & 0xff;
+  b[p + 3] = n >>> 24;
+  // Short values, as events are made of, copy faster in a loop than through a native call.
+  if (n < 32) for (let i = 0; i < n; i++) b[p + 4 + i] = buf[start + i] as number;
+  else b.set(buf.subarray(start, end), p + 4);
   c.bytesLen = p + 4 + n;
   c.nValues++;
 }
@@ -745,6 +783,32 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
     groupRows = 0;
   }
 
+  const leaves: LeafAppender[] = cols.map((c) => {
+    const value = valueWriter(c);
+    return {
+      hasDef: c.hasDef,
+      value,
+      level: (def: number, rep: number) => level(c, def, rep),
+      byteArray: (buf: Uint8Array, start: number, end: number) => pushBinaryRange(c, buf, start, end),
+    };
+  });
+
+  /** Ends a row that is complete in every column: counts it, cuts full pages, moves the rollback marks. */
+  function endRow(): void {
+    rows++;
+    groupRows++;
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i] as Column;
+      if (c.pageBytes() >= pageSizeBytes) cutPage(c);
+      else {
+        c.markLevels = c.nLevels;
+        c.markValues = c.nValues;
+        c.markBytes = c.bytesLen;
+      }
+    }
+    if (groupRows >= rowGroupRows) flushRowGroup();
+  }
+
   function rollback(): void {
     for (const c of cols) {
       c.nLevels = c.markLevels;
@@ -779,18 +843,17 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
           },
         );
       }
-      rows++;
-      groupRows++;
-      for (let i = 0; i < cols.length; i++) {
-        const c = cols[i] as Column;
-        if (c.pageBytes() >= pageSizeBytes) cutPage(c);
-        else {
-          c.markLevels = c.nLevels;
-          c.markValues = c.nValues;
-          c.markBytes = c.bytesLen;
-        }
+      endRow();
+    },
+    appendColumns(fill: (leaves: readonly LeafAppender[]) => void): void {
+      if (finished) throw new ParquetError('WRITER_CLOSED', 'append after finish()');
+      try {
+        fill(leaves);
+      } catch (error) {
+        rollback();
+        throw error;
       }
-      if (groupRows >= rowGroupRows) flushRowGroup();
+      endRow();
     },
     finish(): Uint8Array {
       if (finished) throw new ParquetError('WRITER_CLOSED', 'finish() called twice');

@@ -59,6 +59,11 @@ export interface WireDecoder<V> {
    * id). Throws a retriable SdkError when the registry is unavailable: that is no reason to dead-letter.
    */
   prepare(buffers: Iterable<Uint8Array | null | undefined>): Promise<void>;
+  /**
+   * Whether records with this schema id were written with the reader's own schema (as loaded by `prepare`):
+   * their bodies read without resolution, so a reader of that schema alone reads them the same way.
+   */
+  writtenWithReaderSchema(id: number): boolean;
   /** Decodes without waiting; an id not loaded by `prepare` yields SCHEMA_NOT_LOADED. */
   decodeSync(buffer: Uint8Array | null | undefined): DecodeResult<V>;
   /** `prepare([buffer])` then `decodeSync(buffer)`. */
@@ -260,6 +265,10 @@ export function createWireDecoder<V>(options: WireDecoderOptions<V>): WireDecode
   return {
     readerClass,
     prepare,
+    writtenWithReaderSchema(id) {
+      const writer = writers.get(id);
+      return writer !== undefined && writer.state === 'ready' && writer.resolver === undefined;
+    },
     decodeSync,
     async decode(buffer) {
       await prepare([buffer]);

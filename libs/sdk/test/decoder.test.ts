@@ -66,6 +66,21 @@ test('resolves an older writer: defaults filled, decimal and dates kept (writer 
   assert.deepEqual(result.value.event_time, input.event_time);
 });
 
+test('tells the ids written with the reader schema itself from those that need resolution', async () => {
+  const { decoder, sameId, olderId } = setup();
+  // Nothing is known before prepare loads it.
+  assert.equal(decoder.writtenWithReaderSchema(sameId), false);
+  await decoder.prepare([
+    frame(sameId, Buffer.alloc(0)),
+    frame(olderId, Buffer.alloc(0)),
+    frame(99, Buffer.alloc(0)),
+  ]);
+  assert.equal(decoder.writtenWithReaderSchema(sameId), true);
+  assert.equal(decoder.writtenWithReaderSchema(olderId), false);
+  assert.equal(decoder.writtenWithReaderSchema(99), false);
+  assert.equal(decoder.writtenWithReaderSchema(-1), false);
+});
+
 test('every failure is a code and a reason, never a throw', async () => {
   const { decoder, sameId } = setup();
   const good = frame(sameId, AdImpression.encode(input));

@@ -15,6 +15,8 @@ export type {
   ParquetSchema,
 } from '@adlake/parquet';
 export { createParquetFileWriter, WRITER_DEFAULTS } from './record-writer.ts';
+export { compileDirectReader, EncodedRecord } from './avro-direct.ts';
+export type { DirectReader } from './avro-direct.ts';
 export type { Compression, Lineage, ParquetFileWriter, ParquetWriterOptions } from './record-writer.ts';
 export { hiveCreateTable, hiveType } from './hive.ts';
 export type { HiveTableOptions } from './hive.ts';

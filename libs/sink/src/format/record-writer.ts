@@ -2,8 +2,9 @@
 // @adlake/parquet over the spec the Avro mapping derives. Errors leave here as SinkErrors with the codes the
 // sink has always used, so callers cannot tell the writer moved.
 import { createParquetWriter, isParquetError, WRITER_DEFAULTS as PARQUET_DEFAULTS } from '@adlake/parquet';
-import type { Compression, ParquetError, ParquetSchema, ParquetWriter } from '@adlake/parquet';
+import type { Compression, LeafAppender, ParquetError, ParquetSchema, ParquetWriter } from '@adlake/parquet';
 import { SinkError } from '../errors.ts';
+import { EncodedRecord } from './avro-direct.ts';
 import { planSchema, sinkSchemaError, specOf } from './schema.ts';
 import type { TimestampStorage, ValueRepresentation } from './schema.ts';
 
@@ -112,7 +113,15 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
     throw toSinkError(error);
   }
   const { writer, row } = opened;
+  const columns = writer.schema.columns.length;
   let closed = false;
+  // The record appendColumns is filling, so that one fill function serves every record.
+  let pending: EncodedRecord | undefined;
+  let pendingLineage: Lineage | undefined;
+  const fillFromPending = (leaves: readonly LeafAppender[]): void => {
+    const e = pending as EncodedRecord;
+    e.reader.store(leaves, e.bytes, e.start, e.bytes.length, pendingLineage as Lineage);
+  };
   return {
     schema: writer.schema,
     get rows() {
@@ -122,6 +131,27 @@ export function createParquetFileWriter(options: ParquetWriterOptions): ParquetF
       return writer.estimatedBytes;
     },
     append(value: unknown, lin?: Lineage): void {
+      if (value instanceof EncodedRecord) {
+        const encoded = value;
+        const reader = encoded.reader;
+        if (
+          row !== undefined &&
+          lin !== undefined &&
+          !closed &&
+          reader.schema === options.avroSchema &&
+          reader.columns === columns
+        ) {
+          try {
+            pending = encoded;
+            pendingLineage = lin;
+            writer.appendColumns(fillFromPending);
+            return;
+          } catch {
+            // The row path below stores the record, or says what is wrong with it, as it always has.
+          }
+        }
+        value = encoded.decode();
+      }
       try {
         // Without lineage, after finish() or for a value that is no record, the library has the answer.
         if (

@@ -38,7 +38,12 @@ export class DailyPartitioner {
 
   /** The day bucket for a decoded record and its Kafka timestamp (ms; negative when the broker had none). */
   place(value: unknown, kafkaTimestampMs: number): Placement {
-    const fieldMs = toMillis(this.#read(value));
+    return this.placeAt(this.#read(value), kafkaTimestampMs);
+  }
+
+  /** The day bucket for the event-time field's value as already read from a record (undefined when absent). */
+  placeAt(fieldValue: unknown, kafkaTimestampMs: number): Placement {
+    const fieldMs = toMillis(fieldValue);
     if (fieldMs !== undefined) return { ok: true, dt: this.day(fieldMs), source: 'field' };
     if (Number.isFinite(kafkaTimestampMs) && kafkaTimestampMs >= MIN_MS && kafkaTimestampMs <= MAX_MS) {
       return { ok: true, dt: this.day(kafkaTimestampMs), source: 'kafka' };

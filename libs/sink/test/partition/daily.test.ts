@@ -90,3 +90,11 @@ test('day boundaries follow the configured timezone, including half-hour offsets
 test('an unknown timezone is rejected at construction', () => {
   assert.throws(() => new DailyPartitioner({ timestampField: 't', timezone: 'Mars/Olympus' }), RangeError);
 });
+
+test('placeAt places a field value already read from the record exactly as place places the record', () => {
+  for (const value of [1_764_000_000_000, 2n ** 40n, -5, undefined, null, 'text', Number.NaN]) {
+    for (const kafka of [1_700_000_000_000, -1]) {
+      assert.deepEqual(utc.placeAt(value, kafka), utc.place({ event_time: value }, kafka), String(value));
+    }
+  }
+});

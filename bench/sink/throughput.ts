@@ -4,23 +4,31 @@
 // the ledger says everything is committed. A second sink on an empty topic measures the start-up CPU,
 // reported separately so the steady-state figure is visible too.
 //
-//   node bench/sink/throughput.ts [--events 300000] [--storage webhdfs|local] [--profile DIR]
+//   node bench/sink/throughput.ts [--events 300000] [--storage webhdfs|local] [--profile DIR] [--secure]
+//
+// --secure runs the same on the secured stack (kafka-secure: TLS + SCRAM-SHA-512 + ACLs; registry-secure:
+// Keycloak tokens), started if needed: the sink as its own principal, topics and groups named as its ACLs
+// allow (docs/security.md). Run it beside a run without it for the cost of TLS and SASL.
 //
 // --profile writes a V8 CPU profile of the measured sink process into DIR (open it in Chrome DevTools or
 // summarise it with bench/sink/profile-summary.ts); profiling itself costs CPU, so its figures are not results.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AdClick, AdEngagement, AdImpression } from '@adlake/events';
-import { createProducer, ignoreKafkajsTimerWarning, registerCompressionCodecs } from '@adlake/sdk';
+import {
+  createProducer,
+  createRegistryClient,
+  ignoreKafkajsTimerWarning,
+  registerCompressionCodecs,
+} from '@adlake/sdk';
+import { loadStackConfig, silentLogger, up } from '@adlake/stack';
+import { Kafka, logLevel } from 'kafkajs';
 import { AdServerSimulator } from '@adlake/simulator';
 import { LocalStorage } from '@adlake/sink';
 import type { Storage } from '@adlake/sink';
 import {
   committedOffsets,
-  createTopic,
-  deleteTopic,
   hdfsStorage,
-  highWatermarks,
   kafkaClient,
   sinkEnv,
   stack,
@@ -35,12 +43,16 @@ const { values } = parseArgs({
     storage: { type: 'string', default: 'webhdfs' },
     partitions: { type: 'string', default: '3' },
     profile: { type: 'string' },
+    secure: { type: 'boolean', default: false },
   },
 });
+const SECURE = values.secure;
 const EVENTS = Number(values.events);
 const PARTITIONS = Number(values.partitions);
 const CLK_TCK = 100;
-const run = uniqueName('bench');
+// On the secured cluster the names must fall under the ACLs' prefixes: ad topics, the sink's groups.
+const run = SECURE ? `adserver.${uniqueName('bench')}` : uniqueName('bench');
+const group = (name: string) => (SECURE ? `adlake-${name}` : name);
 const classes = { impression: AdImpression, click: AdClick, engagement: AdEngagement } as const;
 const topics = { impression: `${run}.impressions`, click: `${run}.clicks`, engagement: `${run}.engagements` };
 const localDir = `/tmp/${run}-lake`;
@@ -96,15 +108,80 @@ function env(root: string, group: string, list: string[]): Record<string, string
     ADLAKE_SINK_ROTATION_INTERVAL_MS: '2000',
     ADLAKE_SINK_STORAGE_KIND: values.storage === 'local' ? 'local' : 'webhdfs',
     ADLAKE_SINK_STORAGE_LOCAL_DIR: localDir,
+    ...secureSinkEnv(),
   });
+}
+
+const secret = (file: string) => readFileSync(file, 'utf8').trim();
+
+/** A Kafka client for the open stack, or for `principal` on the secured one. */
+function kafkaAs(principal: 'admin' | 'producer'): Kafka {
+  if (!SECURE) return kafkaClient();
+  const user = stack.secureKafka.users[principal];
+  return new Kafka({
+    clientId: `bench-${principal}`,
+    brokers: stack.secureKafka.brokers,
+    logLevel: logLevel.NOTHING,
+    ssl: { ca: [readFileSync(stack.secureKafka.caFile, 'utf8')] },
+    sasl: { mechanism: 'scram-sha-512', username: user.username, password: secret(user.passwordFile) },
+  });
+}
+
+async function withAdmin<T>(fn: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
+  const admin = kafkaAs('admin').admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const createTopic = (topic: string, partitions: number) =>
+  withAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
+const deleteTopic = (topic: string) => withAdmin((a) => a.deleteTopics({ topics: [topic] }));
+const highWatermarks = (topic: string) =>
+  withAdmin(
+    async (a) => new Map((await a.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)])),
+  );
+
+/** The sink's Kafka and registry settings on the secured stack, secrets by file. */
+function secureSinkEnv(): Record<string, string> {
+  if (!SECURE) return {};
+  const k = stack.secureKafka;
+  const r = stack.secureRegistry;
+  return {
+    ADLAKE_SINK_KAFKA_BROKERS: k.brokers.join(','),
+    ADLAKE_SINK_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+    ADLAKE_SINK_KAFKA_SSL_CA_FILE: k.caFile,
+    ADLAKE_SINK_KAFKA_SASL_USERNAME: k.users.sink.username,
+    ADLAKE_SINK_KAFKA_SASL_PASSWORD_FILE: k.users.sink.passwordFile,
+    ADLAKE_SINK_DLQ_TOPIC: `adlake.sink.dlq.${run}`,
+    ADLAKE_SINK_REGISTRY_URL: r.url,
+    ADLAKE_SINK_REGISTRY_AUTH: 'client-credentials',
+    ADLAKE_SINK_REGISTRY_TOKEN_URL: r.tokenUrl,
+    ADLAKE_SINK_REGISTRY_CLIENT_ID: r.clients.reader.clientId,
+    ADLAKE_SINK_REGISTRY_CLIENT_SECRET_FILE: r.clients.reader.secretFile,
+  };
 }
 
 async function preload(): Promise<void> {
   registerCompressionCodecs();
   for (const t of Object.values(topics)) await createTopic(t, PARTITIONS);
+  // The sink may not create its dead-letter topic on the secured cluster.
+  if (SECURE) await createTopic(`adlake.sink.dlq.${run}`, 1);
   const producer = createProducer({
-    kafka: kafkaClient(),
-    registry: { url: stack.registryUrl },
+    kafka: kafkaAs('producer'),
+    registry: SECURE
+      ? createRegistryClient({
+          url: stack.secureRegistry.url,
+          clientCredentials: {
+            tokenUrl: stack.secureRegistry.tokenUrl,
+            clientId: stack.secureRegistry.clients.release.clientId,
+            clientSecret: secret(stack.secureRegistry.clients.release.secretFile),
+          },
+        })
+      : { url: stack.registryUrl },
     autoRegister: true,
   });
   await producer.connect();
@@ -144,6 +221,16 @@ async function waitCommitted(
 }
 
 async function main(): Promise<void> {
+  if (SECURE) {
+    await up(loadStackConfig(), {
+      services: [
+        'kafka-secure',
+        'registry-secure',
+        ...(values.storage === 'local' ? [] : (['hdfs'] as const)),
+      ],
+      log: silentLogger,
+    });
+  }
   console.log(
     `preloading ${EVENTS} events (demo mix: 70% impressions, 20% engagements, 10% clicks) into ${PARTITIONS}-partition topics`,
   );
@@ -155,7 +242,7 @@ async function main(): Promise<void> {
   const idleTopic = `${run}.idle`;
   await createTopic(idleTopic, 1);
   const idle = startSink('run', {
-    ...env(`/data/lake/bench/${run}-idle`, `${run}-idle`, [idleTopic]),
+    ...env(`/data/lake/bench/${run}-idle`, group(`${run}-idle`), [idleTopic]),
     ADLAKE_SINK_TOPIC_CLASSES: `${idleTopic}=adserver.impressions`,
   });
   while (!idle.output.join('').includes('"event":"assignment"')) await new Promise((r) => setTimeout(r, 100));
@@ -166,7 +253,7 @@ async function main(): Promise<void> {
   const root = `/data/lake/bench/${run}`;
   const started = performance.now();
   const sink = startSink('run', {
-    ...env(root, `${run}-sink`, Object.values(topics)),
+    ...env(root, group(`${run}-sink`), Object.values(topics)),
     ...(values.profile === undefined
       ? {}
       : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values.profile} --cpu-prof-interval=500` }),
@@ -180,6 +267,7 @@ async function main(): Promise<void> {
 
   const result = {
     events: EVENTS,
+    kafka: SECURE ? 'SASL_SSL (SCRAM-SHA-512), registry tokens' : 'PLAINTEXT',
     storage: values.storage,
     partitions: PARTITIONS * 3,
     sinkCpuSeconds: round(cpu),
@@ -197,7 +285,8 @@ async function main(): Promise<void> {
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(`bench/results/sink-${run}.json`, `${JSON.stringify(result, null, 2)}\n`);
 
-  for (const t of [...Object.values(topics), idleTopic]) await deleteTopic(t).catch(() => undefined);
+  for (const t of [...Object.values(topics), idleTopic, ...(SECURE ? [`adlake.sink.dlq.${run}`] : [])])
+    await deleteTopic(t).catch(() => undefined);
   await storage
     .delete(values.storage === 'local' ? '/' : `/data/lake/bench`, { recursive: true })
     .catch(() => false);

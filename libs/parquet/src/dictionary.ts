@@ -153,7 +153,7 @@ export class ByteDictionary {
     this.width = width;
     this.data = Buffer.allocUnsafe(INITIAL_BYTES);
     this.starts = new Int32Array(INITIAL_SLOTS + 1);
-    this.hashes = new Int32Array(INITIAL_SLOTS);
+    this.hashes = new Int32Array(INITIAL_SLOTS + 1);
     this.slots = new Int32Array(INITIAL_SLOTS * 2);
     this.mask = this.slots.length - 1;
   }

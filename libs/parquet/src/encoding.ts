@@ -210,19 +210,35 @@ export function encodeHybridWide(out: Bytes, values: Uint32Array, count: number,
     out.ensure(nbytes);
     const buf = out.buf;
     let p = out.len;
-    // A float accumulator: at most 7 pending bits plus 32 new ones stay exact below 2^53.
-    let acc = 0;
-    let bits = 0;
-    for (let k = start; k < end; k++) {
-      acc += (values[k] as number) * 2 ** bits;
-      bits += width;
-      while (bits >= 8) {
-        buf[p++] = acc % 256;
-        acc = Math.floor(acc / 256);
-        bits -= 8;
+    if (width <= 24) {
+      // At most 7 pending bits plus 24 new ones: the accumulator stays a 31-bit integer.
+      let acc = 0;
+      let bits = 0;
+      for (let k = start; k < end; k++) {
+        acc |= (values[k] as number) << bits;
+        bits += width;
+        while (bits >= 8) {
+          buf[p++] = acc & 0xff;
+          acc >>>= 8;
+          bits -= 8;
+        }
       }
+      if (bits > 0) buf[p++] = acc;
+    } else {
+      // A float accumulator: at most 7 pending bits plus 32 new ones stay exact below 2^53.
+      let acc = 0;
+      let bits = 0;
+      for (let k = start; k < end; k++) {
+        acc += (values[k] as number) * 2 ** bits;
+        bits += width;
+        while (bits >= 8) {
+          buf[p++] = acc % 256;
+          acc = Math.floor(acc / 256);
+          bits -= 8;
+        }
+      }
+      if (bits > 0) buf[p++] = acc;
     }
-    if (bits > 0) buf[p++] = acc;
     // The last group is padded with zero values.
     buf.fill(0, p, out.len + nbytes);
     out.len += nbytes;

@@ -63,6 +63,16 @@ export const WRITER_DEFAULTS = {
 } as const;
 
 const INITIAL_CAPACITY = 256;
+/**
+ * Values of a chunk's first dictionary page on which the dictionary is first judged: enough for a column of
+ * a few thousand distinct values to show it repeats, few enough that hashing unique ids costs little.
+ */
+const DICTIONARY_PROBE_VALUES = 8192;
+/**
+ * Share of distinct values among those that gives the dictionary up: unique columns show 0.99 and more,
+ * while a column of a few ten thousand distinct values, whose dictionary still pays, shows below 0.95.
+ */
+const DICTIONARY_PROBE_DISTINCT = 0.98;
 const MS_PER_DAY = 86_400_000;
 const TWO_32 = 4294967296;
 
@@ -784,7 +794,9 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
    * Dictionary-encodes the buffered values after the levels in `out` (bit width, then the indices), unless
    * the chunk is PLAIN from here on. Falls back to PLAIN for the rest of the chunk when the dictionary would
    * pass its size limit, or when on its first page dictionary and indices are no smaller than PLAIN values
-   * (parquet-mr's rule: unique ids, offsets and timestamps are not worth a dictionary).
+   * (parquet-mr's rule: unique ids, offsets and timestamps are not worth a dictionary). A first page whose
+   * first DICTIONARY_PROBE_VALUES values are nearly all distinct is given up there, so a column of unique
+   * values is not hashed in full only to be written PLAIN.
    */
   function encodeIndices(c: Column, out: Bytes): boolean {
     const n = c.nValues;
@@ -794,17 +806,16 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
     if (dict === undefined) return false;
     if (c.indices.length < n) c.indices = new Uint32Array(Math.max(n, 2 * c.indices.length));
     const before = dict.count;
-    let fits: boolean;
-    if (c.words !== undefined) {
-      const src =
-        c.type === 'FLOAT'
-          ? new Int32Array(c.f32.buffer, c.f32.byteOffset, n)
-          : c.type === 'DOUBLE'
-            ? new Int32Array(c.f64.buffer, c.f64.byteOffset, 2 * n)
-            : c.i32;
-      fits = c.words.encode(src, n, c.indices, dictionaryPageSizeBytes);
-    } else fits = (c.byteDict as ByteDictionary).encode(c.bytes, 0, n, c.indices, dictionaryPageSizeBytes);
+    const probe = before === 0 && n > DICTIONARY_PROBE_VALUES ? DICTIONARY_PROBE_VALUES : n;
+    let fits = encodeValues(c, 0, probe);
+    if (fits && probe < n) {
+      // Nearly all distinct so far: ids, offsets, timestamps, coordinates. Their dictionary would be no
+      // smaller than PLAIN at the end of the page either, so the rest of the page is not hashed.
+      if (dict.count >= DICTIONARY_PROBE_DISTINCT * probe) fits = false;
+      else fits = encodeValues(c, probe, n);
+    }
     if (!fits) {
+      dict.truncate(before);
       c.plainOnly = true;
       return false;
     }
@@ -821,6 +832,23 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
       return false;
     }
     return true;
+  }
+
+  /** Dictionary indices of buffered values `from` to `to` into `c.indices`; false past the size limit. */
+  function encodeValues(c: Column, from: number, to: number): boolean {
+    const out = from === 0 ? c.indices : c.indices.subarray(from);
+    if (c.words !== undefined) {
+      const w = c.words.words;
+      const src =
+        c.type === 'FLOAT'
+          ? new Int32Array(c.f32.buffer, c.f32.byteOffset + 4 * from, to - from)
+          : c.type === 'DOUBLE'
+            ? new Int32Array(c.f64.buffer, c.f64.byteOffset + 8 * from, 2 * (to - from))
+            : c.i32.subarray(w * from, w * to);
+      return c.words.encode(src, to - from, out, dictionaryPageSizeBytes);
+    }
+    const dict = c.byteDict as ByteDictionary;
+    return dict.encode(c.bytes, plainOffset(c, from), to - from, out, dictionaryPageSizeBytes);
   }
 
   /** The chunk's dictionary page (header and compressed body), when its data pages use one. */
@@ -975,6 +1003,16 @@ function appendView(out: Bytes, buffer: ArrayBufferLike, offset: number, length:
   out.ensure(length);
   out.buf.set(new Uint8Array(buffer, offset, length), out.len);
   out.len += length;
+}
+
+/** Where buffered value `k` starts in the column's PLAIN bytes. */
+function plainOffset(c: Column, k: number): number {
+  if (c.width > 0) return k * c.width;
+  const fixed = c.byteDict?.width ?? 0;
+  if (fixed > 0 || c.type !== 'BYTE_ARRAY') return k * fixed;
+  let p = 0;
+  for (let i = 0; i < k; i++) p += 4 + c.bytes.readUInt32LE(p);
+  return p;
 }
 
 /** Adds the `n` PLAIN byte-array values at the start of `bytes` to the bounds. */

@@ -2,8 +2,8 @@
 // value's PLAIN bytes in a page buffer (no string or object per value), and keeps the entries in PLAIN form,
 // which is exactly the body of the chunk's dictionary page.
 
-const INITIAL_SLOTS = 1024;
-const INITIAL_BYTES = 4096;
+const INITIAL_SLOTS = 16;
+const INITIAL_BYTES = 256;
 
 /**
  * Values of 4 or 8 bytes (INT32, FLOAT: one 32-bit word; INT64, DOUBLE: two), compared bit for bit, so -0

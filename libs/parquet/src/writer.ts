@@ -114,7 +114,6 @@ class Column {
   readonly byteDict: ByteDictionary | undefined;
   /** Set once the chunk's dictionary has proved too large or not worth it: the rest of the chunk is PLAIN. */
   plainOnly = false;
-  indices: Uint32Array = new Uint32Array(0);
   dictionaryDataPages = 0;
   plainDataPages = 0;
   nullCount = 0;
@@ -179,7 +178,6 @@ class Column {
       this.f64.byteLength +
       this.u8.byteLength +
       this.bytes.byteLength +
-      this.indices.byteLength +
       (this.words?.allocated ?? 0) +
       (this.byteDict?.allocated ?? 0)
     );
@@ -725,6 +723,8 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
   );
 
   const scratch = new Bytes(64 * 1024);
+  // Dictionary indices of the page being cut, shared by all columns: pages are cut one at a time.
+  let indices = new Uint32Array(0);
   const parts: Uint8Array[] = [Buffer.from('PAR1')];
   let fileLength = 4;
   const rowGroups: RowGroupMeta[] = [];
@@ -804,7 +804,7 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
     if (c.plainOnly || n === 0) return false;
     const dict = c.words ?? c.byteDict;
     if (dict === undefined) return false;
-    if (c.indices.length < n) c.indices = new Uint32Array(Math.max(n, 2 * c.indices.length));
+    if (indices.length < n) indices = new Uint32Array(Math.max(n, 2 * indices.length));
     const before = dict.count;
     const probe = before === 0 && n > DICTIONARY_PROBE_VALUES ? DICTIONARY_PROBE_VALUES : n;
     let fits = encodeValues(c, 0, probe);
@@ -823,7 +823,7 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
     const width = bitWidth(dict.count - 1);
     out.ensure(1);
     out.buf[out.len++] = width;
-    encodeHybridWide(out, c.indices, n, width);
+    encodeHybridWide(out, indices, n, width);
     const plainBytes = c.width > 0 ? n * c.width : c.bytesLen;
     if (before === 0 && out.len - start + dict.byteLength >= plainBytes) {
       dict.reset();
@@ -834,9 +834,9 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
     return true;
   }
 
-  /** Dictionary indices of buffered values `from` to `to` into `c.indices`; false past the size limit. */
+  /** Dictionary indices of buffered values `from` to `to` into `indices`; false past the size limit. */
   function encodeValues(c: Column, from: number, to: number): boolean {
-    const out = from === 0 ? c.indices : c.indices.subarray(from);
+    const out = from === 0 ? indices : indices.subarray(from);
     if (c.words !== undefined) {
       const w = c.words.words;
       const src =
@@ -944,7 +944,7 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
       return rows;
     },
     get estimatedBytes() {
-      let n = fileLength + pagesBytes + scratch.buf.length;
+      let n = fileLength + pagesBytes + scratch.buf.length + indices.byteLength;
       for (const c of cols) n += c.allocated();
       return n;
     },

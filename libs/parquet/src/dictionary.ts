@@ -110,7 +110,9 @@ export class WordDictionary {
   }
 
   private rehash(size: number): void {
-    this.slots = new Int32Array(size);
+    // The same size (a truncation): cleared in place, no new table per row group.
+    if (size === this.slots.length) this.slots.fill(0);
+    else this.slots = new Int32Array(size);
     this.mask = size - 1;
     const w = this.words;
     for (let i = 0; i < this.count; i++)
@@ -266,7 +268,9 @@ export class ByteDictionary {
   }
 
   private rehash(size: number): void {
-    this.slots = new Int32Array(2 * size);
+    // The same size (a truncation): cleared in place, no new table per row group.
+    if (2 * size === this.slots.length) this.slots.fill(0);
+    else this.slots = new Int32Array(2 * size);
     this.mask = size - 1;
     for (let i = 0; i < this.count; i++) {
       const h = this.hashes[i] as number;

@@ -65,17 +65,24 @@ export function encodeHybrid(out: Bytes, values: Uint8Array, count: number, widt
     out.varint((groups << 1) | 1);
     const nbytes = groups * width;
     out.ensure(nbytes);
-    const base = out.len;
-    out.buf.fill(0, base, base + nbytes);
-    let bit = 0;
+    const buf = out.buf;
+    let p = out.len;
+    // Levels are at most 8 bits wide: at most 7 pending bits plus 8 new ones fit an integer.
+    let acc = 0;
+    let bits = 0;
     for (let k = start; k < end; k++) {
-      const x = values[k] as number;
-      for (let b = 0; b < width; b++, bit++) {
-        if ((x >>> b) & 1)
-          out.buf[base + (bit >>> 3)] = (out.buf[base + (bit >>> 3)] as number) | (1 << (bit & 7));
+      acc |= (values[k] as number) << bits;
+      bits += width;
+      if (bits >= 8) {
+        buf[p++] = acc & 0xff;
+        acc >>>= 8;
+        bits -= 8;
       }
     }
-    out.len = base + nbytes;
+    if (bits > 0) buf[p++] = acc;
+    // The last group is padded with zero values.
+    buf.fill(0, p, out.len + nbytes);
+    out.len += nbytes;
   }
 }
 

@@ -3,9 +3,11 @@
 // read by Spark 3.5 and written again by its parquet-mr writer with snappy, timestamps kept as INT64
 // millis. Reports bytes per row of each and the ratio, and fails unless Spark reads every row of both
 // files back equal and DuckDB reads every row of ours equal to the same row of parquet-mr's file. Spark
-// comes from the tests' Python witnesses (test/python/requirements.txt), DuckDB from npm.
+// comes from the tests' Python witnesses (test/python/requirements.txt), DuckDB from npm. Also reports our
+// writer's CPU per row on these rows (decoded beforehand, so only the writer is timed); `--size-only` stops
+// there, without Spark, for comparing commits.
 //
-//   node bench/parquet/size.ts [--rows 200000]
+//   node bench/parquet/size.ts [--rows 200000] [--size-only]
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +19,9 @@ import { createParquetFileWriter } from '@adlake/sink';
 import { AdServerSimulator } from '@adlake/simulator';
 import { runPython } from '../../test/support/python.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '200000' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '200000' }, 'size-only': { type: 'boolean', default: false } },
+});
 const rows = Number(values.rows);
 if (!Number.isSafeInteger(rows) || rows <= 0)
   throw new Error(`--rows: "${values.rows}" is not a positive whole number`);
@@ -25,22 +29,34 @@ if (!Number.isSafeInteger(rows) || rows <= 0)
 const work = mkdtempSync(join(tmpdir(), 'adlake-parquet-size-'));
 try {
   const sim = new AdServerSimulator({ seed: 7, days: 2, now: Date.parse('2026-11-29T00:00:00Z') });
-  const writer = createParquetFileWriter({ avroSchema: AdImpression.schema, compression: 'snappy' });
-  for (let offset = 0; offset < rows;) {
+  const decoded: unknown[] = [];
+  while (decoded.length < rows) {
     const e = sim.next();
-    if (e.kind !== 'impression') continue;
-    const value = AdImpression.decode(AdImpression.encode(e.value as never));
-    writer.append(value, {
+    if (e.kind === 'impression') decoded.push(AdImpression.decode(AdImpression.encode(e.value as never)));
+  }
+  const cpu = process.cpuUsage();
+  const writer = createParquetFileWriter({ avroSchema: AdImpression.schema, compression: 'snappy' });
+  for (let offset = 0; offset < rows; offset++) {
+    writer.append(decoded[offset], {
       topic: 'adserver.impressions',
       partition: 0,
       offset,
       timestamp: 1_764_374_400_000 + offset,
     });
-    offset++;
   }
+  const bytes = writer.finish();
+  const used = process.cpuUsage(cpu);
+  const writerCpuSeconds = (used.user + used.system) / 1e6;
   const ours = join(work, 'ours.parquet');
-  writeFileSync(ours, writer.finish());
+  writeFileSync(ours, bytes);
   const oursBytes = statSync(ours).size;
+  console.log(
+    `our writer: ${oursBytes} bytes (${(oursBytes / rows).toFixed(1)} per row), ${writerCpuSeconds.toFixed(2)} CPU s, ${Math.round(rows / writerCpuSeconds).toLocaleString('en-US')} rows per CPU-second`,
+  );
+  if (values['size-only']) {
+    rmSync(work, { recursive: true, force: true });
+    process.exit(0);
+  }
   const out = join(work, 'spark');
   const spark = JSON.parse(
     await runPython('spark_rewrite.py', [ours, out], '', 15 * 60_000, { TZ: 'UTC' }),
@@ -92,7 +108,16 @@ try {
   writeFileSync(
     file,
     JSON.stringify(
-      { rows, oursBytes, ...spark, ratio, duckdb: duck, dictionaryChunks, chunks: chunks.length },
+      {
+        rows,
+        oursBytes,
+        writerCpuSeconds,
+        ...spark,
+        ratio,
+        duckdb: duck,
+        dictionaryChunks,
+        chunks: chunks.length,
+      },
       null,
       2,
     ),

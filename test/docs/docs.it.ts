@@ -184,10 +184,6 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ['npx node bench/parquet/size.ts --rows 100000', { timeoutMs: 15 * MINUTE, bench: true }],
   ['npx node bench/parquet/size.ts --size-only', { timeoutMs: 15 * MINUTE, bench: true }],
   [
-    'node bench/parquet/size.ts [--rows 200000] [--size-only]',
-    { skip: 'synopsis in the bench file; the runs above' },
-  ],
-  [
     'npx node bench/governance/lint-compat.ts --runs 3 --cold-runs 2',
     { timeoutMs: 30 * MINUTE, bench: true },
   ],

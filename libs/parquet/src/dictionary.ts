@@ -195,9 +195,11 @@ export class ByteDictionary {
         out[i] = prev;
         continue;
       }
-      // FNV-1a over 32-bit words, then the tail bytes.
+      // FNV-1a over 32-bit words, then the tail bytes. A BYTE_ARRAY's length prefix is not hashed or compared
+      // byte by byte: the length is in the hash's seed and compared first.
+      const skip = width > 0 ? 0 : 4;
       let h = 0x811c9dc5 ^ len;
-      let k = start;
+      let k = start + skip;
       for (const stop = end - 3; k < stop; k += 4) h = Math.imul(h ^ view.getInt32(k, true), 0x01000193);
       for (; k < end; k++) h = Math.imul(h ^ view.getUint8(k), 0x01000193);
       // Murmur3's finaliser: every input bit reaches the low bits the table uses.
@@ -216,7 +218,10 @@ export class ByteDictionary {
         if (slots[2 * s + 1] === h) {
           const e = slot - 1;
           const es = starts[e] as number;
-          if ((starts[e + 1] as number) - es === len && sameWords(data, es, view, start, len)) {
+          if (
+            (starts[e + 1] as number) - es === len &&
+            sameWords(data, es + skip, view, start + skip, len - skip)
+          ) {
             index = e;
             break;
           }
@@ -247,7 +252,9 @@ export class ByteDictionary {
       this.data = next;
       this.dataView = new DataView(next.buffer, next.byteOffset, next.byteLength);
     }
-    src.copy(this.data, at, start, start + len);
+    // Short values (most of them) are copied in JavaScript: cheaper than a native call.
+    if (len <= 64) for (let k = 0; k < len; k++) this.data[at + k] = src[start + k] as number;
+    else src.copy(this.data, at, start, start + len);
     if (index + 2 > this.starts.length) {
       const next = new Int32Array(this.starts.length * 2);
       next.set(this.starts);

@@ -1,7 +1,8 @@
 // min_value / max_value of byte-array columns (strings and binary): the exact bounds in unsigned byte order
 // (the order the spec's TYPE_ORDER defines for BYTE_ARRAY, which for UTF-8 is also code point order), and
-// their truncation for the footer: a truncated min is a prefix of the min, a truncated max the shortest
-// value above every value with the max's prefix. Both say when they are no longer exact.
+// their truncation for the footer: a truncated min is a prefix of the min, a truncated max a prefix of the
+// max with its last character incremented, above every value that starts with that prefix. Both say when
+// they are no longer exact.
 
 /** Default longest bound written, in bytes (parquet-mr truncates its column index bounds to 64 too). */
 export const STATISTICS_TRUNCATE_BYTES = 64;

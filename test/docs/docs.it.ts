@@ -214,6 +214,12 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
     { timeoutMs: 15 * MINUTE, bench: true },
   ],
   [
+    'npx node bench/parquet/write.ts --rows 300000 --candidates adlake',
+    { timeoutMs: 15 * MINUTE, bench: true },
+  ],
+  ['npx node bench/parquet/size.ts --rows 100000', { timeoutMs: 15 * MINUTE, bench: true }],
+  ['npx node bench/parquet/size.ts --size-only', { timeoutMs: 15 * MINUTE, bench: true }],
+  [
     'npx node bench/governance/lint-compat.ts --runs 3 --cold-runs 2',
     { timeoutMs: 30 * MINUTE, bench: true },
   ],

@@ -682,8 +682,9 @@ describe('@adlake/parquet files read by independent readers', () => {
 
 /**
  * min_value/max_value as written: INT32 and INT64 (timestamps, dates and times included), FLOAT and DOUBLE,
- * NaN never counting, a zero bound written as -0 for min and +0 for max (the spec's rule), nothing for other
- * types (and INT96, which has no defined order).
+ * NaN never counting, a zero bound written as -0 for min and +0 for max (the spec's rule); BYTE_ARRAY in
+ * unsigned byte order, cut to 64 bytes (a prefix for min, a prefix with its last character incremented for
+ * max); nothing for other types (FIXED_LEN_BYTE_ARRAY, and INT96, which has no defined order).
  */
 function expectedMinMax(shape: PrimitiveShape, present: readonly unknown[]): [string | null, string | null] {
   const stored = present.map((v): number | bigint => {
@@ -710,7 +711,53 @@ function expectedMinMax(shape: PrimitiveShape, present: readonly unknown[]): [st
       const max = Math.max(...nums);
       return [hexDouble(min === 0 ? -0 : min), hexDouble(max === 0 ? 0 : max)];
     }
+    case 'BYTE_ARRAY': {
+      if (present.length === 0) return [null, null];
+      const text = shape.logicalType?.type === 'STRING';
+      const values = present.map((v) =>
+        text ? Buffer.from(v as string, 'utf8') : Buffer.from(v as Uint8Array),
+      );
+      values.sort(Buffer.compare);
+      const max = cutMax(values.at(-1) as Buffer, text);
+      // Without an upper bound the writer leaves both out.
+      if (max === undefined) return [null, null];
+      return [cutMin(values[0] as Buffer, text).toString('hex'), max.toString('hex')];
+    }
     default:
       return [null, null];
   }
+}
+
+/** The writer's default bound length. */
+const BOUND_BYTES = 64;
+
+/** The longest prefix of at most BOUND_BYTES bytes (whole characters for text). */
+function cutMin(v: Buffer, text: boolean): Buffer {
+  if (v.length <= BOUND_BYTES) return v;
+  if (!text) return v.subarray(0, BOUND_BYTES);
+  let out = '';
+  for (const ch of v.toString('utf8')) {
+    if (Buffer.byteLength(out + ch) > BOUND_BYTES) break;
+    out += ch;
+  }
+  return Buffer.from(out, 'utf8');
+}
+
+/** That prefix with its last character (code point for text, byte otherwise) incremented where it can be. */
+function cutMax(v: Buffer, text: boolean): Buffer | undefined {
+  if (v.length <= BOUND_BYTES) return v;
+  if (text) {
+    const chars = [...cutMin(v, true).toString('utf8')].map((ch) => ch.codePointAt(0) as number);
+    while (chars.length > 0) {
+      let last = (chars.pop() as number) + 1;
+      if (last >= 0xd800 && last <= 0xdfff) last = 0xe000;
+      if (last <= 0x10ffff) return Buffer.from(String.fromCodePoint(...chars, last), 'utf8');
+    }
+    return undefined;
+  }
+  const bytes = [...v.subarray(0, BOUND_BYTES)];
+  while (bytes.length > 0 && bytes.at(-1) === 0xff) bytes.pop();
+  if (bytes.length === 0) return undefined;
+  bytes[bytes.length - 1] = (bytes.at(-1) as number) + 1;
+  return Buffer.from(bytes);
 }

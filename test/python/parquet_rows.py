@@ -74,6 +74,9 @@ def stat(physical, v):
         return None
     if physical in ("FLOAT", "DOUBLE"):
         return floating(v)
+    if physical == "BYTE_ARRAY":
+        # Bounds as bytes in hex: a truncated max need not be a value any row holds.
+        return (v.encode("utf-8") if isinstance(v, str) else bytes(v)).hex()
     return str(v)
 
 

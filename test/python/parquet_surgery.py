@@ -3,7 +3,10 @@
 Usage:
   parquet_surgery.py concat <result> <input>...      result == pa.concat_tables(inputs)
   parquet_surgery.py filter <result> <input> <mask>  result == input.filter(mask); mask is a string of 0/1
-Prints one JSON object: whether pyarrow's tables are equal (every column, nested ones included), the row
+  parquet_surgery.py rewrite <result> <input>        writes input again with pyarrow's own writer: dictionary
+                                                     pages with a small limit (so chunks fall back to PLAIN),
+                                                     v1 data pages, small pages and row groups, snappy
+Prints one JSON object (rewrite: the rows and the encodings pyarrow wrote): whether pyarrow's tables are equal (every column, nested ones included), the row
 counts pyarrow and DuckDB find in the result, and the first column that differs when they are not.
 """
 
@@ -28,6 +31,28 @@ def first_difference(actual, expected):
 
 def main():
     mode, result = sys.argv[1], sys.argv[2]
+    if mode == "rewrite":
+        pq.write_table(
+            pq.read_table(sys.argv[3]),
+            result,
+            row_group_size=70,
+            data_page_size=512,
+            dictionary_pagesize_limit=256,
+            use_dictionary=True,
+            data_page_version="1.0",
+            compression="snappy",
+        )
+        meta = pq.ParquetFile(result).metadata
+        encodings = sorted(
+            {
+                e
+                for g in range(meta.num_row_groups)
+                for c in range(meta.num_columns)
+                for e in meta.row_group(g).column(c).encodings
+            }
+        )
+        print(json.dumps({"rows": meta.num_rows, "encodings": encodings}))
+        return
     actual = pq.read_table(result)
     if mode == "concat":
         expected = pa.concat_tables([pq.read_table(p) for p in sys.argv[3:]])

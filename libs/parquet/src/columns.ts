@@ -40,7 +40,7 @@ function topLevel(footer: ParquetFooter, column: string): FooterColumn {
 /**
  * The values of top-level primitive column `column` (required or optional), one per row, in row order.
  * Pass `footer` when it is already parsed. Throws COLUMN_NOT_FOUND, UNSUPPORTED (a nested or repeated column,
- * dictionary pages…) or NOT_PARQUET.
+ * data page v2…) or NOT_PARQUET.
  */
 export function readColumn(
   file: Uint8Array,
@@ -55,7 +55,7 @@ export function readColumn(
     const chunk = group.columns[index];
     if (chunk === undefined) continue;
     const groupStart = row;
-    for (const page of readPages(file, chunk, c)) {
+    for (const page of readPages(file, chunk, c).pages) {
       const d = page.data;
       let v = 0;
       for (let i = 0; i < page.numLevels; i++) {
@@ -67,7 +67,8 @@ export function readColumn(
           const bit = page.valuesStart * 8 + v;
           out[row++] = (((d[bit >>> 3] as number) >>> (bit & 7)) & 1) === 1;
         } else {
-          const at = page.starts[v] as number;
+          const k = page.indices === undefined ? v : (page.indices[v] as number);
+          const at = page.starts[k] as number;
           switch (c.type) {
             case 'INT32':
               out[row++] = d.readInt32LE(at);
@@ -82,10 +83,10 @@ export function readColumn(
               out[row++] = d.readDoubleLE(at);
               break;
             case 'BYTE_ARRAY':
-              out[row++] = Uint8Array.prototype.slice.call(d, at + 4, page.starts[v + 1] as number);
+              out[row++] = Uint8Array.prototype.slice.call(d, at + 4, page.starts[k + 1] as number);
               break;
             default:
-              out[row++] = Uint8Array.prototype.slice.call(d, at, page.starts[v + 1] as number);
+              out[row++] = Uint8Array.prototype.slice.call(d, at, page.starts[k + 1] as number);
           }
         }
         v++;

@@ -65,17 +65,24 @@ export function encodeHybrid(out: Bytes, values: Uint8Array, count: number, widt
     out.varint((groups << 1) | 1);
     const nbytes = groups * width;
     out.ensure(nbytes);
-    const base = out.len;
-    out.buf.fill(0, base, base + nbytes);
-    let bit = 0;
+    const buf = out.buf;
+    let p = out.len;
+    // Levels are at most 8 bits wide: at most 7 pending bits plus 8 new ones fit an integer.
+    let acc = 0;
+    let bits = 0;
     for (let k = start; k < end; k++) {
-      const x = values[k] as number;
-      for (let b = 0; b < width; b++, bit++) {
-        if ((x >>> b) & 1)
-          out.buf[base + (bit >>> 3)] = (out.buf[base + (bit >>> 3)] as number) | (1 << (bit & 7));
+      acc |= (values[k] as number) << bits;
+      bits += width;
+      if (bits >= 8) {
+        buf[p++] = acc & 0xff;
+        acc >>>= 8;
+        bits -= 8;
       }
     }
-    out.len = base + nbytes;
+    if (bits > 0) buf[p++] = acc;
+    // The last group is padded with zero values.
+    buf.fill(0, p, out.len + nbytes);
+    out.len += nbytes;
   }
 }
 
@@ -177,4 +184,140 @@ export function decodeBitPacked(
     out[k] = v;
   }
   return pos + bytes;
+}
+
+/**
+ * Appends `values[0..count)` (unsigned, below 2^width, width up to 32) in the RLE / bit-packing hybrid, as
+ * dictionary indices are written: the same run rules as `encodeHybrid`, values wider than a byte.
+ */
+export function encodeHybridWide(out: Bytes, values: Uint32Array, count: number, width: number): void {
+  const valueBytes = (width + 7) >> 3;
+  let i = 0;
+  while (i < count) {
+    const v = values[i] as number;
+    let j = i + 1;
+    while (j < count && values[j] === v) j++;
+    if (j - i >= 8) {
+      out.varint((j - i) << 1);
+      out.ensure(valueBytes);
+      for (let b = 0; b < valueBytes; b++) out.buf[out.len++] = (v >>> (8 * b)) & 0xff;
+      i = j;
+      continue;
+    }
+    const start = i;
+    let groups = 0;
+    do {
+      i += 8;
+      groups++;
+    } while (i < count && groups < MAX_GROUPS && !wideRunOfEightAt(values, i, count));
+    const end = Math.min(i, count);
+    i = end;
+    out.varint((groups << 1) | 1);
+    const nbytes = groups * width;
+    out.ensure(nbytes);
+    const buf = out.buf;
+    let p = out.len;
+    if (width <= 24) {
+      // At most 7 pending bits plus 24 new ones: the accumulator stays a 31-bit integer.
+      let acc = 0;
+      let bits = 0;
+      for (let k = start; k < end; k++) {
+        acc |= (values[k] as number) << bits;
+        bits += width;
+        while (bits >= 8) {
+          buf[p++] = acc & 0xff;
+          acc >>>= 8;
+          bits -= 8;
+        }
+      }
+      if (bits > 0) buf[p++] = acc;
+    } else {
+      // A float accumulator: at most 7 pending bits plus 32 new ones stay exact below 2^53.
+      let acc = 0;
+      let bits = 0;
+      for (let k = start; k < end; k++) {
+        acc += (values[k] as number) * 2 ** bits;
+        bits += width;
+        while (bits >= 8) {
+          buf[p++] = acc % 256;
+          acc = Math.floor(acc / 256);
+          bits -= 8;
+        }
+      }
+      if (bits > 0) buf[p++] = acc;
+    }
+    // The last group is padded with zero values.
+    buf.fill(0, p, out.len + nbytes);
+    out.len += nbytes;
+  }
+}
+
+function wideRunOfEightAt(values: Uint32Array, i: number, count: number): boolean {
+  if (i + 8 > count) return false;
+  const v = values[i];
+  for (let k = i + 1; k < i + 8; k++) if (values[k] !== v) return false;
+  return true;
+}
+
+/**
+ * Reads `count` values of the RLE / bit-packing hybrid, width up to 32, from `buf[pos..end)` into `out`.
+ * Returns false when the runs end before `count` values or hold a value wider than `width`: corrupt input.
+ */
+export function decodeHybridWide(
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  width: number,
+  count: number,
+  out: Uint32Array,
+): boolean {
+  if (width > 32) return false;
+  if (width === 0) {
+    out.fill(0, 0, count);
+    return true;
+  }
+  const valueBytes = (width + 7) >> 3;
+  const limit = 2 ** width;
+  let n = 0;
+  while (n < count) {
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      if (pos >= end || shift > 28) return false;
+      const b = buf[pos++] as number;
+      header += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) break;
+      shift += 7;
+    }
+    if (header % 2 === 1) {
+      const groups = Math.floor(header / 2);
+      const bytes = groups * width;
+      if (pos + bytes > end) return false;
+      const take = Math.min(groups * 8, count - n);
+      let acc = 0;
+      let bits = 0;
+      let p = pos;
+      for (let k = 0; k < take; k++) {
+        while (bits < width) {
+          acc += (buf[p++] as number) * 2 ** bits;
+          bits += 8;
+        }
+        const v = acc % limit;
+        out[n++] = v;
+        acc = (acc - v) / limit;
+        bits -= width;
+      }
+      pos += bytes;
+    } else {
+      const run = Math.floor(header / 2);
+      if (pos + valueBytes > end) return false;
+      let v = 0;
+      for (let b = 0; b < valueBytes; b++) v += (buf[pos + b] as number) * 2 ** (8 * b);
+      pos += valueBytes;
+      if (v >= limit) return false;
+      out.fill(v, n, Math.min(count, n + run));
+      n = Math.min(count, n + run);
+    }
+  }
+  return true;
 }

@@ -14,8 +14,9 @@ export const ParquetErrorCodes = [
   /** The tail given to readFooter() is too short to hold the footer; `context.needBytes` says how long it must be. */
   'FOOTER_TRUNCATED',
   /**
-   * A valid file using a feature the reading side refuses rather than risk a wrong answer (dictionary pages,
-   * data page v2, an unknown encoding or codec, encryption); `context.column` names the column when there is one.
+   * A valid file using a feature the reading side refuses rather than risk a wrong answer (data page v2, an
+   * encoding other than PLAIN and dictionary, an unknown codec, encryption); `context.column` names the column
+   * when there is one.
    */
   'UNSUPPORTED',
   /** readColumn() of a column the file does not have at the top level; `context.column` names it. */

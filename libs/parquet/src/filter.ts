@@ -1,20 +1,24 @@
-// Rewrites a Parquet file keeping only some of its rows, every kept value byte for byte: PLAIN value bytes are
-// copied, only the repetition and definition levels are re-encoded, pages are recompressed with the chunk's
-// own codec, and the footer keeps the schema, key/value metadata and created_by. Statistics of rewritten
-// chunks are recomputed exactly (null_count always; min/max for INT32, INT64, FLOAT and DOUBLE only).
+// Rewrites a Parquet file keeping only some of its rows, every kept value byte for byte: a chunk's dictionary
+// page is copied as stored, PLAIN value bytes are copied, only the levels and dictionary indices are
+// re-encoded, pages are recompressed with the chunk's own codec, and the footer keeps the schema, key/value
+// metadata and created_by. Statistics of rewritten chunks are recomputed from the kept values (null_count
+// always; min/max for INT32, INT64, FLOAT, DOUBLE, and BYTE_ARRAY truncated as the writer truncates it).
 import { compress } from './compression.ts';
-import { Bytes, bitWidth, encodeBooleans, encodeHybrid } from './encoding.ts';
+import { Bytes, bitWidth, encodeBooleans, encodeHybrid, encodeHybridWide } from './encoding.ts';
 import { ParquetError } from './errors.ts';
 import { checkRewritable, chunkTrees, columnName, footerOf, rowGroupTree } from './footer.ts';
 import type { FooterColumn, FooterColumnChunk, ParquetFooter } from './footer.ts';
-import { dataPageHeader } from './metadata.ts';
+import { ENCODING, chunkEncodings, dataPageHeader, encodingStats } from './metadata.ts';
+import type { PageEncodingCount } from './metadata.ts';
 import { checkChunk, chunkCompression, readPages } from './pages.ts';
 import type { DecodedPage } from './pages.ts';
+import { ByteBounds, STATISTICS_TRUNCATE_BYTES, truncateMax, truncateMin } from './statistics.ts';
+import type { Bound } from './statistics.ts';
 import { encodeTree, field, pick, t, withFields } from './thrift-tree.ts';
 import type { TNode, TStruct } from './thrift-tree.ts';
 
-const ENCODING_PLAIN = 0;
-const ENCODING_RLE = 3;
+/** ConvertedType UTF8, ENUM and JSON: byte arrays holding text, whose bounds are cut on characters. */
+const TEXT_CONVERTED_TYPES: readonly number[] = [0, 4, 19];
 
 /**
  * A complete Parquet file holding only the rows for which `keep(row)` is true (rows numbered from 0 across
@@ -22,8 +26,8 @@ const ENCODING_RLE = 3;
  * Row groups left without rows disappear; when no row is kept the result is still a valid file with the same
  * schema and no row groups (`rows: 0`), which a caller may store or drop.
  *
- * Throws UNSUPPORTED naming the column for anything it cannot copy exactly (dictionary pages, data page v2,
- * an encoding other than PLAIN / RLE / BIT_PACKED, a codec other than none / snappy / gzip / zstd,
+ * Throws UNSUPPORTED naming the column for anything it cannot copy exactly (data page v2, a value encoding
+ * other than PLAIN and PLAIN_DICTIONARY / RLE_DICTIONARY, a codec other than none / snappy / gzip / zstd,
  * encryption), and NOT_PARQUET for a corrupt file; it never returns a file it is not sure of.
  */
 export function filterRows(
@@ -44,6 +48,11 @@ export function filterRows(
     }
   }
 
+  // Leaf schema elements are the leaf columns, in the same order.
+  const leafElements = footer.schema.filter((e) => e.type !== undefined && e.numChildren === undefined);
+  const text = footer.columns.map((_, i) =>
+    TEXT_CONVERTED_TYPES.includes(leafElements[i]?.convertedType ?? -1),
+  );
   const out = new Output();
   const rowGroups: TNode[] = [];
   let base = 0;
@@ -58,7 +67,7 @@ export function filterRows(
       let compressed = 0;
       const chunks = group.columns.map((chunk, c) => {
         const column = footer.columns[c] as FooterColumn;
-        const written = rewriteChunk(file, chunk, column, mask, base, group.numRows, out);
+        const written = rewriteChunk(file, chunk, column, mask, base, group.numRows, out, text[c] === true);
         uncompressed += written.uncompressed;
         compressed += written.compressed;
         const md = field(sources[c] ?? [], 3);
@@ -111,13 +120,17 @@ class Output {
 }
 
 interface WrittenChunk {
+  /** Offset of the first data page. */
   offset: number;
+  dictionaryOffset: number | undefined;
   levels: number;
   uncompressed: number;
   compressed: number;
   nullCount: number;
-  min: Uint8Array | undefined;
-  max: Uint8Array | undefined;
+  encodings: number[];
+  encodingStats: PageEncodingCount[];
+  min: Bound | undefined;
+  max: Bound | undefined;
 }
 
 /** Exact min/max of the kept values, in the order the writer (and the spec's TYPE_ORDER) defines. */
@@ -125,12 +138,19 @@ class Bounds {
   readonly type: FooterColumn['type'];
   min: number | bigint | undefined;
   max: number | bigint | undefined;
+  /** BYTE_ARRAY bounds, unsigned byte order. */
+  readonly text: ByteBounds | undefined;
   constructor(type: FooterColumn['type']) {
     this.type = type;
+    this.text = type === 'BYTE_ARRAY' ? new ByteBounds() : undefined;
   }
-  add(data: Buffer, at: number): void {
+  /** The PLAIN value `data[at..end)`. */
+  add(data: Buffer, at: number, end: number): void {
     let v: number | bigint;
     switch (this.type) {
+      case 'BYTE_ARRAY':
+        this.text?.add(data, at + 4, end);
+        return;
       case 'INT32':
         v = data.readInt32LE(at);
         break;
@@ -172,20 +192,29 @@ function rewriteChunk(
   base: number,
   groupRows: number,
   out: Output,
+  utf8: boolean,
 ): WrittenChunk {
   const codec = chunkCompression(chunk);
-  const pages = readPages(file, chunk, column);
+  const { dictionary, pages } = readPages(file, chunk, column);
   const result: WrittenChunk = {
     offset: out.length,
+    dictionaryOffset: undefined,
     levels: 0,
     uncompressed: 0,
     compressed: 0,
     nullCount: 0,
+    encodings: [],
+    encodingStats: [],
     min: undefined,
     max: undefined,
   };
   const bounds = new Bounds(column.type);
   const body = new Bytes(64 * 1024);
+  const written: Uint8Array[] = [];
+  let dataBytes = 0;
+  let uncompressed = 0;
+  let dictionaryDataPages = 0;
+  let plainDataPages = 0;
   let row = -1;
   for (const page of pages) {
     const r = keptOfPage(page, column, mask, base, row, body, bounds);
@@ -196,14 +225,32 @@ function rewriteChunk(
       uncompressedSize: body.len,
       compressedSize: compressedBody.length,
       numValues: r.levels,
+      encoding: r.dictionaryEncoded ? ENCODING.RLE_DICTIONARY : ENCODING.PLAIN,
     });
-    out.push(header);
-    out.push(compressedBody);
+    written.push(header, compressedBody);
+    if (r.dictionaryEncoded) dictionaryDataPages++;
+    else plainDataPages++;
     result.levels += r.levels;
     result.nullCount += r.levels - r.values;
-    result.uncompressed += header.length + body.len;
-    result.compressed += header.length + compressedBody.length;
+    uncompressed += header.length + body.len;
+    dataBytes += header.length + compressedBody.length;
   }
+  // The dictionary page goes along, unchanged, as long as a kept page refers to it.
+  const dictionaryPages = dictionary !== undefined && dictionaryDataPages > 0 ? 1 : 0;
+  if (dictionary !== undefined && dictionaryPages > 0) {
+    result.dictionaryOffset = out.length;
+    out.push(dictionary.stored);
+    result.compressed += dictionary.stored.length;
+    result.uncompressed += dictionary.headerLength + dictionary.data.length;
+  }
+  result.offset = out.length;
+  for (const part of written) out.push(part);
+  result.compressed += dataBytes;
+  result.uncompressed += uncompressed;
+  const hasLevels = column.maxDefinitionLevel > 0 || column.maxRepetitionLevel > 0;
+  const enc = chunkEncodings({ dictionaryPages, dictionaryDataPages, plainDataPages }, hasLevels);
+  result.encodings = enc.encodings;
+  result.encodingStats = enc.stats;
   if (row + 1 !== groupRows) {
     const name = columnName(column.path);
     throw new ParquetError(
@@ -212,8 +259,20 @@ function rewriteChunk(
       { context: { column: name } },
     );
   }
-  result.min = bounds.bytes(bounds.min, true);
-  result.max = bounds.bytes(bounds.max, false);
+  if (bounds.text !== undefined) {
+    const { min, max } = bounds.text;
+    const truncatedMax = max === undefined ? undefined : truncateMax(max, STATISTICS_TRUNCATE_BYTES, utf8);
+    // Without a max the min goes too: readers use the pair.
+    if (min !== undefined && truncatedMax !== undefined) {
+      result.min = truncateMin(min, STATISTICS_TRUNCATE_BYTES, utf8);
+      result.max = truncatedMax;
+    }
+  } else {
+    const min = bounds.bytes(bounds.min, true);
+    const max = bounds.bytes(bounds.max, false);
+    if (min !== undefined) result.min = { value: min, exact: true };
+    if (max !== undefined) result.max = { value: max, exact: true };
+  }
   return result;
 }
 
@@ -229,13 +288,14 @@ function keptOfPage(
   startRow: number,
   body: Bytes,
   bounds: Bounds,
-): { row: number; levels: number; values: number } {
-  const { numLevels, reps, defs, data, starts } = page;
+): { row: number; levels: number; values: number; dictionaryEncoded: boolean } {
+  const { numLevels, reps, defs, data, starts, indices } = page;
   const maxDef = column.maxDefinitionLevel;
   const outReps = reps === undefined ? undefined : new Uint8Array(numLevels);
   const outDefs = defs === undefined ? undefined : new Uint8Array(numLevels);
   const bools = starts === undefined ? new Uint8Array(page.numValues) : undefined;
-  const values = new Bytes(Math.max(64, data.length));
+  const keptIndices = indices === undefined ? undefined : new Uint32Array(page.numValues);
+  const values = new Bytes(indices === undefined ? Math.max(64, data.length) : 0);
   let row = startRow;
   let levels = 0;
   let kept = 0;
@@ -258,13 +318,17 @@ function keptOfPage(
         if (bools !== undefined) {
           const bit = page.valuesStart * 8 + v;
           bools[kept] = ((data[bit >>> 3] as number) >>> (bit & 7)) & 1;
+        } else if (keptIndices !== undefined) {
+          const k = (indices as Uint32Array)[v] as number;
+          keptIndices[kept] = k;
+          bounds.add(data, (starts as Uint32Array)[k] as number, (starts as Uint32Array)[k + 1] as number);
         } else {
           const s = (starts as Uint32Array)[v] as number;
           const e = (starts as Uint32Array)[v + 1] as number;
           values.ensure(e - s);
           data.copy(values.buf, values.len, s, e);
           values.len += e - s;
-          bounds.add(data, s);
+          bounds.add(data, s, e);
         }
         kept++;
       }
@@ -272,7 +336,9 @@ function keptOfPage(
     if (present) v++;
   }
   body.len = 0;
-  if (levels === 0) return { row, levels, values: kept };
+  // A page left without values is PLAIN, as the writer writes one: its levels are all it holds.
+  const dictionaryEncoded = keptIndices !== undefined && kept > 0;
+  if (levels === 0) return { row, levels, values: kept, dictionaryEncoded };
   for (const [levelsOut, max] of [
     [outReps, column.maxRepetitionLevel],
     [outDefs, maxDef],
@@ -285,26 +351,37 @@ function keptOfPage(
     body.buf.writeUInt32LE(body.len - at - 4, at);
   }
   if (bools !== undefined) encodeBooleans(body, bools, kept);
-  else {
+  else if (dictionaryEncoded) {
+    // The source page's bit width: keeping every row then reproduces the page byte for byte.
+    body.ensure(1);
+    body.buf[body.len++] = page.indexWidth;
+    encodeHybridWide(body, keptIndices, kept, page.indexWidth);
+  } else {
     body.ensure(values.len);
     values.buf.copy(body.buf, body.len, 0, values.len);
     body.len += values.len;
   }
-  return { row, levels, values: kept };
+  return { row, levels, values: kept, dictionaryEncoded };
 }
 
 /** The rewritten chunk's ColumnMetaData: the source's type, path, codec and key/value metadata, new sizes. */
 function chunkMeta(source: TStruct, column: FooterColumn, w: WrittenChunk): TStruct {
-  const hasLevels = column.maxDefinitionLevel > 0 || column.maxRepetitionLevel > 0;
   const stats: TStruct = [[3, t.i64(w.nullCount)]];
-  if (w.max !== undefined) stats.push([5, t.binary(w.max)]);
-  if (w.min !== undefined) stats.push([6, t.binary(w.min)]);
+  if (w.max !== undefined) stats.push([5, t.binary(w.max.value)]);
+  if (w.min !== undefined) stats.push([6, t.binary(w.min.value)]);
+  // Exactness is stated for byte-array bounds only, the ones that may be truncated (as the writer does).
+  if (column.type === 'BYTE_ARRAY') {
+    if (w.max !== undefined) stats.push([7, { t: 'bool', v: w.max.exact }]);
+    if (w.min !== undefined) stats.push([8, { t: 'bool', v: w.min.exact }]);
+  }
   return withFields(pick(source, [1, 3, 4, 8]), {
-    2: t.list(5, (hasLevels ? [ENCODING_PLAIN, ENCODING_RLE] : [ENCODING_PLAIN]).map(t.i32)),
+    2: t.list(5, w.encodings.map(t.i32)),
     5: t.i64(w.levels),
     6: t.i64(w.uncompressed),
     7: t.i64(w.compressed),
     9: t.i64(w.offset),
+    11: w.dictionaryOffset === undefined ? undefined : t.i64(w.dictionaryOffset),
     12: t.struct(stats),
+    13: encodingStats(w.encodingStats),
   });
 }

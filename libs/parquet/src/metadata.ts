@@ -15,27 +15,84 @@ const PHYSICAL: Readonly<Record<ParquetPhysicalType, number>> = {
   FIXED_LEN_BYTE_ARRAY: 7,
 };
 const REPETITION = { REQUIRED: 0, OPTIONAL: 1, REPEATED: 2 } as const;
-export const ENCODING = { PLAIN: 0, RLE: 3 } as const;
+export const ENCODING = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const;
+export const PAGE_TYPE = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
 
+/** A v1 data page header; values PLAIN unless `encoding` says RLE_DICTIONARY, levels always RLE. */
 export function dataPageHeader(p: {
   uncompressedSize: number;
   compressedSize: number;
   numValues: number;
+  encoding?: number;
 }): Buffer {
   return encodeStruct([
-    [1, i32(0)], // DATA_PAGE
+    [1, i32(PAGE_TYPE.DATA_PAGE)],
     [2, i32(p.uncompressedSize)],
     [3, i32(p.compressedSize)],
     [
       5,
       struct([
         [1, i32(p.numValues)],
-        [2, i32(ENCODING.PLAIN)],
+        [2, i32(p.encoding ?? ENCODING.PLAIN)],
         [3, i32(ENCODING.RLE)],
         [4, i32(ENCODING.RLE)],
       ]),
     ],
   ]);
+}
+
+/** A dictionary page header: `numValues` entries in PLAIN. */
+export function dictionaryPageHeader(p: {
+  uncompressedSize: number;
+  compressedSize: number;
+  numValues: number;
+}): Buffer {
+  return encodeStruct([
+    [1, i32(PAGE_TYPE.DICTIONARY_PAGE)],
+    [2, i32(p.uncompressedSize)],
+    [3, i32(p.compressedSize)],
+    [
+      7,
+      struct([
+        [1, i32(p.numValues)],
+        [2, i32(ENCODING.PLAIN)],
+      ]),
+    ],
+  ]);
+}
+
+/** How many pages of a chunk are of a type and value encoding (ColumnMetaData.encoding_stats). */
+export interface PageEncodingCount {
+  pageType: number;
+  encoding: number;
+  count: number;
+}
+
+/**
+ * The chunk's `encodings` and `encoding_stats` from its page counts, in one fixed order (dictionary page,
+ * dictionary-encoded data pages, PLAIN data pages): the writer and the row filter must agree byte for byte.
+ */
+export function chunkEncodings(
+  p: { dictionaryPages: number; dictionaryDataPages: number; plainDataPages: number },
+  hasLevels: boolean,
+): { encodings: number[]; stats: PageEncodingCount[] } {
+  const encodings: number[] = [];
+  const stats: PageEncodingCount[] = [];
+  if (p.dictionaryPages > 0)
+    stats.push({ pageType: PAGE_TYPE.DICTIONARY_PAGE, encoding: ENCODING.PLAIN, count: p.dictionaryPages });
+  if (p.dictionaryDataPages > 0)
+    stats.push({
+      pageType: PAGE_TYPE.DATA_PAGE,
+      encoding: ENCODING.RLE_DICTIONARY,
+      count: p.dictionaryDataPages,
+    });
+  if (p.plainDataPages > 0)
+    stats.push({ pageType: PAGE_TYPE.DATA_PAGE, encoding: ENCODING.PLAIN, count: p.plainDataPages });
+  if (p.dictionaryPages > 0 || p.plainDataPages > 0 || p.dictionaryDataPages === 0)
+    encodings.push(ENCODING.PLAIN);
+  if (hasLevels) encodings.push(ENCODING.RLE);
+  if (p.dictionaryDataPages > 0) encodings.push(ENCODING.RLE_DICTIONARY);
+  return { encodings, stats };
 }
 
 export interface ChunkMeta {
@@ -48,9 +105,15 @@ export interface ChunkMeta {
   compressedSize: number;
   dataPageOffset: number;
   nullCount: number;
-  /** Little-endian PLAIN bytes of the min and max value, when tracked. */
+  /** Offset of the chunk's dictionary page, when it has one (then it is the chunk's first page). */
+  dictionaryPageOffset?: number;
+  encodingStats?: PageEncodingCount[];
+  /** PLAIN bytes of the min and max value (no length prefix), when tracked. */
   min?: Uint8Array;
   max?: Uint8Array;
+  /** Whether min / max are the exact bounds or truncated ones; written for byte-array bounds. */
+  minExact?: boolean;
+  maxExact?: boolean;
 }
 
 export interface RowGroupMeta {
@@ -131,6 +194,8 @@ function columnChunk(c: ChunkMeta): ThriftValue {
     [3, i64(c.nullCount)],
     [5, c.max === undefined ? undefined : bin(c.max)],
     [6, c.min === undefined ? undefined : bin(c.min)],
+    [7, c.max === undefined || c.maxExact === undefined ? undefined : bool(c.maxExact)],
+    [8, c.min === undefined || c.minExact === undefined ? undefined : bool(c.minExact)],
   ];
   return struct([
     [2, i64(c.dataPageOffset)],
@@ -145,10 +210,25 @@ function columnChunk(c: ChunkMeta): ThriftValue {
         [6, i64(c.uncompressedSize)],
         [7, i64(c.compressedSize)],
         [9, i64(c.dataPageOffset)],
+        [11, c.dictionaryPageOffset === undefined ? undefined : i64(c.dictionaryPageOffset)],
         [12, struct(stats)],
+        [13, c.encodingStats === undefined ? undefined : encodingStats(c.encodingStats)],
       ]),
     ],
   ]);
+}
+
+export function encodingStats(stats: readonly PageEncodingCount[]): ThriftValue {
+  return list(
+    'struct',
+    stats.map((s) =>
+      struct([
+        [1, i32(s.pageType)],
+        [2, i32(s.encoding)],
+        [3, i32(s.count)],
+      ]),
+    ),
+  );
 }
 
 function schemaElement(f: ParquetField): ThriftStruct {

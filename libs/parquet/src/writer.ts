@@ -1,14 +1,17 @@
 // Writes one Parquet file from JavaScript rows: each row is shredded (Dremel) straight into per-column
-// typed buffers, a column's buffer becomes a compressed PLAIN data page once it reaches the page size, and
-// `finish()` lays the pages out with the footer. No intermediate row objects, no Arrow, no async.
+// typed buffers in PLAIN form; once a buffer reaches the page size it becomes a compressed data page,
+// dictionary-encoded while the column chunk's dictionary stays small and pays, PLAIN otherwise; `finish()`
+// lays the pages out with the footer. No intermediate row objects, no Arrow, no async.
 import { COMPRESSIONS, CODEC_ID, compress } from './compression.ts';
 import type { Compression } from './compression.ts';
-import { Bytes, bitWidth, encodeBooleans, encodeHybrid } from './encoding.ts';
-import { ENCODING, dataPageHeader, fileMetaData } from './metadata.ts';
+import { ByteDictionary, WordDictionary } from './dictionary.ts';
+import { Bytes, bitWidth, encodeBooleans, encodeHybrid, encodeHybridWide } from './encoding.ts';
+import { ENCODING, chunkEncodings, dataPageHeader, dictionaryPageHeader, fileMetaData } from './metadata.ts';
 import type { ChunkMeta, RowGroupMeta } from './metadata.ts';
 import { ParquetError } from './errors.ts';
 import { planSchema } from './plan.ts';
 import type { PlanLeaf, PlanNode } from './plan.ts';
+import { ByteBounds, STATISTICS_TRUNCATE_BYTES, truncateMax, truncateMin } from './statistics.ts';
 import type { ParquetPhysicalType, ParquetSchema, ParquetSchemaSpec } from './schema.ts';
 
 export type { Compression } from './compression.ts';
@@ -26,6 +29,13 @@ export interface ParquetWriterOptions {
   createdBy?: string;
   /** The footer's key-value metadata, in this order. */
   metadata?: readonly { key: string; value: string }[];
+  /**
+   * Largest dictionary page of a column chunk, in bytes (PLAIN size of its entries). A chunk whose
+   * dictionary would grow past it writes the rest of its pages PLAIN. 0 writes no dictionaries. Default 1 MiB.
+   */
+  dictionaryPageSizeBytes?: number;
+  /** Longest min/max statistic of a string or binary column, in bytes; longer bounds are truncated. Default 64. */
+  statisticsTruncateBytes?: number;
 }
 
 export interface ParquetWriter {
@@ -70,9 +80,21 @@ export const WRITER_DEFAULTS = {
   rowGroupRows: 100_000,
   pageSizeBytes: 1024 * 1024,
   createdBy: '@adlake/parquet 0.0.0',
+  dictionaryPageSizeBytes: 1024 * 1024,
+  statisticsTruncateBytes: STATISTICS_TRUNCATE_BYTES,
 } as const;
 
 const INITIAL_CAPACITY = 256;
+/**
+ * Values of a chunk's first dictionary page on which the dictionary is first judged: enough for a column of
+ * a few thousand distinct values to show it repeats, few enough that hashing unique ids costs little.
+ */
+const DICTIONARY_PROBE_VALUES = 8192;
+/**
+ * Share of distinct values among those that gives the dictionary up: unique columns show 0.99 and more,
+ * while a column of a few ten thousand distinct values, whose dictionary still pays, shows below 0.95.
+ */
+const DICTIONARY_PROBE_DISTINCT = 0.98;
 const MS_PER_DAY = 86_400_000;
 const TWO_32 = 4294967296;
 
@@ -105,13 +127,24 @@ class Column {
 
   min: number | bigint = Infinity;
   max: number | bigint = -Infinity;
+  /** Bounds of a BYTE_ARRAY column (strings and binary); FIXED_LEN_BYTE_ARRAY and INT96 have none. */
+  readonly bounds: ByteBounds | undefined;
+  /** Whether the column holds text (UTF-8), which truncates its bounds on character boundaries. */
+  readonly utf8: boolean;
+  /** The chunk's dictionary (no dictionary for BOOLEAN, whose PLAIN bits are smaller than indices). */
+  readonly words: WordDictionary | undefined;
+  readonly byteDict: ByteDictionary | undefined;
+  /** Set once the chunk's dictionary has proved too large or not worth it: the rest of the chunk is PLAIN. */
+  plainOnly = false;
+  dictionaryDataPages = 0;
+  plainDataPages = 0;
   nullCount = 0;
   pages: Buffer[] = [];
   chunkValues = 0;
   chunkUncompressed = 0;
   chunkCompressed = 0;
 
-  constructor(leaf: PlanLeaf, path: string[], maxDef: number, maxRep: number) {
+  constructor(leaf: PlanLeaf, path: string[], maxDef: number, maxRep: number, dictionaries: boolean) {
     this.leaf = leaf;
     this.path = path;
     this.type = leaf.field.type ?? 'BYTE_ARRAY';
@@ -131,6 +164,22 @@ class Column {
     this.bytes = Buffer.allocUnsafe(
       t === 'BYTE_ARRAY' || t === 'FIXED_LEN_BYTE_ARRAY' || t === 'INT96' ? 16 * INITIAL_CAPACITY : 0,
     );
+    this.bounds = t === 'BYTE_ARRAY' ? new ByteBounds() : undefined;
+    this.utf8 = leaf.conv === 'string';
+    this.words = dictionaries
+      ? t === 'INT32' || t === 'FLOAT'
+        ? new WordDictionary(1)
+        : t === 'INT64' || t === 'DOUBLE'
+          ? new WordDictionary(2)
+          : undefined
+      : undefined;
+    this.byteDict = dictionaries
+      ? t === 'BYTE_ARRAY'
+        ? new ByteDictionary(0)
+        : t === 'FIXED_LEN_BYTE_ARRAY' || t === 'INT96'
+          ? new ByteDictionary(t === 'INT96' ? 12 : leaf.size)
+          : undefined
+      : undefined;
   }
 
   /** Bytes of the page being buffered (levels at one byte each, values in PLAIN form). */
@@ -150,7 +199,9 @@ class Column {
       this.f32.byteLength +
       this.f64.byteLength +
       this.u8.byteLength +
-      this.bytes.byteLength
+      this.bytes.byteLength +
+      (this.words?.allocated ?? 0) +
+      (this.byteDict?.allocated ?? 0)
     );
   }
 }
@@ -668,13 +719,33 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
       }),
     'an array of { key: string, value: string }',
   );
+  const dictionaryPageSizeBytes = option(
+    options.dictionaryPageSizeBytes,
+    WRITER_DEFAULTS.dictionaryPageSizeBytes,
+    'dictionaryPageSizeBytes',
+    (v) => Number.isSafeInteger(v) && v >= 0,
+    'a whole number of bytes (0: no dictionaries)',
+  );
+  const truncateBytes = option<number>(
+    options.statisticsTruncateBytes,
+    WRITER_DEFAULTS.statisticsTruncateBytes,
+    'statisticsTruncateBytes',
+    positiveInt,
+    'a positive integer',
+  );
   const plan = planSchema(options.schema);
   const codec = CODEC_ID[compression];
 
   // planSchema lists leaves and columns in the same (file) order.
   const cols = plan.schema.columns.map(
     (meta, i) =>
-      new Column(plan.leaves[i] as PlanLeaf, meta.path, meta.maxDefinitionLevel, meta.maxRepetitionLevel),
+      new Column(
+        plan.leaves[i] as PlanLeaf,
+        meta.path,
+        meta.maxDefinitionLevel,
+        meta.maxRepetitionLevel,
+        dictionaryPageSizeBytes > 0,
+      ),
   );
   const root = compileInner(
     {
@@ -690,6 +761,8 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
   );
 
   const scratch = new Bytes(64 * 1024);
+  // Dictionary indices of the page being cut, shared by all columns: pages are cut one at a time.
+  let indices = new Uint32Array(0);
   const parts: Uint8Array[] = [Buffer.from('PAR1')];
   let fileLength = 4;
   const rowGroups: RowGroupMeta[] = [];
@@ -711,26 +784,36 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
       encodeHybrid(scratch, levels, c.nLevels, bitWidth(max));
       scratch.buf.writeUInt32LE(scratch.len - at - 4, at);
     }
-    switch (c.type) {
-      case 'BOOLEAN':
-        encodeBooleans(scratch, c.u8, c.nValues);
-        break;
-      case 'INT32':
-      case 'INT64':
-        appendView(scratch, c.i32.buffer, c.i32.byteOffset, c.nValues * c.width);
-        break;
-      case 'FLOAT':
-        appendView(scratch, c.f32.buffer, c.f32.byteOffset, c.nValues * 4);
-        break;
-      case 'DOUBLE':
-        appendView(scratch, c.f64.buffer, c.f64.byteOffset, c.nValues * 8);
-        break;
-      default:
-        appendView(scratch, c.bytes.buffer, c.bytes.byteOffset, c.bytesLen);
-    }
+    const dictionaryEncoded = encodeIndices(c, scratch);
+    if (!dictionaryEncoded) {
+      switch (c.type) {
+        case 'BOOLEAN':
+          encodeBooleans(scratch, c.u8, c.nValues);
+          break;
+        case 'INT32':
+        case 'INT64':
+          appendView(scratch, c.i32.buffer, c.i32.byteOffset, c.nValues * c.width);
+          break;
+        case 'FLOAT':
+          appendView(scratch, c.f32.buffer, c.f32.byteOffset, c.nValues * 4);
+          break;
+        case 'DOUBLE':
+          appendView(scratch, c.f64.buffer, c.f64.byteOffset, c.nValues * 8);
+          break;
+        default:
+          appendView(scratch, c.bytes.buffer, c.bytes.byteOffset, c.bytesLen);
+          if (c.bounds !== undefined) addPlainBounds(c.bounds, c.bytes, c.nValues);
+      }
+      c.plainDataPages++;
+    } else c.dictionaryDataPages++;
     const body = compress(compression, scratch.view());
     const numValues = c.hasDef ? c.nLevels : c.nValues;
-    const header = dataPageHeader({ uncompressedSize: scratch.len, compressedSize: body.length, numValues });
+    const header = dataPageHeader({
+      uncompressedSize: scratch.len,
+      compressedSize: body.length,
+      numValues,
+      encoding: dictionaryEncoded ? ENCODING.RLE_DICTIONARY : ENCODING.PLAIN,
+    });
     c.pages.push(header, body);
     c.chunkValues += numValues;
     c.chunkUncompressed += header.length + scratch.len;
@@ -745,28 +828,125 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
     c.markBytes = 0;
   }
 
+  /**
+   * Dictionary-encodes the buffered values after the levels in `out` (bit width, then the indices), unless
+   * the chunk is PLAIN from here on. Falls back to PLAIN for the rest of the chunk when the dictionary would
+   * pass its size limit, or when on its first page dictionary and indices are no smaller than PLAIN values
+   * (parquet-mr's rule: unique ids, offsets and timestamps are not worth a dictionary). A first page whose
+   * first DICTIONARY_PROBE_VALUES values are nearly all distinct is given up there, so a column of unique
+   * values is not hashed in full only to be written PLAIN.
+   */
+  function encodeIndices(c: Column, out: Bytes): boolean {
+    const n = c.nValues;
+    // A page without values is PLAIN: the levels are all it holds, with or without a dictionary.
+    if (c.plainOnly || n === 0) return false;
+    const dict = c.words ?? c.byteDict;
+    if (dict === undefined) return false;
+    if (indices.length < n) indices = new Uint32Array(Math.max(n, 2 * indices.length));
+    const before = dict.count;
+    const probe = before === 0 && n > DICTIONARY_PROBE_VALUES ? DICTIONARY_PROBE_VALUES : n;
+    let fits = encodeValues(c, 0, probe);
+    if (fits && probe < n) {
+      // Nearly all distinct so far: ids, offsets, timestamps, coordinates. Their dictionary would be no
+      // smaller than PLAIN at the end of the page either, so the rest of the page is not hashed.
+      if (dict.count >= DICTIONARY_PROBE_DISTINCT * probe) fits = false;
+      else fits = encodeValues(c, probe, n);
+    }
+    if (!fits) {
+      dict.truncate(before);
+      c.plainOnly = true;
+      return false;
+    }
+    const start = out.len;
+    const width = bitWidth(dict.count - 1);
+    out.ensure(1);
+    out.buf[out.len++] = width;
+    encodeHybridWide(out, indices, n, width);
+    const plainBytes = c.width > 0 ? n * c.width : c.bytesLen;
+    if (before === 0 && out.len - start + dict.byteLength >= plainBytes) {
+      dict.reset();
+      c.plainOnly = true;
+      out.len = start;
+      return false;
+    }
+    return true;
+  }
+
+  /** Dictionary indices of buffered values `from` to `to` into `indices`; false past the size limit. */
+  function encodeValues(c: Column, from: number, to: number): boolean {
+    const out = from === 0 ? indices : indices.subarray(from);
+    if (c.words !== undefined) {
+      const w = c.words.words;
+      const src =
+        c.type === 'FLOAT'
+          ? new Int32Array(c.f32.buffer, c.f32.byteOffset + 4 * from, to - from)
+          : c.type === 'DOUBLE'
+            ? new Int32Array(c.f64.buffer, c.f64.byteOffset + 8 * from, 2 * (to - from))
+            : c.i32.subarray(w * from, w * to);
+      return c.words.encode(src, to - from, out, dictionaryPageSizeBytes);
+    }
+    const dict = c.byteDict as ByteDictionary;
+    return dict.encode(c.bytes, plainOffset(c, from), to - from, out, dictionaryPageSizeBytes);
+  }
+
+  /** The chunk's dictionary page (header and compressed body), when its data pages use one. */
+  function dictionaryPage(c: Column): { header: Buffer; body: Buffer; plainBytes: number } | undefined {
+    const dict = c.words ?? c.byteDict;
+    if (dict === undefined || dict.count === 0) return undefined;
+    const plain = dict.plain();
+    const body = compress(compression, plain);
+    const header = dictionaryPageHeader({
+      uncompressedSize: plain.length,
+      compressedSize: body.length,
+      numValues: dict.count,
+    });
+    return { header, body, plainBytes: plain.length };
+  }
+
   function flushRowGroup(): void {
     if (groupRows === 0) return;
     const chunks: ChunkMeta[] = [];
     const groupOffset = fileLength;
     for (const c of cols) {
       if (c.nLevels > 0 || c.nValues > 0) cutPage(c);
+      const dictPage = dictionaryPage(c);
+      const chunkStart = fileLength;
+      if (dictPage !== undefined) {
+        c.pages.unshift(dictPage.header, dictPage.body);
+        const n = dictPage.header.length + dictPage.body.length;
+        c.chunkCompressed += n;
+        c.chunkUncompressed += dictPage.header.length + dictPage.plainBytes;
+        pagesBytes += n;
+        if (c.bounds !== undefined) addDictionaryBounds(c.bounds, c.byteDict as ByteDictionary);
+      }
+      const { encodings, stats: encodingStats } = chunkEncodings(
+        {
+          dictionaryPages: dictPage === undefined ? 0 : 1,
+          dictionaryDataPages: c.dictionaryDataPages,
+          plainDataPages: c.plainDataPages,
+        },
+        c.hasDef || c.hasRep,
+      );
       const chunk: ChunkMeta = {
         type: c.type,
         path: c.path,
         codec,
-        encodings: c.hasDef ? [ENCODING.PLAIN, ENCODING.RLE] : [ENCODING.PLAIN],
+        encodings,
+        encodingStats,
         numValues: c.chunkValues,
         uncompressedSize: c.chunkUncompressed,
         compressedSize: c.chunkCompressed,
-        dataPageOffset: fileLength,
+        dataPageOffset:
+          dictPage === undefined ? chunkStart : chunkStart + dictPage.header.length + dictPage.body.length,
         nullCount: c.nullCount,
       };
+      if (dictPage !== undefined) chunk.dictionaryPageOffset = chunkStart;
       const stats = statBytes(c);
       if (stats !== undefined) {
         chunk.min = stats.min;
         chunk.max = stats.max;
       }
+      if (c.bounds !== undefined) setByteBounds(chunk, c.bounds, truncateBytes, c.utf8);
       chunks.push(chunk);
       for (const p of c.pages) parts.push(p);
       fileLength += c.chunkCompressed;
@@ -778,6 +958,11 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
       c.nullCount = 0;
       c.min = Infinity;
       c.max = -Infinity;
+      c.bounds?.reset();
+      (c.words ?? c.byteDict)?.reset();
+      c.plainOnly = false;
+      c.dictionaryDataPages = 0;
+      c.plainDataPages = 0;
     }
     rowGroups.push({ columns: chunks, numRows: groupRows, fileOffset: groupOffset });
     groupRows = 0;
@@ -823,7 +1008,7 @@ export function createParquetWriter(options: ParquetWriterOptions): ParquetWrite
       return rows;
     },
     get estimatedBytes() {
-      let n = fileLength + pagesBytes + scratch.buf.length;
+      let n = fileLength + pagesBytes + scratch.buf.length + indices.byteLength;
       for (const c of cols) n += c.allocated();
       return n;
     },
@@ -881,6 +1066,45 @@ function appendView(out: Bytes, buffer: ArrayBufferLike, offset: number, length:
   out.ensure(length);
   out.buf.set(new Uint8Array(buffer, offset, length), out.len);
   out.len += length;
+}
+
+/** Where buffered value `k` starts in the column's PLAIN bytes. */
+function plainOffset(c: Column, k: number): number {
+  if (c.width > 0) return k * c.width;
+  const fixed = c.byteDict?.width ?? 0;
+  if (fixed > 0 || c.type !== 'BYTE_ARRAY') return k * fixed;
+  let p = 0;
+  for (let i = 0; i < k; i++) p += 4 + c.bytes.readUInt32LE(p);
+  return p;
+}
+
+/** Adds the `n` PLAIN byte-array values at the start of `bytes` to the bounds. */
+function addPlainBounds(bounds: ByteBounds, bytes: Buffer, n: number): void {
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const end = p + 4 + bytes.readUInt32LE(p);
+    bounds.add(bytes, p + 4, end);
+    p = end;
+  }
+}
+
+/** Adds every dictionary entry: all of them are used by the chunk's pages. */
+function addDictionaryBounds(bounds: ByteBounds, dict: ByteDictionary): void {
+  for (let i = 0; i < dict.count; i++)
+    bounds.add(dict.data, (dict.starts[i] as number) + 4, dict.starts[i + 1] as number);
+}
+
+/** The chunk's byte-array min/max, truncated to `limit` bytes, with whether each is exact. */
+export function setByteBounds(chunk: ChunkMeta, bounds: ByteBounds, limit: number, utf8: boolean): void {
+  if (bounds.min === undefined || bounds.max === undefined) return;
+  const max = truncateMax(bounds.max, limit, utf8);
+  // A max that cannot be cut short is left out, and the min with it: readers use the pair.
+  if (max === undefined) return;
+  const min = truncateMin(bounds.min, limit, utf8);
+  chunk.min = min.value;
+  chunk.max = max.value;
+  chunk.minExact = min.exact;
+  chunk.maxExact = max.exact;
 }
 
 function statBytes(c: Column): { min: Uint8Array; max: Uint8Array } | undefined {

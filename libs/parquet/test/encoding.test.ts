@@ -1,7 +1,14 @@
 // The RLE / bit-packing hybrid and PLAIN booleans, checked against a decoder written from the spec.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Bytes, bitWidth, encodeBooleans, encodeHybrid } from '../src/encoding.ts';
+import {
+  Bytes,
+  bitWidth,
+  decodeHybridWide,
+  encodeBooleans,
+  encodeHybrid,
+  encodeHybridWide,
+} from '../src/encoding.ts';
 import { rng } from './rng.ts';
 
 function decodeHybrid(buf: Uint8Array, width: number, count: number): number[] {
@@ -94,5 +101,41 @@ describe('encodeBooleans', () => {
     const out = new Bytes();
     encodeBooleans(out, Uint8Array.from([1, 0, 1, 1, 0, 0, 0, 0, 1]), 9);
     assert.deepEqual([...out.view()], [0b00001101, 0b00000001]);
+  });
+});
+
+describe('encodeHybridWide / decodeHybridWide (dictionary indices)', () => {
+  it('bit-packs indices wider than a byte, least significant bit first, and RLE-encodes runs', () => {
+    const out = new Bytes(16);
+    // 0..7 at width 3: one group of 8, header (1 << 1) | 1; the values' bits packed LSB first.
+    encodeHybridWide(out, Uint32Array.of(0, 1, 2, 3, 4, 5, 6, 7), 8, 3);
+    assert.deepEqual([...out.view()], [0x03, 0x88, 0xc6, 0xfa]);
+    out.len = 0;
+    // Ten times 300 at width 9: an RLE run (10 << 1), the value in two little-endian bytes.
+    encodeHybridWide(out, new Uint32Array(10).fill(300), 10, 9);
+    assert.deepEqual([...out.view()], [20, 0x2c, 0x01]);
+  });
+
+  it('round-trips random indices at every width from 0 to 32', () => {
+    const r = rng(5);
+    for (let width = 0; width <= 32; width++) {
+      const n = 1 + Math.floor(r() * 300);
+      const values = Uint32Array.from({ length: n }, () =>
+        r() < 0.4 ? 0 : Math.floor(r() * 2 ** width) >>> 0,
+      );
+      // Runs long enough for RLE too.
+      values.fill(values[0] as number, 0, Math.min(n, 20));
+      const out = new Bytes(16);
+      encodeHybridWide(out, values, n, width);
+      const back = new Uint32Array(n);
+      assert.equal(decodeHybridWide(out.buf, 0, out.len, width, n, back), true, `width ${width}`);
+      assert.deepEqual([...back], [...values], `width ${width}`);
+    }
+  });
+
+  it('refuses truncated runs and values wider than the width', () => {
+    const back = new Uint32Array(8);
+    assert.equal(decodeHybridWide(Uint8Array.of(0x03, 0x88), 0, 2, 3, 8, back), false);
+    assert.equal(decodeHybridWide(Uint8Array.of(16, 0x08), 0, 2, 3, 8, back), false);
   });
 });

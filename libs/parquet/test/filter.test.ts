@@ -140,20 +140,16 @@ describe('filterRows refuses what it cannot copy exactly', () => {
   const file = writeRows(ROWS.slice(0, 30), { compression: 'snappy' });
   const cases: [string, Uint8Array][] = [
     [
-      'a dictionary page offset',
-      editFooter(file, (fm) => editFirstChunk(fm, (md) => withFields(md, { 11: { t: 'i64', v: 4n } }))),
-    ],
-    [
-      'a dictionary encoding',
+      'a DELTA_BYTE_ARRAY encoding',
       editFooter(file, (fm) =>
-        editFirstChunk(fm, (md) => withFields(md, { 2: { t: 'list', elem: 5, v: [{ t: 'i32', v: 8 }] } })),
+        editFirstChunk(fm, (md) => withFields(md, { 2: { t: 'list', elem: 5, v: [{ t: 'i32', v: 7 }] } })),
       ),
     ],
     [
       'an LZ4 codec',
       editFooter(file, (fm) => editFirstChunk(fm, (md) => withFields(md, { 4: { t: 'i32', v: 5 } }))),
     ],
-    ['a dictionary page', editFirstPage(file, (h) => withFields(h, { 1: { t: 'i32', v: 2 } }))],
+    ['an index page', editFirstPage(file, (h) => withFields(h, { 1: { t: 'i32', v: 1 } }))],
     ['a data page v2', editFirstPage(file, (h) => withFields(h, { 1: { t: 'i32', v: 3 } }))],
     [
       'DELTA_BINARY_PACKED values',

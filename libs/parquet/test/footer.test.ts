@@ -110,7 +110,7 @@ describe('readFooter', () => {
     assert.throws(() => footerOf(head), code('NOT_PARQUET'));
     // A file truncated at the front (chunk offsets now past the data) is caught by the offset checks.
     assert.throws(
-      () => readFooter(FILE.subarray(FILE.length - 4000), FILE.length - 1000),
+      () => readFooter(FILE.subarray(FILE.length - footerOf(FILE).footerLength - 1000), FILE.length - 1000),
       code('NOT_PARQUET'),
     );
   });

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { createParquetWriter, ParquetError } from '../src/index.ts';
+import { createParquetWriter, filterRows, footerOf, ParquetError, readStringColumn } from '../src/index.ts';
+import { chunkTrees, rowGroupTree } from '../src/footer.ts';
+import { decodeStruct, field } from '../src/thrift-tree.ts';
+import type { TStruct } from '../src/thrift-tree.ts';
 import type { ParquetFieldSpec, ParquetWriterOptions } from '../src/index.ts';
 import { p, STRING } from './shapes.ts';
 
@@ -215,3 +218,140 @@ describe('createParquetWriter', () => {
     ]);
   });
 });
+
+describe('dictionary encoding and string statistics', () => {
+  const schema = { name: 'T', fields: [{ name: 's', shape: STRING }] };
+  const write = (values: readonly string[], options: Partial<ParquetWriterOptions> = {}): Uint8Array => {
+    const w = createParquetWriter({ schema, compression: 'none', ...options });
+    for (const s of values) w.append({ s });
+    return w.finish();
+  };
+  const page = (file: Uint8Array, at: number): { header: TStruct; body: number[] } => {
+    const { value, end } = decodeStruct(file, at);
+    const size = field(value, 3);
+    const n = size?.t === 'i32' ? size.v : 0;
+    return { header: value, body: [...file.subarray(end, end + n)] };
+  };
+  const i32s = (s: TStruct | undefined, ids: number[]): (number | undefined)[] =>
+    ids.map((id) => {
+      const f = s === undefined ? undefined : field(s, id);
+      return f?.t === 'i32' ? f.v : undefined;
+    });
+  const sub = (s: TStruct, id: number): TStruct | undefined => {
+    const f = field(s, id);
+    return f?.t === 'struct' ? f.v : undefined;
+  };
+
+  it('writes a PLAIN dictionary page in first-seen order and RLE_DICTIONARY indices (bytes by hand)', async () => {
+    const file = write(['b', 'a', 'b', 'b']);
+    const chunk = footerOf(file).rowGroups[0]?.columns[0];
+    assert.ok(chunk !== undefined);
+    assert.equal(chunk.dictionaryPageOffset, 4);
+    assert.deepEqual(chunk.encodings, [0, 8]);
+    const dict = page(file, 4);
+    assert.deepEqual(i32s(dict.header, [1, 2, 3]), [2, 10, 10]);
+    assert.deepEqual(i32s(sub(dict.header, 7), [1, 2]), [2, 0]);
+    assert.deepEqual(dict.body, [1, 0, 0, 0, 0x62, 1, 0, 0, 0, 0x61]);
+    const data = page(file, chunk.dataPageOffset);
+    assert.deepEqual(i32s(sub(data.header, 5), [1, 2]), [4, 8]);
+    // Bit width 1, then one bit-packed group of 8 (header 0x03) holding indices 0 1 0 0.
+    assert.deepEqual(data.body, [1, 0x03, 0x02]);
+    assert.deepEqual(
+      (await query(`SELECT s FROM read_parquet('${save(file)}')`)).map((r) => r['s']),
+      ['b', 'a', 'b', 'b'],
+    );
+    assert.deepEqual(readStringColumn(file, 's'), ['b', 'a', 'b', 'b']);
+  });
+
+  it('writes a chunk PLAIN when its first page is no smaller with a dictionary (unique values)', () => {
+    const values = Array.from({ length: 500 }, (_, i) => `id-${i}`);
+    const chunk = footerOf(write(values)).rowGroups[0]?.columns[0];
+    assert.equal(chunk?.dictionaryPageOffset, undefined);
+    assert.deepEqual(chunk?.encodings, [0]);
+  });
+
+  it('falls back to PLAIN for the rest of a chunk once the dictionary would pass its limit', async () => {
+    // Values of 8 PLAIN bytes: 10 repeating over 200 rows, then 100 new ones. The first page of new values
+    // (25 of them) would take the dictionary to 280 bytes: it and every later page are PLAIN, and the
+    // dictionary keeps exactly the first 10 values.
+    const values = Array.from(
+      { length: 600 },
+      (_, i) => `v${String(i < 200 ? i % 10 : 10 + (i % 100)).padStart(3, '0')}`,
+    );
+    const file = write(values, { pageSizeBytes: 200, dictionaryPageSizeBytes: 256 });
+    const footer = footerOf(file);
+    const chunk = footer.rowGroups[0]?.columns[0];
+    assert.deepEqual(chunk?.encodings, [0, 8]);
+    const { header } = page(file, chunk?.dictionaryPageOffset ?? 0);
+    const dictBytes = i32s(header, [2])[0] ?? 0;
+    assert.equal(dictBytes, 80);
+    // Dictionary pages then PLAIN pages in the first chunk: its encoding_stats count both.
+    const md = sub(chunkTrees(rowGroupTree(footer, 0))[0] ?? [], 3) ?? [];
+    const stats = field(md, 13);
+    assert.ok(stats?.t === 'list');
+    const counts = stats.v.map((s) => (s.t === 'struct' ? i32s(s.v, [1, 2, 3]) : []));
+    assert.equal(counts.length, 3);
+    assert.deepEqual(counts[0], [2, 0, 1]);
+    assert.deepEqual(counts[1]?.slice(0, 2), [0, 8]);
+    assert.deepEqual(counts[2]?.slice(0, 2), [0, 0]);
+    assert.deepEqual(
+      (await query(`SELECT s FROM read_parquet('${save(file)}')`)).map((r) => r['s']),
+      values,
+    );
+    assert.deepEqual(readStringColumn(file, 's'), values);
+    const kept = filterRows(file, (r) => r % 3 === 1);
+    assert.deepEqual(
+      (await query(`SELECT s FROM read_parquet('${save(kept.bytes)}')`)).map((r) => r['s']),
+      values.filter((_, r) => r % 3 === 1),
+    );
+  });
+
+  it('writes no dictionary with dictionaryPageSizeBytes 0', () => {
+    const chunk = footerOf(write(['a', 'a', 'a'], { dictionaryPageSizeBytes: 0 })).rowGroups[0]?.columns[0];
+    assert.equal(chunk?.dictionaryPageOffset, undefined);
+    assert.deepEqual(chunk?.encodings, [0]);
+  });
+
+  it('writes string min/max DuckDB reads and prunes with, truncated past statisticsTruncateBytes', async () => {
+    const long = (c: string): string => c.repeat(100);
+    const values = ['m', 'apple', long('z'), 'éclair', long('b'), '', 'zz', long('a'), 'k', 'n'];
+    const file = write(values, { rowGroupRows: 4, statisticsTruncateBytes: 16 });
+    const path = save(file);
+    const stats = await query(
+      `SELECT row_group_id AS g, stats_min_value AS min, stats_max_value AS max
+       FROM parquet_metadata('${path}') ORDER BY row_group_id`,
+    );
+    assert.deepEqual(stats, [
+      { g: '0', min: 'apple', max: 'éclair' },
+      { g: '1', min: '', max: 'zz' },
+      { g: '2', min: 'k', max: 'n' },
+    ]);
+    const footer = footerOf(file);
+    // Group 0: the max 'éclair' is exact; group 1's min '' too; long values would be cut to 16 bytes.
+    assert.deepEqual(footer.rowGroups[0]?.columns[0]?.statistics?.minValue, Buffer.from('apple'));
+    const cut = footerOf(write([long('b'), long('y')], { statisticsTruncateBytes: 16 })).rowGroups[0]
+      ?.columns[0]?.statistics;
+    assert.deepEqual(cut?.minValue, Buffer.from('b'.repeat(16)));
+    assert.deepEqual(cut?.maxValue, Buffer.from(`${'y'.repeat(15)}z`));
+    // Pushed-down filters give exactly the rows a scan gives.
+    for (const [op, x] of [
+      ['>', 'z'],
+      ['<', 'b'],
+      ['=', long('z')],
+      ['>=', 'zz'],
+      ['<', 'aaaa'],
+    ] as const) {
+      const expected = values.filter((v) =>
+        op === '>' ? v > x : op === '<' ? Buffer.compare(u(v), u(x)) < 0 : op === '=' ? v === x : v >= x,
+      );
+      const got = await query(`SELECT s FROM read_parquet('${path}') WHERE s ${op} '${x}' ORDER BY s`);
+      assert.deepEqual(
+        got.map((r) => r['s']),
+        [...expected].sort((a, b) => Buffer.compare(u(a), u(b))),
+        `s ${op} ${x}`,
+      );
+    }
+  });
+});
+
+const u = (s: string): Buffer => Buffer.from(s, 'utf8');

@@ -164,6 +164,7 @@ const PLANS: ReadonlyMap<string, Plan> = new Map<string, Plan>([
   ['npx node bench/sink/throughput.ts --events 300000', { skip: 'what `npm run bench:sink` runs' }],
   // The 800,000-event table of docs/benchmarks.md.
   ['npx node bench/sink/throughput.ts --events 800000', { timeoutMs: 20 * MINUTE, bench: true }],
+  ['npx node bench/sink/throughput.ts --events 200000 --secure', { timeoutMs: 20 * MINUTE, bench: true }],
   [
     'npx node bench/sink/profile-summary.ts DIR/<file>.cpuprofile',
     { skip: 'synopsis: it reads the profile a `bench:sink --profile DIR` run wrote' },

@@ -41,8 +41,11 @@ export interface TopicAudit extends AuditReport {
 }
 
 export interface AuditOptions {
-  /** Kafka's log start and end per partition, to hold the ledger against; undefined skips that check. */
-  kafka?: ReadonlyMap<number, { low: number; high: number }>;
+  /**
+   * Kafka's log start and end per partition, to hold the ledger against; undefined skips that check. Asked
+   * only after the ledgers are read, so that a sink committing meanwhile cannot seem to be past Kafka's end.
+   */
+  kafka?: () => Promise<ReadonlyMap<number, { low: number; high: number }>>;
   /** Uncommitted offsets per partition above which the audit fails. */
   maxLag?: number;
 }
@@ -101,6 +104,7 @@ export async function auditTopic(
         }
       }
     }
+    const kafka = options.kafka === undefined ? undefined : await options.kafka();
     const files: AuditedFile[] = [];
     let duckdbRowsPerDay: Record<string, number> = {};
     if (localToStored.size > 0) {
@@ -152,7 +156,7 @@ export async function auditTopic(
       ledgers,
       compactions,
       stored: stored.filter((f) => !mirroredStored.has(f.path)),
-      ...(options.kafka === undefined ? {} : { kafka: options.kafka }),
+      ...(kafka === undefined ? {} : { kafka }),
       ...(options.maxLag === undefined ? {} : { maxLag: options.maxLag }),
     });
     const ok = report.ok && mirrored.every((m) => m.duplicateCount === 0 && m.missingFiles.length === 0);
@@ -181,6 +185,10 @@ export function formatAudit(report: TopicAudit): string {
       );
     if (p.kafka !== undefined)
       lines.push(`    kafka: log ${p.kafka.low}..${p.kafka.high - 1}; uncommitted (lag): ${p.lag ?? 0}`);
+    if (p.beyondKafka !== undefined)
+      lines.push(
+        `    BEYOND KAFKA: offsets ${p.beyondKafka.from}..${p.beyondKafka.to} are accounted for but Kafka's log ends at ${(p.kafka?.high ?? 0) - 1}: the topic was made again, or this root belongs to another cluster`,
+      );
     if (p.holes.length > 0) lines.push(`    HOLES: ${p.holes.map((h) => `${h.from}..${h.to}`).join(', ')}`);
     for (const b of p.ledgerBreaks) lines.push(`    LEDGER BREAK: ${b}`);
     for (const m of p.missingFiles) lines.push(`    FILE: ${m}`);
@@ -203,7 +211,7 @@ export function formatAudit(report: TopicAudit): string {
   lines.push(
     report.ok
       ? '  OK: every offset exactly once'
-      : '  FAILED: duplicates, holes, ledger breaks, missing files or lag above the limit (see above)',
+      : '  FAILED: duplicates, holes, ledger breaks, missing files, offsets beyond Kafka or lag above the limit (see above)',
   );
   return lines.join('\n');
 }

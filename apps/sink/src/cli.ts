@@ -110,7 +110,8 @@ async function main(argv: string[]): Promise<number> {
           context: { configKey: '--max-lag' },
         },
       );
-    const kafka = values['no-kafka'] === true ? undefined : await kafkaOffsets(settings, values.topic);
+    const topic = values.topic;
+    const kafka = values['no-kafka'] === true ? undefined : () => kafkaOffsets(settings, topic);
     // DuckDB, a large native module, is loaded only by the command that reads files back with it.
     const { auditTopic, formatAudit } = await import('./audit.ts');
     const report = await auditTopic(

@@ -63,6 +63,11 @@ export interface PartitionAudit {
   kafka?: { low: number; high: number };
   /** Offsets Kafka holds beyond the last accounted one: written to Kafka, not yet committed. */
   lag?: number;
+  /**
+   * Accounted offsets at or past Kafka's end: offsets Kafka never wrote. The topic was deleted and made
+   * again, or this root belongs to the same topic on another cluster: this tree does not describe that log.
+   */
+  beyondKafka?: Range;
 }
 
 export interface AuditReport {
@@ -127,6 +132,7 @@ export function audit(input: AuditInput): AuditReport {
       p.holes.length === 0 &&
       p.ledgerBreaks.length === 0 &&
       p.missingFiles.length === 0 &&
+      p.beyondKafka === undefined &&
       (input.maxLag === undefined || (p.lag ?? 0) <= input.maxLag),
   );
   return { topic: input.topic, partitions, rowsPerDay: sortKeys(rowsPerDay), files: input.files.length, ok };
@@ -242,6 +248,9 @@ function holdAgainstKafka(p: PartitionAudit, kafka: { low: number; high: number 
     p.holes.unshift({ from: kafka.low, to: first.from - 1 });
   }
   p.lag = Math.max(0, kafka.high - Math.max(accountedEnd, kafka.low));
+  if (last !== undefined && accountedEnd > kafka.high) {
+    p.beyondKafka = { from: Math.max(kafka.high, first?.from ?? kafka.high), to: last.to };
+  }
 }
 
 /** Within one root's ledger, each entry must start where the previous one ended. */

@@ -200,3 +200,19 @@ test('held against Kafka: a missing start is a hole, the uncommitted tail is lag
     'Kafka still has 2..4 and nothing accounts for them',
   );
 });
+
+test('offsets accounted for past Kafka’s end fail the audit: the topic was made again, or the root is another cluster’s', () => {
+  const base = {
+    topic: 't',
+    files: [{ path: 'a', dt: 'd', partition: 0, offsets: range(0, 9) }],
+    ledgers: [{ root: '/raw', entries: [entry(1, 0, 10)] }],
+  };
+  // Kafka ends exactly where the ledger does: all of it is real.
+  const exact = audit({ ...base, kafka: new Map([[0, { low: 0, high: 10 }]]) });
+  assert.equal(exact.ok, true);
+  assert.equal(exact.partitions[0]?.beyondKafka, undefined);
+  // A recreated topic holding 4 records: offsets 4..9 in the tree were never written by this log.
+  const recreated = audit({ ...base, kafka: new Map([[0, { low: 0, high: 4 }]]) });
+  assert.equal(recreated.ok, false);
+  assert.deepEqual(recreated.partitions[0]?.beyondKafka, { from: 4, to: 9 });
+});

@@ -112,7 +112,10 @@ async function killSomewhere(
   const n = 1 + randomInt(maxSteps);
   // A short grace after the n-th step: the kill lands inside the next step or two, not many steps later
   // (a run killed late uses up the work the following kills need).
-  const extraMs = randomInt(byTime ? 2000 : 150);
+  // By time: within 800 ms of the spawn, so mostly during start-up and the first steps. The sink app
+  // starts in about 0.3 s with its compile cache, and a merger killed at 2 s had already done 32 of the
+  // run's merges (seed 2083897134), leaving too little work for the remaining kills.
+  const extraMs = randomInt(byTime ? 800 : 150);
   const point = byTime ? `${extraMs} ms after spawn` : `step ${n} + ${extraMs} ms`;
   const deadline = Date.now() + 90_000;
   const stepsDone = () => steps.reduce((sum, s) => sum + countOf(run, s), 0);

@@ -28,7 +28,10 @@ import { LocalStorage } from '@adlake/sink';
 import type { Storage } from '@adlake/sink';
 import {
   committedOffsets,
+  createTopic as createTopicAs,
+  deleteTopic as deleteTopicAs,
   hdfsStorage,
+  highWatermarks as highWatermarksAs,
   kafkaClient,
   sinkEnv,
   stack,
@@ -127,23 +130,10 @@ function kafkaAs(principal: 'admin' | 'producer'): Kafka {
   });
 }
 
-async function withAdmin<T>(fn: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
-  const admin = kafkaAs('admin').admin();
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-const createTopic = (topic: string, partitions: number) =>
-  withAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
-const deleteTopic = (topic: string) => withAdmin((a) => a.deleteTopics({ topics: [topic] }));
-const highWatermarks = (topic: string) =>
-  withAdmin(
-    async (a) => new Map((await a.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)])),
-  );
+const admin = () => kafkaAs('admin');
+const createTopic = (topic: string, partitions: number) => createTopicAs(topic, partitions, admin());
+const deleteTopic = (topic: string) => deleteTopicAs(topic, admin());
+const highWatermarks = (topic: string) => highWatermarksAs(topic, admin());
 
 /** The sink's Kafka and registry settings on the secured stack, secrets by file. */
 function secureSinkEnv(): Record<string, string> {

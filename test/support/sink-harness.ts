@@ -101,35 +101,33 @@ export function startSink(
   return { child, output, stdout, exited };
 }
 
-export async function createTopic(topic: string, partitions: number): Promise<void> {
-  const admin = kafkaClient().admin();
+/** Runs `fn` with a connected admin of `kafka` (default the open stack's; a secured cluster's admin too). */
+async function withAdmin<T>(kafka: Kafka, fn: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    return await fn(admin);
   } finally {
     await admin.disconnect();
   }
 }
 
-export async function deleteTopic(topic: string): Promise<void> {
-  const admin = kafkaClient().admin();
-  await admin.connect();
-  try {
-    await admin.deleteTopics({ topics: [topic] });
-  } finally {
-    await admin.disconnect();
-  }
+export async function createTopic(topic: string, partitions: number, kafka = kafkaClient()): Promise<void> {
+  await withAdmin(kafka, (a) =>
+    a.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }),
+  );
+}
+
+export async function deleteTopic(topic: string, kafka = kafkaClient()): Promise<void> {
+  await withAdmin(kafka, (a) => a.deleteTopics({ topics: [topic] }));
 }
 
 /** Kafka's end offset per partition. */
-export async function highWatermarks(topic: string): Promise<Map<number, number>> {
-  const admin = kafkaClient().admin();
-  await admin.connect();
-  try {
-    return new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
-  } finally {
-    await admin.disconnect();
-  }
+export function highWatermarks(topic: string, kafka = kafkaClient()): Promise<Map<number, number>> {
+  return withAdmin(
+    kafka,
+    async (a) => new Map((await a.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)])),
+  );
 }
 
 /** The ledger's next offset per partition: what is durably committed. */

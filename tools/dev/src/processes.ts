@@ -11,12 +11,14 @@ export function sum(m: Map<string, number>): number {
   return [...m.values()].reduce((a, b) => a + b, 0);
 }
 
-/** `security`: TLS and SASL of an admin identity, for the secured cluster. */
-export async function highWatermarks(
+type Security = Pick<KafkaConfig, 'ssl' | 'sasl'>;
+
+/** Runs `fn` with a connected admin client; `security`: TLS and SASL of an admin identity (secured cluster). */
+async function withAdmin<T>(
   brokers: string[],
-  topics: readonly string[],
-  security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {},
-): Promise<Map<string, number>> {
+  security: Security,
+  fn: (admin: ReturnType<Kafka['admin']>) => Promise<T>,
+): Promise<T> {
   const admin = new Kafka({
     clientId: 'adlake-main',
     brokers,
@@ -25,6 +27,18 @@ export async function highWatermarks(
   }).admin();
   await admin.connect();
   try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function highWatermarks(
+  brokers: string[],
+  topics: readonly string[],
+  security: Security = {},
+): Promise<Map<string, number>> {
+  return withAdmin(brokers, security, async (admin) => {
     const existing = new Set(await admin.listTopics());
     const out = new Map<string, number>();
     for (const topic of topics.filter((t) => existing.has(t))) {
@@ -32,9 +46,7 @@ export async function highWatermarks(
         out.set(`${topic}-${o.partition}`, Number(o.high));
     }
     return out;
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 export async function committedTotal(
@@ -97,20 +109,13 @@ export function run(
 }
 
 /** Creates the topics that do not exist yet: on the secured cluster only the admin may. */
-export async function createTopics(
+export function createTopics(
   brokers: string[],
   topics: readonly string[],
   partitions: number,
-  security: Pick<KafkaConfig, 'ssl' | 'sasl'>,
+  security: Security,
 ): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'adlake-main',
-    brokers,
-    ...security,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
+  return withAdmin(brokers, security, async (admin) => {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
@@ -119,7 +124,5 @@ export async function createTopics(
         waitForLeaders: true,
       });
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
